@@ -1,0 +1,50 @@
+#include "dsl/source.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace decree {
+
+std::string to_string(const SourceLoc& loc) {
+  if (!loc.known()) return loc.file;
+  return fmt::format("{}:{}:{}", loc.file, loc.line, loc.column);
+}
+
+std::size_t utf8_length(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text_.size(); ++i)
+    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+}
+
+SourceLoc SourceFile::locate(std::size_t offset, std::size_t length_bytes) const {
+  offset = std::min(offset, text_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+  std::size_t start = line_starts_[line_index];
+  SourceLoc loc;
+  loc.file = name_;
+  loc.offset = static_cast<std::uint32_t>(offset);
+  loc.line = static_cast<std::uint32_t>(line_index + 1);
+  loc.column = static_cast<std::uint32_t>(utf8_length(std::string_view(text_).substr(start, offset - start)) + 1);
+  auto end = std::min(text_.size(), offset + length_bytes);
+  loc.length = static_cast<std::uint32_t>(std::max<std::size_t>(1, utf8_length(std::string_view(text_).substr(offset, end - offset))));
+  return loc;
+}
+
+std::string_view SourceFile::line_text(std::uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  std::size_t start = line_starts_[line - 1];
+  std::size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
+  std::string_view v(text_);
+  v = v.substr(start, end - start);
+  if (!v.empty() && v.back() == '\r') v.remove_suffix(1);
+  return v;
+}
+
+}  // namespace decree

@@ -1,0 +1,51 @@
+// Source text and places in it: what every AST node, diagnostic and case fact points back to.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace decree {
+
+// A place in a source file. `line` and `column` are 1-based; `column` counts characters
+// (UTF-8 code points), as an editor shows them. `line == 0` means "no place" (e.g. a
+// command-line argument). `length` is how many characters to underline (at least 1).
+struct SourceLoc {
+  std::string file;
+  std::uint32_t offset = 0;
+  std::uint32_t line = 0;
+  std::uint32_t column = 0;
+  std::uint32_t length = 1;
+
+  bool known() const { return line != 0; }
+  friend bool operator==(const SourceLoc&, const SourceLoc&) = default;
+};
+
+// "file:line:col" (or just "file" when the place is unknown).
+std::string to_string(const SourceLoc& loc);
+
+// A file's text with a line index, so offsets turn into lines and columns.
+class SourceFile {
+ public:
+  SourceFile(std::string name, std::string text);
+
+  const std::string& name() const { return name_; }
+  const std::string& text() const { return text_; }
+
+  SourceLoc locate(std::size_t offset, std::size_t length_bytes = 1) const;
+  // The text of line `line` (1-based), without its line break.
+  std::string_view line_text(std::uint32_t line) const;
+  std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
+
+ private:
+  std::string name_;
+  std::string text_;
+  std::vector<std::size_t> line_starts_;
+};
+
+// Number of UTF-8 code points in `s` (continuation bytes are not counted).
+std::size_t utf8_length(std::string_view s);
+
+}  // namespace decree

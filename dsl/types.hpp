@@ -1,0 +1,24 @@
+// What a fact's declared type resolves to, for the checker, the case loader and the compiler.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.hpp"
+
+namespace decree::dsl {
+
+struct FactType {
+  enum class Kind { Bool, Int, Date, Text, Enum };
+  Kind kind = Kind::Bool;
+  std::string name;                 // "bool", "int", "date", "text", a declared type's name, or "" for inline
+  std::vector<std::string> values;  // Enum: the values in declared order
+};
+
+std::string describe(const FactType& t);  // "bool", "an enumeration (korean | other)", ...
+
+// Resolves `type` against the policy's `type` declarations; nullopt when it names nothing.
+std::optional<FactType> resolve_type(const ast::Policy& policy, const ast::TypeRef& type);
+
+}  // namespace decree::dsl

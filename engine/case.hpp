@@ -1,0 +1,65 @@
+// A case as loaded from a YAML case file: its facts with their provenance, its expectations,
+// and (for historical cases) what actually happened.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "dsl/ast.hpp"
+#include "dsl/source.hpp"
+#include "engine/value.hpp"
+
+namespace decree::engine {
+
+enum class Certainty { Documented, Inferred, Contested, Unstated };
+const char* to_string(Certainty c);  // "documented", "inferred", "contested", "unstated"
+
+// One fact of a case and where it came from.
+struct FactValue {
+  Value value;
+  SourceLoc loc;          // where in the case file the value is written
+  std::string source;     // the document and paragraph it rests on, e.g. "memo p4"
+  Certainty certainty = Certainty::Unstated;
+  std::string note;       // the source sentence, or why it is inferred or contested
+};
+
+// The expected outcome of one decision under one policy.
+struct ExpectedDecision {
+  SourceLoc loc;
+  std::string value;             // a decision value, or "undetermined", "conflict", "not_applicable"
+  std::optional<std::string> by; // who decides, when the expectation says
+};
+
+// An `expect:` block for one policy. Obligations and flags are compared only when listed.
+struct Expectation {
+  std::string policy;
+  SourceLoc loc;
+  std::map<std::string, ExpectedDecision> decisions;
+  std::optional<std::set<std::string>> obligations;
+  std::optional<std::set<std::string>> flags;
+  std::string comment;  // why this outcome follows (shown when it fails)
+};
+
+// What actually happened to the person, for replaying history against the written rules.
+struct History {
+  SourceLoc loc;
+  std::string summary;                          // "returned to the USSR in 1957"
+  std::map<std::string, std::string> decisions; // decision -> value that history records
+  std::string source;
+};
+
+struct Case {
+  std::string id;
+  std::string title;
+  std::optional<ast::Date> date;
+  std::string source;
+  SourceLoc loc;                              // the case's first line
+  std::map<std::string, FactValue> facts;     // absent: unknown
+  std::vector<Expectation> expect;
+  std::optional<History> history;
+};
+
+}  // namespace decree::engine
