@@ -1,0 +1,27 @@
+// The subcommands of `decree`. Each file cli/cmd_*.cpp adds one to the program and returns
+// what runs when the user picks it.
+#pragma once
+
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace decree::cli {
+
+// Exit codes, the same for every subcommand.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;    // a test or expectation failed, or decisions differ where asked
+inline constexpr int kExitBadInput = 2;  // bad input or usage
+
+using Runner = std::function<int()>;
+
+// A subcommand added to the program, and what runs when the user picks it.
+struct Subcommand {
+  CLI::App* app = nullptr;
+  Runner run;
+};
+
+Subcommand add_check(CLI::App& root);
+Subcommand add_fmt(CLI::App& root);
+
+}  // namespace decree::cli
