@@ -45,6 +45,9 @@ class SourceFile {
   std::vector<std::size_t> line_starts_;
 };
 
+// The offset of the first byte that does not belong to valid UTF-8, or npos when `s` is valid.
+std::size_t first_invalid_utf8(std::string_view s);
+
 // Number of UTF-8 code points in `s` (continuation bytes are not counted).
 std::size_t utf8_length(std::string_view s);
 

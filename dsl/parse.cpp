@@ -1,0 +1,428 @@
+// The parser's driver: checks the limits before any recursion, collects comments, then parses
+// the header and each top-level item with the X3 grammar, turning a failure into a diagnostic
+// a student can read and resuming at the next item.
+#include "dsl/parse.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "dsl/grammar.hpp"
+#include "dsl/keywords.hpp"
+
+namespace decree::dsl {
+
+namespace {
+
+namespace x3 = boost::spirit::x3;
+using grammar::iterator_type;
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+bool is_ident(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+class Driver {
+ public:
+  Driver(std::string_view source, const std::string& file, const ParseLimits& limits)
+      : file_(file, std::string(source)), limits_(limits) {
+    begin_ = file_.text().data();
+    end_ = begin_ + file_.text().size();
+    state_.begin = begin_;
+    state_.end = end_;
+    state_.file = &file_;
+    state_.limits = &limits_;
+    state_.diagnostics = &diagnostics_;
+  }
+
+  ParseResult run() {
+    ParseResult result;
+    if (check_text()) {
+      ast::Policy policy;
+      policy.file = file_.name();
+      policy.comments = collect_comments();
+      bool header_ok = parse_header(policy.header);
+      parse_items(policy.items);
+      if (header_ok) result.policy = std::move(policy);
+    }
+    result.diagnostics = std::move(diagnostics_);
+    return result;
+  }
+
+ private:
+  SourceLoc loc_at(const char* p, std::size_t length = 1) const {
+    return file_.locate(static_cast<std::size_t>(p - begin_), length);
+  }
+
+  void error(std::string code, SourceLoc loc, std::string message, std::string hint = {}) {
+    diagnostics_.push_back(make_error(std::move(code), std::move(loc), std::move(message), std::move(hint)));
+  }
+
+  // ---- Limits and encoding, checked before the grammar (and its recursion) sees the text.
+
+  bool check_text() {
+    const std::string& text = file_.text();
+    SourceLoc whole;
+    whole.file = file_.name();
+    if (text.size() > limits_.max_file_bytes) {
+      error("parse.file-too-large", whole,
+            fmt::format("this file is {} bytes; policy files are limited to {} bytes ({} MiB)", text.size(),
+                        limits_.max_file_bytes, limits_.max_file_bytes >> 20));
+      return false;
+    }
+    if (auto nul = text.find('\0'); nul != std::string::npos) {
+      error("parse.binary", loc_at(begin_ + nul),
+            "this file holds a NUL byte, so it looks binary; a policy is a text file",
+            "is this the right file? Policies are `.decree` text files");
+      return false;
+    }
+    if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
+      SourceLoc loc = loc_at(begin_ + bad);
+      loc.length = 1;
+      error("parse.not-utf8", loc,
+            fmt::format("byte 0x{:02X} is not valid UTF-8; policy files must be UTF-8 text",
+                        static_cast<unsigned char>(text[bad])),
+            "save the file as UTF-8 in your editor");
+      return false;
+    }
+    bool ok = true;
+    for (std::uint32_t line = 1; line <= file_.line_count(); ++line) {
+      auto chars = utf8_length(file_.line_text(line));
+      if (chars > limits_.max_line_chars) {
+        auto offset = static_cast<std::size_t>(file_.line_text(line).data() - begin_);
+        error("parse.line-too-long", loc_at(begin_ + offset),
+              fmt::format("line {} is {} characters long; lines are limited to {} characters", line, chars,
+                          limits_.max_line_chars),
+              "break long conditions over several lines: line breaks are free in Decree");
+        ok = false;
+      }
+    }
+    return ok && check_nesting();
+  }
+
+  // Depth of one condition: open parentheses plus a run of `not`s. Measured with a counter
+  // before parsing, so that the recursive grammar never sees input deeper than the limit.
+  bool check_nesting() {
+    std::size_t parens = 0;
+    std::size_t nots = 0;
+    const char* p = begin_;
+    while (p < end_) {
+      char c = *p;
+      if (c == '#') {
+        while (p < end_ && *p != '\n') ++p;
+      } else if (c == '"') {
+        ++p;
+        while (p < end_ && *p != '"' && *p != '\n') p += (*p == '\\' && p + 1 < end_) ? 2 : 1;
+        if (p < end_ && *p == '"') ++p;
+        nots = 0;
+      } else if (is_blank(c)) {
+        ++p;
+      } else if (c == '(' || c == ')') {
+        if (c == '(') ++parens;
+        else if (parens > 0) --parens;
+        if (c == '(' && parens + nots > limits_.max_nesting) return nesting_error(p);
+        ++p;
+      } else if (is_ident(c)) {
+        const char* start = p;
+        while (p < end_ && is_ident(*p)) ++p;
+        if (std::string_view(start, static_cast<std::size_t>(p - start)) == "not") {
+          ++nots;
+          if (parens + nots > limits_.max_nesting) return nesting_error(start);
+        } else {
+          nots = 0;
+        }
+      } else {
+        nots = 0;
+        ++p;
+      }
+    }
+    return true;
+  }
+
+  bool nesting_error(const char* p) {
+    error("parse.nesting-too-deep", loc_at(p),
+          fmt::format("this condition is nested more than {} levels deep (parentheses and `not`s); "
+                      "that is the limit",
+                      limits_.max_nesting),
+          "name part of the condition with `define` and use the name instead");
+    return false;
+  }
+
+  // ---- Comments, kept for the formatter.
+
+  std::vector<ast::Comment> collect_comments() const {
+    std::vector<ast::Comment> out;
+    bool code_on_line = false;
+    const char* p = begin_;
+    while (p < end_) {
+      char c = *p;
+      if (c == '\n') {
+        code_on_line = false;
+        ++p;
+      } else if (c == '#') {
+        const char* start = p;
+        while (p < end_ && *p != '\n') ++p;
+        const char* stop = p;
+        while (stop > start && (stop[-1] == '\r' || stop[-1] == ' ' || stop[-1] == '\t')) --stop;
+        ast::Comment comment;
+        comment.loc = loc_at(start, static_cast<std::size_t>(stop - start));
+        comment.text.assign(start, stop);
+        comment.trailing = code_on_line;
+        out.push_back(std::move(comment));
+      } else if (c == '"') {
+        code_on_line = true;
+        ++p;
+        while (p < end_ && *p != '"' && *p != '\n') p += (*p == '\\' && p + 1 < end_) ? 2 : 1;
+        if (p < end_ && *p == '"') ++p;
+      } else {
+        if (!is_blank(c)) code_on_line = true;
+        ++p;
+      }
+    }
+    return out;
+  }
+
+  // ---- Tokens around an error, for messages.
+
+  const char* skip_blank(const char* p) const { return grammar::skip_blank(p, end_); }
+
+  // Where a comment starts on the line that holds `p`, if one starts before `p`.
+  const char* comment_start_before(const char* line_start, const char* p) const {
+    bool in_string = false;
+    for (const char* q = line_start; q < p; ++q) {
+      if (*q == '"') in_string = !in_string;
+      else if (*q == '\\' && in_string) ++q;
+      else if (*q == '#' && !in_string) return q;
+    }
+    return nullptr;
+  }
+
+  // The token that ends just before `p` (blanks and comments skipped), for "after `X`".
+  std::string previous_token(const char* p) const {
+    for (;;) {
+      while (p > begin_ && is_blank(p[-1])) --p;
+      if (p == begin_) return {};
+      const char* line_start = p;
+      while (line_start > begin_ && line_start[-1] != '\n') --line_start;
+      const char* comment = comment_start_before(line_start, p);
+      if (comment == nullptr) break;
+      p = comment;
+    }
+    const char* last = p;
+    if (is_ident(p[-1])) {
+      while (p > begin_ && is_ident(p[-1])) --p;
+      // A date such as 1956-02-10 reads as one token.
+      if (last - p == 2 && p - begin_ >= 8 && p[-1] == '-' && p[-4] == '-') p -= 8;
+    } else if (p[-1] == '"') {
+      return "a string";
+    } else {
+      --p;
+      if (p > begin_ && (p[0] == '=' || p[0] == '.') && (p[-1] == '!' || p[-1] == '<' || p[-1] == '>' || p[-1] == '.'))
+        --p;
+    }
+    return shorten(std::string(p, last));
+  }
+
+  // The token at `p`, described for "found …".
+  std::string found_at(const char* p) const {
+    if (p >= end_) return "the end of the file";
+    if (*p == '"') return "a string";
+    if (is_ident(*p)) {
+      const char* q = p;
+      while (q < end_ && is_ident(*q)) ++q;
+      std::string word(p, q);
+      if (is_keyword(word)) return fmt::format("the keyword `{}`", word);
+      return fmt::format("`{}`", shorten(word));
+    }
+    // One character (a whole UTF-8 sequence), or a two-character operator.
+    std::size_t n = 1;
+    while (p + n < end_ && (static_cast<unsigned char>(p[n]) & 0xC0) == 0x80) ++n;
+    if (n == 1 && p + 1 < end_ && std::string_view("=!<>.").find(p[0]) != std::string_view::npos &&
+        (p[1] == '=' || (p[0] == '.' && p[1] == '.')))
+      n = 2;
+    return fmt::format("`{}`", std::string(p, n));
+  }
+
+  static std::string shorten(std::string word) {
+    if (utf8_length(word) <= 40) return word;
+    return word.substr(0, 37) + "...";
+  }
+
+  std::string word_at(const char* p) const {
+    const char* q = p;
+    while (q < end_ && is_ident(*q)) ++q;
+    return std::string(p, q);
+  }
+
+  std::size_t token_length(const char* p) const {
+    if (p >= end_) return 1;
+    if (is_ident(*p)) {
+      const char* q = p;
+      while (q < end_ && is_ident(*q)) ++q;
+      return static_cast<std::size_t>(q - p);
+    }
+    return 1;
+  }
+
+  // ---- Expectation failures: "expected X after `Y`, found Z".
+
+  void expectation_error(const std::string& which, const char* where) {
+    const char* at = skip_blank(where);
+    std::string prev = previous_token(where);
+    std::string found = found_at(at);
+    std::string message = prev.empty() ? fmt::format("expected {}, found {}", which, found)
+                                       : fmt::format("expected {} after `{}`, found {}", which, prev, found);
+    std::string hint = hint_for(which, prev, at);
+    SourceLoc loc = loc_at(at, std::min<std::size_t>(token_length(at), 200));
+    error("parse.expected", std::move(loc), std::move(message), std::move(hint));
+  }
+
+  std::string hint_for(const std::string& which, const std::string& prev, const char* at) const {
+    std::string word = at < end_ && is_ident(*at) ? word_at(at) : std::string();
+    if (which == "a name" && is_keyword(word))
+      return fmt::format("`{}` is a reserved word of the language; choose another name", word);
+    if (which == "a value or a fact" && prev == "=" && at < end_ && *at == '=')
+      return "equality is written with a single `=`";
+    if (which == "`then`")
+      return "a rule reads `rule NAME: when CONDITION then CONCLUSION`; `then` and at least one conclusion are required";
+    if (which == "a condition" && (word == "then" || word == "cites" || at >= end_))
+      return fmt::format("`{}` must be followed by a condition, such as `friends_agree` or `request is return_to_ussr`",
+                         prev);
+    if (which.rfind("a closing `\"`", 0) == 0) return "close the string with `\"` before the end of the line";
+    if (which == "`)`") return "every `(` needs a matching `)`";
+    if (which == "`:`" && (word == "when" || word == "then" || word == "exception"))
+      return "a rule's name (and title) end with a colon: `rule NAME \"Title\":`";
+    if (which.find("a value") == 0 && word.empty() && at < end_ && *at == '"')
+      return "enumeration values are names, written without quotes";
+    return {};
+  }
+
+  // ---- Soft failures at the start of an item.
+
+  void item_error(const char* at) {
+    std::string word = at < end_ && is_ident(*at) ? word_at(at) : std::string();
+    std::string found = found_at(at);
+    std::string hint;
+    if (word == "owe" || word == "flag") {
+      hint = "is this a conclusion of the rule above? Separate a rule's conclusions with commas";
+    } else if (word == "when" || word == "then" || word == "cites" || word == "exception") {
+      hint = fmt::format("`{}` belongs inside a rule or definition; is the line that starts it missing or broken?", word);
+    } else if (word == "policy") {
+      hint = "a file holds one policy; to build on another, use `extends` in the header";
+    } else if (!word.empty()) {
+      std::vector<std::string> candidates(kItemKeywords.begin(), kItemKeywords.end());
+      candidates.insert(candidates.end(), {"policy", "source", "status", "until"});
+      auto near = nearest_name(word, candidates);
+      if (!near.empty()) hint = fmt::format("did you mean `{}`?", near);
+      const char* after = skip_blank(at + word.size());
+      if (near.empty() && after < end_ && *after == '=')
+        hint = "a conclusion outside a rule; separate a rule's conclusions with commas";
+    }
+    error("parse.expected-item", loc_at(at, std::min<std::size_t>(token_length(at), 200)),
+          fmt::format("expected an item (`fact`, `define`, `decision`, `rule`, `type`, `authority`, "
+                      "`obligation` or `flag`), found {}",
+                      found),
+          std::move(hint));
+  }
+
+  // After an error: the start of the next line that begins an item, or the end.
+  const char* resync(const char* p) const {
+    while (p < end_) {
+      while (p < end_ && *p != '\n') ++p;
+      if (p == end_) break;
+      ++p;
+      const char* q = p;
+      while (q < end_ && (*q == ' ' || *q == '\t')) ++q;
+      std::string word = q < end_ && is_ident(*q) ? word_at(q) : std::string();
+      bool item_word = std::find(kItemKeywords.begin(), kItemKeywords.end(), word) != kItemKeywords.end();
+      // An indented `flag` is more likely a conclusion than a declaration.
+      if (item_word && (q == p || word != "flag")) return q;
+    }
+    return end_;
+  }
+
+  // ---- Header and items.
+
+  template <typename Rule, typename Attr>
+  bool parse_one(const char*& first, const Rule& rule, Attr& attr, bool& expectation_failed) {
+    expectation_failed = false;
+    try {
+      return x3::phrase_parse(first, end_, x3::with<grammar::state_tag>(state_)[rule], grammar::skipper, attr);
+    } catch (const x3::expectation_failure<iterator_type>& e) {
+      expectation_error(e.which(), e.where());
+      first = e.where();
+      expectation_failed = true;
+      return false;
+    }
+  }
+
+  bool parse_header(ast::Header& header) {
+    const char* first = begin_;
+    const char* at = skip_blank(first);
+    if (at == end_) {
+      SourceLoc loc = loc_at(at);
+      if (file_.text().empty()) loc = loc_at(begin_);
+      error("parse.empty", loc,
+            file_.text().empty() ? "the file is empty; a policy starts with `policy NAME \"Title\"`"
+                                 : "the file holds no policy, only blanks and comments; a policy starts with "
+                                   "`policy NAME \"Title\"`");
+      position_ = end_;
+      return false;
+    }
+    bool expectation_failed = false;
+    if (parse_one(first, grammar::header_rule(), header, expectation_failed)) {
+      position_ = first;
+      return true;
+    }
+    if (!expectation_failed) {
+      std::string word = is_ident(*at) ? word_at(at) : std::string();
+      auto near = nearest_name(word, {"policy"});
+      error("parse.expected-header", loc_at(at, std::min<std::size_t>(token_length(at), 200)),
+            fmt::format("expected `policy` at the start of the file, found {}", found_at(at)),
+            !near.empty() ? "did you mean `policy`?"
+                          : "a policy file starts with its header: `policy NAME \"Title\"`");
+      first = at;
+    }
+    // Resume at the first item so its own errors are reported too.
+    position_ = resync(first);
+    if (position_ < end_ && word_at(position_) == "policy") position_ = resync(position_);
+    return false;
+  }
+
+  void parse_items(std::vector<ast::Item>& items) {
+    const char* first = position_;
+    for (;;) {
+      first = skip_blank(first);
+      if (first >= end_) return;
+      ast::Item item;
+      bool expectation_failed = false;
+      const char* start = first;
+      if (parse_one(first, grammar::item_rule(), item, expectation_failed)) {
+        items.push_back(std::move(item));
+        continue;
+      }
+      if (!expectation_failed) {
+        item_error(start);
+        first = start;
+      }
+      first = resync(std::max(first, start));
+    }
+  }
+
+  SourceFile file_;
+  ParseLimits limits_;
+  const char* begin_ = nullptr;
+  const char* end_ = nullptr;
+  const char* position_ = nullptr;
+  std::vector<Diagnostic> diagnostics_;
+  grammar::ParseState state_;
+};
+
+}  // namespace
+
+ParseResult parse(std::string_view source, const std::string& file, const ParseLimits& limits) {
+  return Driver(source, file, limits).run();
+}
+
+}  // namespace decree::dsl
