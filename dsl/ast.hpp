@@ -118,13 +118,15 @@ struct DecisionDecl {  // decision return "Return to the USSR": granted | refuse
   std::vector<Citation> cites;
 };
 
-// authority / obligation / flag declarations: a name and what it means.
+// authority / obligation / flag declarations: a name and what it means. An obligation may
+// name the facts its report must indicate (`indicating stated_reason, recorded_reason`).
 struct Declared {
   enum class Kind { Authority, Obligation, Flag };
   Kind kind = Kind::Authority;
   SourceLoc loc;
   Name name;
   std::string description;
+  std::vector<Name> indicating;  // Obligation only: facts the report gives for each person
 };
 
 struct Conclusion {

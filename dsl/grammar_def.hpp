@@ -122,6 +122,7 @@ DECREE_KEYWORD(applies)
 DECREE_KEYWORD(authority)
 DECREE_KEYWORD(obligation)
 DECREE_KEYWORD(flag)
+DECREE_KEYWORD(indicating)
 DECREE_KEYWORD(rule)
 DECREE_KEYWORD(exception)
 DECREE_KEYWORD(to)
@@ -652,8 +653,22 @@ auto const declared_action = [](ast::Declared::Kind kind) {
     _val(ctx) = std::move(d);
   };
 };
+auto const obligation_action = [](auto& ctx) {
+  auto& attr = _attr(ctx);
+  ast::Declared d;
+  d.kind = ast::Declared::Kind::Obligation;
+  d.loc = where(ctx);
+  d.name = std::move(boost::fusion::at_c<0>(attr));
+  d.description = optional_text(boost::fusion::at_c<1>(attr));
+  if (boost::fusion::at_c<2>(attr)) d.indicating = std::move(*boost::fusion::at_c<2>(attr));
+  _val(ctx) = std::move(d);
+};
+struct fact_list_class;
+x3::rule<fact_list_class, std::vector<ast::Name>> const fact_list = "the facts the report indicates";
+auto const fact_list_def = name % comma;
+BOOST_SPIRIT_DEFINE(fact_list)
 auto const declared_def = located[(kw_authority > name > -string)[declared_action(ast::Declared::Kind::Authority)] |
-                          (kw_obligation > name > -string)[declared_action(ast::Declared::Kind::Obligation)] |
+                          (kw_obligation > name > -string > -(kw_indicating > fact_list))[obligation_action] |
                           (kw_flag > name > -string)[declared_action(ast::Declared::Kind::Flag)]];
 
 auto const set_action = [](auto& ctx) {

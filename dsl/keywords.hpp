@@ -7,9 +7,9 @@
 
 namespace decree::dsl {
 
-inline constexpr std::array<std::string_view, 35> kKeywords = {
+inline constexpr std::array<std::string_view, 36> kKeywords = {
     "policy", "extends", "in",   "status", "force", "from",   "until",     "source",     "type",
-    "fact",   "define",  "decision", "default", "applies", "authority", "obligation", "flag", "rule",
+    "fact",   "define",  "decision", "default", "applies", "authority", "obligation", "flag", "indicating", "rule",
     "exception", "to",   "when", "then",   "by",    "owe",    "cites",     "drop",       "replace",
     "and",    "or",      "not",  "is",     "known", "unknown", "true",     "false"};
 

@@ -335,3 +335,18 @@ TEST(ParseErrors, MissingCommaBetweenConclusions) {
 
 }  // namespace
 }  // namespace decree::dsl
+
+namespace decree::dsl {
+namespace {
+
+TEST(Parse, ObligationIndicating) {
+  auto p = parse_ok(std::string(kHeader) +
+                    "obligation report \"A report\" indicating stated_reason, recorded_reason\nobligation other\n");
+  const auto& d = std::get<ast::Declared>(p.items[0].body);
+  ASSERT_EQ(d.indicating.size(), 2u);
+  EXPECT_EQ(d.indicating[1].text, "recorded_reason");
+  EXPECT_TRUE(std::get<ast::Declared>(p.items[1].body).indicating.empty());
+}
+
+}  // namespace
+}  // namespace decree::dsl
