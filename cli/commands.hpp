@@ -23,5 +23,13 @@ struct Subcommand {
 
 Subcommand add_check(CLI::App& root);
 Subcommand add_fmt(CLI::App& root);
+Subcommand add_validate(CLI::App& root);
+Subcommand add_run(CLI::App& root);
+Subcommand add_explain(CLI::App& root);
+Subcommand add_test(CLI::App& root);
+Subcommand add_show(CLI::App& root);
+Subcommand add_diff(CLI::App& root);
+Subcommand add_what_if(CLI::App& root);
+Subcommand add_explore(CLI::App& root);
 
 }  // namespace decree::cli

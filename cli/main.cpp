@@ -15,6 +15,14 @@ int main(int argc, char** argv) {
   const std::vector<Subcommand> commands = {
       add_check(app),
       add_fmt(app),
+      add_validate(app),
+      add_run(app),
+      add_explain(app),
+      add_test(app),
+      add_show(app),
+      add_diff(app),
+      add_what_if(app),
+      add_explore(app),
   };
 
   try {

@@ -1,0 +1,181 @@
+// `decree diff POLICY_A POLICY_B CASES...`: evaluates every case (from case files, folders and
+// populations) under both policies and lists each case whose outcome differs, with the part of
+// the two traces that says why, then a summary table per decision. Exit 1 when anything
+// differs, 0 when nothing does, 2 on bad input.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/explore_diff.hpp"
+#include "dsl/load.hpp"
+#include "engine/compile.hpp"
+#include "engine/diff.hpp"
+#include "engine/inputs.hpp"
+#include "engine/population.hpp"
+#include "engine/render_diff.hpp"
+
+namespace decree::cli {
+
+namespace {
+
+struct DiffArgs {
+  std::string a;
+  std::string b;
+  std::vector<std::string> cases;
+  std::string format = "text";
+  bool grounds = false;
+  bool explore = false;
+  std::size_t limit = 50;
+};
+
+struct LoadedPolicy {
+  ast::Policy checked;
+  engine::CompiledPolicy compiled;
+};
+
+std::optional<LoadedPolicy> load(const std::string& path, SourceSet& sources) {
+  auto loaded = dsl::load_policy(path, sources);
+  if (!loaded.effective || has_errors(loaded.diagnostics)) {
+    print_diagnostics(loaded.diagnostics, sources);
+    fmt::print(stderr, "{}: {}; nothing was compared\n", path, count_summary(loaded.diagnostics));
+    return std::nullopt;
+  }
+  auto compiled = engine::compile(*loaded.effective);
+  if (!compiled.policy) {
+    print_diagnostics(compiled.diagnostics, sources);
+    fmt::print(stderr, "{}: {}; nothing was compared\n", path, count_summary(compiled.diagnostics));
+    return std::nullopt;
+  }
+  return LoadedPolicy{std::move(*loaded.effective), std::move(*compiled.policy)};
+}
+
+int run_diff(const DiffArgs& args) {
+  if (args.explore) {
+    if (!args.cases.empty())
+      fmt::print(stderr, "decree diff: error: --explore compares the whole space of cases; name no case files with it\n");
+    return args.cases.empty() ? run_diff_explore(args.a, args.b, args.format) : kExitBadInput;
+  }
+  if (args.cases.empty()) {
+    fmt::print(stderr, "decree diff: error: name the cases to compare: case files, folders or populations (or --explore)\n");
+    return kExitBadInput;
+  }
+  SourceSet sources;
+  auto a = load(args.a, sources);
+  if (!a) return kExitBadInput;
+  auto b = load(args.b, sources);
+  if (!b) return kExitBadInput;
+
+  // The cases are validated against each policy's facts; a fact only one policy declares is
+  // validated by that policy's declaration and is simply absent for the other.
+  const ast::Policy for_a = engine::with_facts_of(a->checked, b->checked);
+  const ast::Policy for_b = engine::with_facts_of(b->checked, a->checked);
+  auto in_a = engine::load_inputs(args.cases, for_a, sources);
+  auto in_b = engine::load_inputs(args.cases, for_b, sources);
+  std::vector<Diagnostic> diagnostics = in_a.diagnostics;
+  for (const auto& d : in_b.diagnostics) {
+    bool seen = false;
+    for (const auto& x : in_a.diagnostics) seen = seen || (x.loc == d.loc && x.code == d.code);
+    if (!seen) diagnostics.push_back(d);
+  }
+  if (!diagnostics.empty()) {
+    std::fflush(stdout);
+    print_diagnostics(diagnostics, sources);
+  }
+  if (has_errors(diagnostics)) {
+    const std::size_t rejected = std::max(in_a.rejected, in_b.rejected);
+    fmt::print(stderr, "{}; {} case{} rejected, so nothing was compared\n", count_summary(diagnostics), rejected,
+               rejected == 1 ? "" : "s");
+    return kExitBadInput;
+  }
+  if (in_a.count() == 0) {
+    fmt::print(stderr, "decree diff: error: no cases found in {}\n", fmt::join(args.cases, ", "));
+    return kExitBadInput;
+  }
+
+  const auto& pa = a->compiled;
+  const auto& pb = b->compiled;
+  engine::PolicyPair pair(pa, pb);
+  engine::DiffReport report;
+  report.a = &pa;
+  report.b = &pb;
+  report.inputs = args.cases;
+  report.grounds_listed = args.grounds;
+
+  engine::Outcome oa, ob;
+  auto consider = [&](std::span<const engine::Value> fa, std::span<const engine::Value> fb, auto&& make_case) {
+    engine::evaluate(pa, fa, oa);
+    engine::evaluate(pb, fb, ob);
+    const auto verdict = pair.compare(fa, oa, fb, ob, &report.summary);
+    if (verdict.outcome_differs) {
+      if (report.differences.size() < args.limit) report.differences.push_back(pair.explain(make_case()));
+      else ++report.unlisted;
+    } else if (verdict.grounds_differ && args.grounds && report.grounds.size() < args.limit) {
+      report.grounds.push_back(pair.explain(make_case(), true));
+    }
+  };
+  for (const auto& c : in_a.cases) {
+    const auto ba = engine::bind(pa, c);
+    const auto bb = engine::bind(pb, c);
+    consider(ba.values, bb.values, [&]() -> const engine::Case& { return c; });
+  }
+  for (const auto& population : in_a.populations) {
+    engine::PopulationBinder bind_a(pa, population), bind_b(pb, population);
+    std::vector<engine::Index> drawn;
+    std::vector<engine::Value> fa, fb;
+    engine::Case made;
+    for (std::uint64_t n = 0; n < population.size; ++n) {
+      engine::draw(population, n, drawn);
+      bind_a.fill(drawn, fa);
+      bind_b.fill(drawn, fb);
+      consider(fa, fb, [&]() -> const engine::Case& {
+        made = engine::make_case(population, n);
+        return made;
+      });
+    }
+  }
+  pair.finish(report.summary);
+
+  if (args.format == "json") {
+    fmt::print("{}\n", engine::diff_json(report).dump(2));
+  } else {
+    engine::DiffTextOptions options;
+    options.color = use_color(stdout);
+    std::string out = engine::render_diff(report, options);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  return report.summary.differing > 0 ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+Subcommand add_diff(CLI::App& root) {
+  auto args = std::make_shared<DiffArgs>();
+  CLI::App* app = root.add_subcommand("diff", "Compare two policies case by case: what comes out differently, and why");
+  app->add_option("policy_a", args->a, "The first policy (.decree), A")->required();
+  app->add_option("policy_b", args->b, "The second policy (.decree), B: often an amendment of A")->required();
+  app->add_option("cases", args->cases,
+                  "Case files (.yaml), folders searched for *.yaml (sorted), or population files (with `population:`)");
+  app->add_option("--format", args->format, "Output format: text (to read) or json (schema decree.diff/1)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app->add_flag("--grounds", args->grounds,
+                "Also list the cases whose outcomes are the same but rest on other rules or other unknown facts");
+  app->add_flag("--explore", args->explore,
+                "Compare over the whole space of cases instead (see `decree explore`): the regions where A and B differ");
+  app->add_option("--limit", args->limit, "List at most this many differing cases in full (default 50; the summary counts all)");
+  app->footer(
+      "For each differing case: each decision that differs (its outcome under A → under B), and under\n"
+      "each policy the rule that decided with its conditions, the exception that defeated it, or the\n"
+      "default; obligations and flags owed under one policy only. Then, per decision, a table of A's\n"
+      "outcomes against B's with counts. Decisions are matched by name; a fact only one policy declares\n"
+      "is absent for the other. Populations are described in docs/counterfactuals.md.\n"
+      "Exit status: 1 when any outcome differs, 0 when none does, 2 on bad input.");
+  return {app, [args] { return run_diff(*args); }};
+}
+
+}  // namespace decree::cli

@@ -1,0 +1,124 @@
+// `decree explore POLICY`: every combination of the facts the decisions depend on, as decision
+// tables with the conflicts, gaps, undetermined regions and rules that can never apply; with
+// `--against B`, the regions where POLICY and B decide differently. See docs/explore.md.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/evaluation.hpp"
+#include "cli/explore_diff.hpp"
+#include "engine/space.hpp"
+#include "engine/space_render.hpp"
+
+namespace decree::cli {
+
+namespace {
+
+struct ExploreArgs {
+  std::string policy;
+  std::string against;
+  std::string decision;
+  std::string format = "text";
+  std::vector<std::string> set;
+  std::vector<std::string> known_facts;
+  bool known = false;
+  bool strict = false;
+  std::uint64_t limit = engine::kDefaultSpaceLimit;
+};
+
+void print_error(const engine::SpaceError& e) {
+  fmt::print(stderr, "error: {}\n", e.message);
+  if (!e.hint.empty()) fmt::print(stderr, "hint: {}\n", e.hint);
+}
+
+// `FACT=VALUE` pairs; false (after saying why) when one has no `=`.
+bool parse_set(const std::vector<std::string>& items, engine::SpaceOptions& options) {
+  for (const auto& item : items) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      print_error({fmt::format("--set expects FACT=VALUE, got `{}`", item), "for example --set justified=true"});
+      return false;
+    }
+    options.set.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return true;
+}
+
+void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+int run_explore(const ExploreArgs& args) {
+  engine::SpaceOptions options;
+  options.decision = args.decision;
+  options.all_known = args.known;
+  options.known = args.known_facts;
+  options.limit = args.limit;
+  if (!parse_set(args.set, options)) return kExitBadInput;
+  if (!args.against.empty()) return run_diff_explore(args.policy, args.against, args.format, options);
+
+  Prepared prep;
+  if (!prepare_policy(args.policy, prep)) return kExitBadInput;
+  auto result = engine::explore_space(*prep.policy, options);
+  if (!result.space) {
+    print_error(*result.error);
+    return kExitBadInput;
+  }
+  const engine::Space& space = *result.space;
+  if (args.format == "json") write(engine::space_json(space).dump(2) + "\n");
+  else write(engine::render_space_text(space));
+  if (args.strict && (space.conflict_rows() > 0 || !space.dead_rules.empty())) return kExitFailed;
+  return kExitOk;
+}
+
+}  // namespace
+
+int run_diff_explore(const std::string& a, const std::string& b, const std::string& format,
+                     const engine::SpaceOptions& options) {
+  Prepared pa, pb;
+  if (!prepare_policy(a, pa) || !prepare_policy(b, pb)) return kExitBadInput;
+  auto result = engine::diff_space(*pa.policy, *pb.policy, options);
+  if (!result.diff) {
+    print_error(*result.error);
+    return kExitBadInput;
+  }
+  if (format == "json") write(engine::space_diff_json(*result.diff).dump(2) + "\n");
+  else write(engine::render_space_diff_text(*result.diff));
+  return result.diff->differs() ? kExitFailed : kExitOk;
+}
+
+int run_diff_explore(const std::string& a, const std::string& b, const std::string& format) {
+  return run_diff_explore(a, b, format, engine::SpaceOptions{});
+}
+
+Subcommand add_explore(CLI::App& root) {
+  auto args = std::make_shared<ExploreArgs>();
+  CLI::App* app = root.add_subcommand(
+      "explore", "Every combination of the facts the decisions depend on, as decision tables, with conflicts, gaps "
+                 "and rules that can never apply");
+  app->add_option("policy", args->policy, "The policy (.decree) to explore")->required();
+  app->add_option("--against", args->against,
+                  "Another policy: show only where the two decide differently (as `decree diff --explore POLICY B`)");
+  app->add_option("--decision", args->decision, "Explore only this decision (and the rules that set it)");
+  app->add_option("--set", args->set, "Fix a fact for the whole space: FACT=VALUE (VALUE may be `unknown`); repeatable");
+  app->add_flag("--known", args->known, "Assume every fact is known: leave `unknown` out of the values tried");
+  app->add_option("--known-fact", args->known_facts, "Assume this fact is known (repeatable)");
+  app->add_option("--limit", args->limit, "Combinations one table may need (default 67108864 = 2^26)")
+      ->check(CLI::PositiveNumber);
+  app->add_option("--format", args->format, "Output format: text (tables to read) or json (schema decree.explore/1)")
+      ->check(CLI::IsMember({"text", "json"}));
+  app->add_flag("--strict", args->strict, "Exit 1 when a conflict or a rule that can never apply is found");
+  app->footer(
+      "Booleans and enumerations take each of their values and `unknown`; integers and dates one value\n"
+      "per interval between the constants the rules compare them with; texts each literal, `other`, and\n"
+      "`unknown`. Facts no rule reads are left out. A gap is a region where a decision falls to its\n"
+      "default although a rule nearly applies (all its top-level conditions hold but one).\n"
+      "Exit status: 0 (with --against: 0 when the policies never differ, 1 when they do), 1 with\n"
+      "--strict when something is found, 2 on bad input or when a limit is exceeded. See docs/explore.md.");
+  return {app, [args] { return run_explore(*args); }};
+}
+
+}  // namespace decree::cli

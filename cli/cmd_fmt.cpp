@@ -1,0 +1,146 @@
+// `decree fmt FILE...`: prints each policy in the canonical layout, rewrites it in place
+// (atomically), or only checks that it already is. A file that does not parse is never formatted.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "dsl/format.hpp"
+#include "dsl/load.hpp"
+#include "dsl/parse.hpp"
+
+namespace decree::cli {
+
+namespace {
+
+struct FmtArgs {
+  std::vector<std::string> files;
+  bool in_place = false;
+  bool check = false;
+};
+
+// Writes `text` to `path` so that the file is either untouched or wholly replaced: a temporary
+// file in the same folder, flushed to disk, then renamed over the original. Returns "" or why not.
+std::string write_atomically(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.parent_path();
+  std::string pattern = (dir / ("." + target.filename().string() + ".fmt-XXXXXX")).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) return fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno));
+  std::string temp(name.data());
+  auto fail = [&](const char* what) {
+    std::string why = fmt::format("{}: {}", what, std::strerror(errno));
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return why;
+  };
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && ::fchmod(fd, st.st_mode & 07777) != 0) return fail("cannot copy its permissions");
+  std::size_t written = 0;
+  while (written < text.size()) {
+    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write the temporary file");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("cannot flush the temporary file to disk");
+  if (::close(fd) != 0) {
+    std::string why = fmt::format("cannot close the temporary file: {}", std::strerror(errno));
+    ::unlink(temp.c_str());
+    return why;
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    std::string why = fmt::format("cannot replace the file: {}", std::strerror(errno));
+    ::unlink(temp.c_str());
+    return why;
+  }
+  // Make the rename itself durable; failing here does not endanger the file, so it is not an error.
+  int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return {};
+}
+
+int run_fmt(const FmtArgs& args) {
+  bool bad_input = false;
+  std::vector<std::string> unformatted;
+  for (const auto& file : args.files) {
+    SourceSet sources;
+    dsl::ParseLimits limits;
+    auto read = dsl::read_source_file(file, limits.max_file_bytes);
+    if (!read.text) {
+      print_diagnostics(read.diagnostics, sources);
+      bad_input = true;
+      continue;
+    }
+    sources.add(std::make_shared<SourceFile>(file, *read.text));
+    auto parsed = dsl::parse(*read.text, file, limits);
+    if (!parsed.ok()) {
+      print_diagnostics(parsed.diagnostics, sources);
+      fmt::print(stderr, "{}: not formatted: {}\n", file, count_summary(parsed.diagnostics));
+      bad_input = true;
+      continue;
+    }
+    std::string formatted = dsl::format(*parsed.policy, *read.text);
+    // The formatter must not change what the policy says; if it would, refuse rather than write.
+    auto again = dsl::parse(formatted, file, limits);
+    std::string difference = again.ok() ? dsl::ast_difference(*parsed.policy, *again.policy) : "the result does not parse";
+    if (!difference.empty()) {
+      fmt::print(stderr, "{}: error: the formatter would change the policy ({}); the file is left as it is. "
+                         "Please report this as a bug.\n", file, difference);
+      bad_input = true;
+      continue;
+    }
+    if (args.check) {
+      if (formatted != *read.text) unformatted.push_back(file);
+    } else if (args.in_place) {
+      if (formatted == *read.text) continue;
+      std::string why = write_atomically(file, formatted);
+      if (!why.empty()) {
+        fmt::print(stderr, "{}: error: {}; the file is left as it is\n", file, why);
+        bad_input = true;
+      }
+    } else {
+      fmt::print("{}", formatted);
+    }
+  }
+  if (!unformatted.empty()) {
+    for (const auto& file : unformatted) fmt::print("{}\n", file);
+    fmt::print(stderr, "{} file{} not formatted; run `decree fmt -i` on {} to fix\n", unformatted.size(),
+               unformatted.size() == 1 ? " is" : "s are", unformatted.size() == 1 ? "it" : "them");
+  }
+  if (bad_input) return kExitBadInput;
+  return unformatted.empty() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+Subcommand add_fmt(CLI::App& root) {
+  auto args = std::make_shared<FmtArgs>();
+  CLI::App* app = root.add_subcommand("fmt", "Print policies in the canonical layout (comments kept)");
+  app->add_option("files", args->files, "Policy files (.decree) to format")->required();
+  auto* in_place = app->add_flag("-i,--in-place", args->in_place, "Rewrite each file in place (atomically)");
+  app->add_flag("--check", args->check, "Change nothing; list the files that are not formatted and exit 1")
+      ->excludes(in_place);
+  app->footer("Exit status: 0 ok, 1 when --check finds an unformatted file, 2 when a file cannot be read or parsed.");
+  return {app, [args] { return run_fmt(*args); }};
+}
+
+}  // namespace decree::cli

@@ -1,0 +1,201 @@
+// `decree test POLICY CASES...`: compares each case's outcome under the policy with the case's
+// `expect:` block for that policy's name, and prints a readable diff for each mismatch (what was
+// expected, what came out and why, where the expectation is written, and the reason the case
+// file gives). Reports rule coverage; the last line is always `N passed, N failed`.
+// Exit 0 when all pass, 1 on any mismatch, 2 on bad input.
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/evaluation.hpp"
+#include "engine/render_text.hpp"
+#include "engine/trace.hpp"
+
+namespace decree::cli {
+
+namespace {
+
+struct TestArgs {
+  std::string policy;
+  std::vector<std::string> cases;
+};
+
+// The special outcomes an expectation may name besides a decision's values.
+bool is_status_word(const std::string& w) {
+  return w == "undetermined" || w == "conflict" || w == "not_applicable" || w == "no_decision";
+}
+
+std::string set_text(const std::vector<std::string>& v) { return v.empty() ? "none" : fmt::format("{}", fmt::join(v, ", ")); }
+
+std::string where(const SourceLoc& loc) { return loc.known() ? to_string(loc) : loc.file; }
+
+// One mismatch: a decision (or the obligations, or the flags), what was expected, what came out.
+struct Problem {
+  std::string what;
+  SourceLoc loc;  // where the expectation is written
+  std::string expected;
+  std::string got;
+};
+
+class Tester {
+ public:
+  Tester(const engine::CompiledPolicy& p, bool color) : p_(p), color_(color), applied_(p.rules.size(), false) {}
+
+  std::string out;
+  std::size_t passed = 0, failed = 0, skipped = 0;
+  std::vector<std::string> skipped_ids;
+
+  void test(const engine::Case& c) {
+    engine::EvalOptions options;
+    options.explore = false;
+    const auto ev = engine::evaluate_case(p_, c, options);
+    for (std::size_t r = 0; r < p_.rules.size(); ++r)
+      if (ev.outcome.when[r] == engine::Tri::True) applied_[r] = true;
+
+    const engine::Expectation* expect = nullptr;
+    for (const auto& e : c.expect)
+      if (e.policy == p_.name) expect = &e;
+    if (expect == nullptr) {
+      ++skipped;
+      skipped_ids.push_back(c.id);
+      return;
+    }
+
+    std::vector<Problem> problems;
+    for (const auto& [name, want] : expect->decisions) {
+      const engine::Index d = p_.find_decision(name);
+      if (d == engine::kNone) {
+        problems.push_back({name, want.loc, want.value, fmt::format("(policy {} has no decision `{}`)", p_.name, name)});
+        continue;
+      }
+      const auto& res = ev.outcome.decisions[d];
+      const std::string got = engine::outcome_word(p_, d, res);
+      const std::string got_by = res.by == engine::kNone ? "" : p_.authorities[res.by].name;
+      bool same = got == want.value;
+      if (same && want.by && *want.by != got_by) same = false;
+      if (same) continue;
+      std::string wanted = want.value + (want.by ? " by " + *want.by : "");
+      std::string note;
+      if (!is_status_word(want.value) && p_.find_value(d, want.value) == engine::kNone)
+        note = fmt::format(" (`{}` is not a value of `{}`: {})", want.value, name, fmt::join(p_.decisions[d].values, " | "));
+      problems.push_back({name, want.loc, wanted + note, got_detail(d, ev)});
+    }
+    const auto named = engine::name_outcome(p_, ev.outcome);
+    compare_set("obligations", expect->obligations, named.obligations, expect->loc, problems);
+    compare_set("flags", expect->flags, named.flags, expect->loc, problems);
+
+    const std::string id = c.title.empty() ? c.id : fmt::format("{} ({})", c.id, c.title);
+    if (problems.empty()) {
+      ++passed;
+      out += fmt::format("{} {}\n", paint("ok  ", "\x1b[32m"), c.id);
+      return;
+    }
+    ++failed;
+    out += fmt::format("{} {}  {}\n", paint("FAIL", "\x1b[1;31m"), id, where(c.loc));
+    for (const auto& pr : problems) {
+      out += fmt::format("    {}  (expected at {})\n", pr.what, where(pr.loc));
+      out += fmt::format("      {} {}\n", paint("-", "\x1b[31m"), pr.expected);
+      out += fmt::format("      {} {}\n", paint("+", "\x1b[32m"), pr.got);
+    }
+    if (!expect->comment.empty()) out += fmt::format("    why the case file expects it: {}\n", expect->comment);
+  }
+
+  void coverage() {
+    std::vector<std::size_t> never;
+    for (std::size_t r = 0; r < applied_.size(); ++r)
+      if (!applied_[r]) never.push_back(r);
+    if (never.empty()) {
+      out += fmt::format("coverage: every one of the {} rules applied in at least one case\n", p_.rules.size());
+      return;
+    }
+    out += fmt::format("coverage: {} of {} rules applied in at least one case; never applied:\n",
+                       p_.rules.size() - never.size(), p_.rules.size());
+    for (std::size_t r : never) out += fmt::format("    {}  {}\n", p_.rules[r].name, where(p_.rules[r].loc));
+  }
+
+ private:
+  const engine::CompiledPolicy& p_;
+  bool color_;
+  std::vector<bool> applied_;
+
+  std::string paint(const std::string& s, const char* code) const {
+    return color_ ? fmt::format("{}{}\x1b[0m", code, s) : s;
+  }
+
+  // "refused (default)", "granted by embassy (rule grant_return)", "undetermined (needs ...)".
+  std::string got_detail(engine::Index d, const engine::CaseEvaluation& ev) const {
+    const auto& res = ev.outcome.decisions[d];
+    std::string s = engine::outcome_word(p_, d, res);
+    switch (res.status) {
+      case engine::Status::Decided:
+        if (res.by != engine::kNone) s += " by " + p_.authorities[res.by].name;
+        s += fmt::format(" (rule {})", p_.rules[p_.settings[res.setting].rule].name);
+        break;
+      case engine::Status::Defaulted: s += " (the default: no rule set it)"; break;
+      case engine::Status::Conflict: s = engine::describe_result(p_, d, res); break;
+      case engine::Status::Undetermined: {
+        const auto ex = engine::explore(p_, ev.binding.values, d);
+        std::vector<std::string> needs;
+        for (auto f : ex.needs) needs.push_back(p_.facts[f].name);
+        if (!needs.empty()) s += fmt::format(" (needs {})", fmt::join(needs, ", "));
+        break;
+      }
+      default: break;
+    }
+    return s;
+  }
+
+  void compare_set(const char* what, const std::optional<std::set<std::string>>& want, const std::vector<std::string>& got,
+                   const SourceLoc& loc, std::vector<Problem>& problems) const {
+    if (!want) return;
+    std::vector<std::string> w(want->begin(), want->end());
+    if (w == got) return;
+    std::vector<std::string> missing, extra;
+    std::set_difference(w.begin(), w.end(), got.begin(), got.end(), std::back_inserter(missing));
+    std::set_difference(got.begin(), got.end(), w.begin(), w.end(), std::back_inserter(extra));
+    std::string detail;
+    if (!missing.empty()) detail += fmt::format("missing {}", fmt::join(missing, ", "));
+    if (!extra.empty()) detail += fmt::format("{}unexpected {}", detail.empty() ? "" : "; ", fmt::join(extra, ", "));
+    problems.push_back({what, loc, set_text(w), fmt::format("{} ({})", set_text(got), detail)});
+  }
+};
+
+int run_test(const TestArgs& args) {
+  Prepared prep;
+  if (!prepare_policy(args.policy, prep) || !prepare_cases(args.cases, prep)) {
+    fmt::print("0 passed, 0 failed\n");
+    return kExitBadInput;
+  }
+  Tester t(*prep.policy, use_color(stdout));
+  for (const auto& c : prep.cases) t.test(c);
+  t.coverage();
+  if (t.skipped > 0)
+    t.out += fmt::format("{} case{} without an expectation for {}: {}\n", t.skipped, t.skipped == 1 ? "" : "s",
+                         prep.policy->name, fmt::join(t.skipped_ids, ", "));
+  t.out += fmt::format("{} passed, {} failed\n", t.passed, t.failed);
+  std::fwrite(t.out.data(), 1, t.out.size(), stdout);
+  return t.failed > 0 ? kExitFailed : kExitOk;
+}
+
+}  // namespace
+
+Subcommand add_test(CLI::App& root) {
+  auto args = std::make_shared<TestArgs>();
+  CLI::App* app = root.add_subcommand("test", "Compare outcomes with the cases' expect: blocks for this policy");
+  app->add_option("policy", args->policy, "The policy (.decree) whose name the expect: blocks are keyed by")->required();
+  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required();
+  app->footer(
+      "Prints a diff for each mismatch, then rule coverage (rules that never applied), then a last\n"
+      "line `N passed, N failed`. Exit status: 0 when all pass, 1 on any mismatch, 2 on bad input.");
+  return {app, [args] { return run_test(*args); }};
+}
+
+}  // namespace decree::cli

@@ -1,0 +1,74 @@
+#include "cli/run_summary.hpp"
+
+#include <cstdio>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/evaluation.hpp"
+#include "engine/inputs.hpp"
+#include "engine/population.hpp"
+#include "engine/render_json.hpp"
+#include "engine/render_text.hpp"
+#include "engine/summary.hpp"
+
+namespace decree::cli {
+
+int run_summary(const std::string& policy_path, const std::vector<std::string>& inputs, const std::string& format) {
+  Prepared prep;
+  if (!prepare_policy(policy_path, prep)) return kExitBadInput;
+  const auto& p = *prep.policy;
+  auto in = engine::load_inputs(inputs, *prep.checked, prep.sources);
+  if (!in.diagnostics.empty()) {
+    std::fflush(stdout);
+    print_diagnostics(in.diagnostics, prep.sources);
+  }
+  if (has_errors(in.diagnostics)) {
+    fmt::print(stderr, "{}; {} case{} rejected, so nothing was evaluated\n", count_summary(in.diagnostics), in.rejected,
+               in.rejected == 1 ? "" : "s");
+    return kExitBadInput;
+  }
+  if (in.count() == 0) {
+    fmt::print(stderr, "error: no cases found in {}\n", fmt::join(inputs, ", "));
+    return kExitBadInput;
+  }
+
+  engine::Summary summary = engine::make_summary(p);
+  engine::Outcome outcome;
+  for (const auto& c : in.cases) {
+    const auto binding = engine::bind(p, c);
+    engine::evaluate(p, binding.values, outcome);
+    engine::add(summary, p, outcome);
+  }
+  for (const auto& population : in.populations) {
+    engine::PopulationBinder binder(p, population);
+    std::vector<engine::Index> drawn;
+    std::vector<engine::Value> facts;
+    for (std::uint64_t n = 0; n < population.size; ++n) {
+      engine::draw(population, n, drawn);
+      binder.fill(drawn, facts);
+      engine::evaluate(p, facts, outcome);
+      engine::add(summary, p, outcome);
+    }
+  }
+
+  if (format == "json") {
+    nlohmann::json out = {{"schema", "decree.summary/1"},
+                          {"policy", engine::policy_json(p)},
+                          {"inputs", inputs},
+                          {"summary", engine::summary_json(p, summary)}};
+    fmt::print("{}\n", out.dump(2));
+    return kExitOk;
+  }
+  engine::TextOptions text;
+  text.color = use_color(stdout);
+  std::string out = engine::render_policy_line(p, text);
+  out += fmt::format("cases: {}\n\n", fmt::join(inputs, ", "));
+  out += engine::render_summary(p, summary, text.color);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
+
+}  // namespace decree::cli

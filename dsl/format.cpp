@@ -1,0 +1,582 @@
+// The canonical formatter: prints a policy's AST in one layout, putting each comment back
+// before the line it preceded or at the end of the line it followed.
+#include "dsl/format.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace decree::dsl {
+
+namespace {
+
+using ast::Expr;
+
+constexpr std::uint32_t kNoAnchor = std::numeric_limits<std::uint32_t>::max();
+
+// One printed line of code: its text and the source offset of the first node it prints, which
+// is how comments find their way back.
+struct Line {
+  std::size_t indent = 0;
+  std::string text;
+  std::uint32_t anchor = kNoAnchor;
+  std::vector<const ast::Comment*> before;  // full-line comments printed above it
+  const ast::Comment* trailing = nullptr;    // a comment printed at its end
+};
+
+// A top-level item (or the header) as printed lines, with its extent in the source.
+struct Block {
+  std::vector<Line> lines;
+  std::uint32_t start = 0;  // source offset of its first token
+  std::uint32_t end = 0;    // source offset one past its last character
+  bool roomy = false;         // a rule, or a definition or decision over several lines: blank lines around it
+};
+
+std::string quote(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string spaces(std::size_t n) { return std::string(n, ' '); }
+
+std::size_t width(std::string_view s) { return utf8_length(s); }
+
+// ---- conditions -------------------------------------------------------------------------
+
+// Binding strength: `or` binds loosest, then `and`, then `not`, then the tests.
+int strength(const Expr& e) {
+  switch (e.kind) {
+    case Expr::Kind::Or: return 1;
+    case Expr::Kind::And: return 2;
+    case Expr::Kind::Not: return 3;
+    default: return 4;
+  }
+}
+
+std::string literal_text(const ast::Literal& l) {
+  switch (l.kind) {
+    case ast::Literal::Kind::Bool: return l.boolean ? "true" : "false";
+    case ast::Literal::Kind::Int: return fmt::format("{}", l.integer);
+    case ast::Literal::Kind::Date: return ast::to_string(l.date);
+    case ast::Literal::Kind::Text: return quote(l.text);
+  }
+  return "?";
+}
+
+// Whether `child`, as an operand of an expression that needs at least strength `min`, needs
+// parentheses that the author did not write (an AST built by a program, not parsed).
+bool needs_parens(const Expr& child, int min) { return !child.parenthesized && strength(child) < min; }
+
+std::string flat(const Expr& e);
+
+std::string operand_text(const Expr& child, int min) {
+  std::string s = flat(child);
+  return needs_parens(child, min) ? "(" + s + ")" : s;
+}
+
+// The expression on one line, without breaks.
+std::string flat_core(const Expr& e) {
+  switch (e.kind) {
+    case Expr::Kind::Literal: return literal_text(e.literal);
+    case Expr::Kind::Name: return e.name.text;
+    case Expr::Kind::Not: return e.operands.empty() ? "not" : "not " + operand_text(e.operands[0], 3);
+    case Expr::Kind::And:
+    case Expr::Kind::Or: {
+      const bool is_and = e.kind == Expr::Kind::And;
+      std::string out;
+      for (std::size_t i = 0; i < e.operands.size(); ++i) {
+        if (i > 0) out += is_and ? " and " : " or ";
+        out += operand_text(e.operands[i], is_and ? 3 : 2);
+      }
+      return out;
+    }
+    case Expr::Kind::Compare:
+      if (e.operands.size() != 2) return "?";
+      return fmt::format("{} {} {}", flat(e.operands[0]), ast::to_string(e.op), flat(e.operands[1]));
+    case Expr::Kind::IsKnown: return e.name.text + " is known";
+    case Expr::Kind::IsUnknown: return e.name.text + " is unknown";
+    case Expr::Kind::Is: return e.name.text + " is " + e.value.text;
+    case Expr::Kind::IsNot: return e.name.text + " is not " + e.value.text;
+  }
+  return "?";
+}
+
+std::string flat(const Expr& e) {
+  std::string core = flat_core(e);
+  return e.parenthesized ? "(" + core + ")" : core;
+}
+
+// The offset of an expression's first token (a parenthesized group's loc is its inside).
+std::uint32_t first_offset(const Expr& e) {
+  if ((e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or || e.kind == Expr::Kind::Compare) && !e.operands.empty())
+    return std::min(e.loc.offset, first_offset(e.operands[0]));
+  return e.loc.offset;
+}
+
+class Printer {
+ public:
+  // Prints `e` starting on a line that begins with `prefix` (at `indent`); when it does not
+  // fit, or `force_break`, breaks before each `and`/`or` with the operators at `cont` spaces.
+  void condition(std::vector<Line>& lines, std::size_t indent, const std::string& prefix, const Expr& e,
+                 std::size_t cont, bool force_break, std::uint32_t anchor) {
+    std::string text = flat(e);
+    const bool chain = (e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or) && e.operands.size() >= 2;
+    if (!chain || (!force_break && indent + width(prefix) + width(text) <= kFormatWidth)) {
+      lines.push_back({indent, prefix + text, anchor, {}, nullptr});
+      return;
+    }
+    const bool is_and = e.kind == Expr::Kind::And;
+    const int min = is_and ? 3 : 2;
+    std::string open = e.parenthesized ? "(" : "";
+    for (std::size_t i = 0; i < e.operands.size(); ++i) {
+      const Expr& child = e.operands[i];
+      const bool parens = needs_parens(child, min);
+      std::size_t line_indent = i == 0 ? indent : cont;
+      std::string line_prefix = i == 0 ? prefix + open : std::string(is_and ? "and " : "or ");
+      if (parens) line_prefix += "(";
+      std::uint32_t line_anchor = i == 0 ? anchor : first_offset(child);
+      // A nested group that does not fit is broken too, its operators two spaces further in.
+      condition(lines, line_indent, line_prefix, child, cont + 2, false, line_anchor);
+      if (parens) lines.back().text += ")";
+    }
+    if (e.parenthesized) lines.back().text += ")";
+  }
+};
+
+// ---- items --------------------------------------------------------------------------------
+
+std::string with_text(const std::string& s) { return s.empty() ? std::string{} : " " + quote(s); }
+
+std::string values_text(const std::vector<ast::Name>& values) {
+  std::string out;
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? " | " : "") + values[i].text;
+  return out;
+}
+
+std::string citation_text(const ast::Citation& c) {
+  std::string out = "cites " + c.source.text;
+  if (c.section) out += " " + c.section->text;
+  if (c.quote) out += " " + quote(*c.quote);
+  return out;
+}
+
+std::string conclusion_text(const ast::Conclusion& c) {
+  switch (c.kind) {
+    case ast::Conclusion::Kind::Set: return c.target.text + " = " + c.value.text + (c.by ? " by " + c.by->text : "");
+    case ast::Conclusion::Kind::Owe: return "owe " + c.target.text + with_text(c.detail);
+    case ast::Conclusion::Kind::Flag: return "flag " + c.target.text + with_text(c.detail);
+  }
+  return "?";
+}
+
+std::string date_range_text(const ast::DateRange& r) {
+  return r.first == r.last ? ast::to_string(r.first) : ast::to_string(r.first) + " .. " + ast::to_string(r.last);
+}
+
+class Formatter {
+ public:
+  Formatter(const ast::Policy& policy, std::string_view source) : policy_(policy), source_(source) {}
+
+  std::string run() {
+    blocks_.push_back(header_block());
+    for (std::size_t i = 0; i < policy_.items.size(); ++i) blocks_.push_back(item_block(i));
+    place_comments();
+    return render();
+  }
+
+ private:
+  const ast::Policy& policy_;
+  std::string_view source_;
+  Printer printer_;
+  std::vector<Block> blocks_;
+  std::vector<const ast::Comment*> at_end_;  // comments after the last line of code
+
+  // Whether a comment sits inside condition `e` before its last operand: such a condition is
+  // broken at every operator, so that the comment keeps a line of its own to sit on. (A comment
+  // within the last operand ends up after the condition either way, so it decides nothing: the
+  // next run sees it there and must make the same choice.)
+  bool comment_within(const Expr& e) const {
+    if ((e.kind != Expr::Kind::And && e.kind != Expr::Kind::Or) || e.operands.size() < 2) return false;
+    const std::uint32_t from = first_offset(e);
+    const std::uint32_t to = first_offset(e.operands.back());
+    return std::any_of(policy_.comments.begin(), policy_.comments.end(),
+                       [&](const ast::Comment& c) { return c.loc.offset > from && c.loc.offset < to; });
+  }
+
+  Block header_block() {
+    const auto& h = policy_.header;
+    Block b;
+    b.start = h.loc.offset;
+    b.lines.push_back({0, "policy " + h.name.text + with_text(h.title), h.loc.offset, {}, nullptr});
+    if (h.extends)
+      b.lines.push_back({2, "extends " + h.extends->base.text + " in " + quote(h.extends->path), h.extends->loc.offset, {}, nullptr});
+    if (h.status) b.lines.push_back({2, "status " + h.status->text, h.status->loc.offset, {}, nullptr});
+    if (h.in_force_from)
+      b.lines.push_back({2, "in force from " + date_range_text(*h.in_force_from), h.in_force_from->loc.offset, {}, nullptr});
+    if (h.in_force_until)
+      b.lines.push_back({2, "until " + date_range_text(*h.in_force_until), h.in_force_until->loc.offset, {}, nullptr});
+    for (const auto& s : h.sources)
+      b.lines.push_back({2, "source " + s.key.text + with_text(s.description), s.loc.offset, {}, nullptr});
+    // The header ends with the source line that holds its last clause.
+    std::uint32_t last = b.start;
+    for (const auto& line : b.lines) last = std::max(last, line.anchor);
+    std::size_t end = source_.find('\n', std::min<std::size_t>(last, source_.size()));
+    b.end = static_cast<std::uint32_t>(end == std::string_view::npos ? source_.size() : end);
+    return b;
+  }
+
+  Block item_block(std::size_t index) {
+    const ast::Item& item = policy_.items[index];
+    Block b;
+    b.start = item.loc.offset;
+    b.end = std::max(item.end_offset, item.loc.offset);
+    const std::string replace = item.op == ast::Item::Op::Replace ? "replace " : "";
+    const std::uint32_t anchor = item.loc.offset;
+    if (item.op == ast::Item::Op::Drop) {
+      b.lines.push_back({0, fmt::format("drop {} {}", ast::to_string(item.kind), item.dropped.text), anchor, {}, nullptr});
+      return b;
+    }
+    std::visit([&](const auto& body) { print(b.lines, replace, anchor, body, b.end); }, item.body);
+    b.roomy = item.kind == ast::ItemKind::Rule ||
+              ((item.kind == ast::ItemKind::Definition || item.kind == ast::ItemKind::Decision) && b.lines.size() > 1);
+    return b;
+  }
+
+  void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::TypeDecl& t,
+             std::uint32_t end) {
+    described(lines, replace + "type " + t.name.text + ": " + values_text(t.values), t.description, anchor, end);
+  }
+
+  // A declaration and its description, which goes on the next line when both do not fit.
+  void described(std::vector<Line>& lines, const std::string& head, const std::string& description,
+                 std::uint32_t anchor, std::uint32_t end) {
+    std::string one_line = head + with_text(description);
+    if (description.empty() || width(one_line) <= kFormatWidth) {
+      lines.push_back({0, one_line, anchor, {}, nullptr});
+      return;
+    }
+    lines.push_back({0, head, anchor, {}, nullptr});
+    // The description is the item's last token: its closing quote is just before the item's end.
+    lines.push_back({2, quote(description), end > anchor + 1 ? end - 1 : anchor + 1, {}, nullptr});
+  }
+
+  void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::FactDecl& f,
+             std::uint32_t end) {
+    std::string type = f.type.values.empty() ? f.type.name.text : values_text(f.type.values);
+    described(lines, replace + "fact " + f.name.text + ": " + type, f.description, anchor, end);
+  }
+
+  void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Declared& d,
+             std::uint32_t end) {
+    const char* word = d.kind == ast::Declared::Kind::Authority    ? "authority"
+                       : d.kind == ast::Declared::Kind::Obligation ? "obligation"
+                                                                   : "flag";
+    described(lines, replace + word + " " + d.name.text, d.description, anchor, end);
+  }
+
+  void cites(std::vector<Line>& lines, const std::vector<ast::Citation>& cs) {
+    for (const auto& c : cs) lines.push_back({2, citation_text(c), c.loc.offset, {}, nullptr});
+  }
+
+  void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Definition& d,
+             std::uint32_t) {
+    std::string head = replace + "define " + d.name.text + with_text(d.title) + " =";
+    const bool force = comment_within(d.body);
+    std::string body = flat(d.body);
+    if (!force && width(head) + 1 + width(body) <= kFormatWidth) {
+      lines.push_back({0, head + " " + body, anchor, {}, nullptr});
+    } else {
+      lines.push_back({0, head, anchor, {}, nullptr});
+      printer_.condition(lines, 2, "", d.body, 4, force, first_offset(d.body));
+    }
+    cites(lines, d.cites);
+  }
+
+  void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::DecisionDecl& d,
+             std::uint32_t) {
+    lines.push_back({0, replace + "decision " + d.name.text + with_text(d.title) + ": " + values_text(d.values), anchor, {}, nullptr});
+    if (d.default_value) lines.push_back({2, "default " + d.default_value->text, d.default_value->loc.offset, {}, nullptr});
+    if (d.applies_when)
+      printer_.condition(lines, 2, "applies when ", *d.applies_when, 15, comment_within(*d.applies_when),
+                         first_offset(*d.applies_when));
+    cites(lines, d.cites);
+  }
+
+  void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Rule& r,
+             std::uint32_t) {
+    lines.push_back({0, replace + "rule " + r.name.text + with_text(r.title) + ":", anchor, {}, nullptr});
+    if (!r.exception_to.empty()) {
+      std::string names;
+      for (std::size_t i = 0; i < r.exception_to.size(); ++i) names += (i > 0 ? ", " : "") + r.exception_to[i].text;
+      lines.push_back({2, "exception to " + names, r.exception_to.front().loc.offset, {}, nullptr});
+    }
+    if (r.when) printer_.condition(lines, 2, "when ", *r.when, 7, comment_within(*r.when), first_offset(*r.when));
+    for (std::size_t i = 0; i < r.then.size(); ++i) {
+      std::string text = (i == 0 ? "then " : "") + conclusion_text(r.then[i]) + (i + 1 < r.then.size() ? "," : "");
+      lines.push_back({i == 0 ? 2u : 7u, text, r.then[i].loc.offset, {}, nullptr});
+    }
+    cites(lines, r.cites);
+  }
+
+  // ---- comments ---------------------------------------------------------------------------
+
+  void place_comments() {
+    for (const auto& c : policy_.comments) {
+      const std::uint32_t at = c.loc.offset;
+      Line* before = nullptr;  // the first line of code after the comment
+      Line* after = nullptr;   // the last line of code before it
+      for (auto& b : blocks_)
+        for (auto& line : b.lines) {
+          if (line.anchor == kNoAnchor) continue;
+          if (line.anchor > at && (before == nullptr || line.anchor < before->anchor)) before = &line;
+          if (line.anchor < at && (after == nullptr || line.anchor > after->anchor)) after = &line;
+        }
+      if (c.trailing && after != nullptr && after->trailing == nullptr) {
+        after->trailing = &c;
+        continue;
+      }
+      // A full-line comment, or a second trailing comment for a line that already has one (lines
+      // were joined): it goes above the next line, where it will stay on the next run.
+      if (before != nullptr) before->before.push_back(&c);
+      else at_end_.push_back(&c);
+    }
+  }
+
+  std::uint32_t comment_end(const ast::Comment& c) const {
+    return static_cast<std::uint32_t>(std::min<std::size_t>(source_.size(), c.loc.offset + c.text.size()));
+  }
+
+  // Whether the author left an empty line somewhere in [from, to).
+  bool blank_between(std::uint32_t from, std::uint32_t to) const {
+    if (from >= to || from >= source_.size()) return false;
+    std::string_view region = source_.substr(from, std::min<std::size_t>(to, source_.size()) - from);
+    std::size_t nl = region.find('\n');
+    while (nl != std::string_view::npos) {
+      std::size_t next = region.find('\n', nl + 1);
+      if (next == std::string_view::npos) break;
+      std::string_view between = region.substr(nl + 1, next - nl - 1);
+      if (between.find_first_not_of(" \t\r\f\v") == std::string_view::npos) return true;
+      nl = next;
+    }
+    return false;
+  }
+
+  std::string render() {
+    std::string out;
+    bool printed = false;       // something is already printed
+    std::uint32_t last_end = 0;  // source end of what was printed last (at the top level)
+    bool last_roomy = false;
+    auto put_comment = [&](const ast::Comment& c, std::size_t indent) {
+      out += spaces(indent) + c.text + "\n";
+    };
+    for (std::size_t bi = 0; bi < blocks_.size(); ++bi) {
+      Block& b = blocks_[bi];
+      if (b.lines.empty()) continue;
+      const auto& leading = b.lines.front().before;
+      std::uint32_t group_start = leading.empty() ? b.start : leading.front()->loc.offset;
+      bool forced = bi == 1 || (bi > 1 && (last_roomy || b.roomy));
+      if (printed && (forced || blank_between(last_end, group_start))) out += "\n";
+      for (std::size_t ci = 0; ci < leading.size(); ++ci) {
+        put_comment(*leading[ci], 0);
+        std::uint32_t next = ci + 1 < leading.size() ? leading[ci + 1]->loc.offset : b.start;
+        if (blank_between(comment_end(*leading[ci]), next)) out += "\n";
+      }
+      for (std::size_t li = 0; li < b.lines.size(); ++li) {
+        const Line& line = b.lines[li];
+        if (li > 0)
+          for (const auto* c : line.before) put_comment(*c, line.indent);
+        out += spaces(line.indent) + line.text;
+        if (line.trailing != nullptr) out += "  " + line.trailing->text;
+        out += "\n";
+      }
+      printed = true;
+      last_end = b.end;
+      last_roomy = b.roomy;
+    }
+    for (const auto* c : at_end_) {
+      if (printed && blank_between(last_end, c->loc.offset)) out += "\n";
+      put_comment(*c, 0);
+      printed = true;
+      last_end = comment_end(*c);
+    }
+    return out;
+  }
+};
+
+// ---- comparing two policies, places ignored ------------------------------------------------
+
+struct Differ {
+  std::string difference;
+
+  bool differ(const std::string& what) {
+    if (difference.empty()) difference = what;
+    return false;
+  }
+
+  bool same(const ast::Name& a, const ast::Name& b, const std::string& what) {
+    return a.text == b.text || differ(fmt::format("{}: `{}` vs `{}`", what, a.text, b.text));
+  }
+  bool same(const std::optional<ast::Name>& a, const std::optional<ast::Name>& b, const std::string& what) {
+    if (a.has_value() != b.has_value()) return differ(what + ": present in one only");
+    return !a || same(*a, *b, what);
+  }
+  bool same_text(const std::string& a, const std::string& b, const std::string& what) {
+    return a == b || differ(fmt::format("{}: \"{}\" vs \"{}\"", what, a, b));
+  }
+  bool same(const std::vector<ast::Name>& a, const std::vector<ast::Name>& b, const std::string& what) {
+    if (a.size() != b.size()) return differ(what + ": different counts");
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same(a[i], b[i], what)) return false;
+    return true;
+  }
+  bool same(const std::optional<ast::DateRange>& a, const std::optional<ast::DateRange>& b, const std::string& what) {
+    if (a.has_value() != b.has_value()) return differ(what + ": present in one only");
+    return !a || (a->first == b->first && a->last == b->last) || differ(what + ": dates differ");
+  }
+
+  bool same(const Expr& a, const Expr& b, const std::string& what) {
+    if (a.kind != b.kind || a.parenthesized != b.parenthesized || a.operands.size() != b.operands.size())
+      return differ(fmt::format("{}: `{}` vs `{}`", what, flat(a), flat(b)));
+    switch (a.kind) {
+      case Expr::Kind::Literal: {
+        const auto& x = a.literal;
+        const auto& y = b.literal;
+        bool eq = x.kind == y.kind && x.boolean == y.boolean && x.integer == y.integer && x.date == y.date && x.text == y.text;
+        if (!eq) return differ(fmt::format("{}: `{}` vs `{}`", what, flat(a), flat(b)));
+        break;
+      }
+      case Expr::Kind::Compare:
+        if (a.op != b.op) return differ(fmt::format("{}: `{}` vs `{}`", what, flat(a), flat(b)));
+        break;
+      case Expr::Kind::Name:
+      case Expr::Kind::IsKnown:
+      case Expr::Kind::IsUnknown:
+      case Expr::Kind::Is:
+      case Expr::Kind::IsNot:
+        if (a.name.text != b.name.text || a.value.text != b.value.text)
+          return differ(fmt::format("{}: `{}` vs `{}`", what, flat(a), flat(b)));
+        break;
+      default: break;
+    }
+    for (std::size_t i = 0; i < a.operands.size(); ++i)
+      if (!same(a.operands[i], b.operands[i], what)) return false;
+    return true;
+  }
+  bool same(const std::optional<Expr>& a, const std::optional<Expr>& b, const std::string& what) {
+    if (a.has_value() != b.has_value()) return differ(what + ": present in one only");
+    return !a || same(*a, *b, what);
+  }
+
+  bool same(const std::vector<ast::Citation>& a, const std::vector<ast::Citation>& b, const std::string& what) {
+    if (a.size() != b.size()) return differ(what + ": different numbers of citations");
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!same(a[i].source, b[i].source, what) || !same(a[i].section, b[i].section, what)) return false;
+      if (a[i].quote != b[i].quote) return differ(what + ": quoted clauses differ");
+    }
+    return true;
+  }
+
+  bool same_body(const ast::TypeDecl& a, const ast::TypeDecl& b, const std::string& w) {
+    return same(a.name, b.name, w) && same(a.values, b.values, w) && same_text(a.description, b.description, w);
+  }
+  bool same_body(const ast::FactDecl& a, const ast::FactDecl& b, const std::string& w) {
+    return same(a.name, b.name, w) && same(a.type.name, b.type.name, w) && same(a.type.values, b.type.values, w) &&
+           same_text(a.description, b.description, w);
+  }
+  bool same_body(const ast::Definition& a, const ast::Definition& b, const std::string& w) {
+    return same(a.name, b.name, w) && same_text(a.title, b.title, w) && same(a.body, b.body, w) && same(a.cites, b.cites, w);
+  }
+  bool same_body(const ast::DecisionDecl& a, const ast::DecisionDecl& b, const std::string& w) {
+    return same(a.name, b.name, w) && same_text(a.title, b.title, w) && same(a.values, b.values, w) &&
+           same(a.default_value, b.default_value, w) && same(a.applies_when, b.applies_when, w) && same(a.cites, b.cites, w);
+  }
+  bool same_body(const ast::Declared& a, const ast::Declared& b, const std::string& w) {
+    return (a.kind == b.kind || differ(w + ": kinds differ")) && same(a.name, b.name, w) &&
+           same_text(a.description, b.description, w);
+  }
+  bool same_body(const ast::Rule& a, const ast::Rule& b, const std::string& w) {
+    if (!same(a.name, b.name, w) || !same_text(a.title, b.title, w) || !same(a.exception_to, b.exception_to, w) ||
+        !same(a.when, b.when, w) || !same(a.cites, b.cites, w))
+      return false;
+    if (a.then.size() != b.then.size()) return differ(w + ": different numbers of conclusions");
+    for (std::size_t i = 0; i < a.then.size(); ++i) {
+      const auto& x = a.then[i];
+      const auto& y = b.then[i];
+      if (x.kind != y.kind) return differ(w + ": conclusions differ");
+      if (!same(x.target, y.target, w) || !same(x.value, y.value, w) || !same(x.by, y.by, w) ||
+          !same_text(x.detail, y.detail, w))
+        return false;
+    }
+    return true;
+  }
+
+  bool same(const ast::Policy& a, const ast::Policy& b) {
+    const auto& h = a.header;
+    const auto& g = b.header;
+    if (!same(h.name, g.name, "policy name") || !same_text(h.title, g.title, "policy title") ||
+        !same(h.status, g.status, "status") || !same(h.in_force_from, g.in_force_from, "in force from") ||
+        !same(h.in_force_until, g.in_force_until, "until"))
+      return false;
+    if (h.extends.has_value() != g.extends.has_value()) return differ("extends: present in one only");
+    if (h.extends && (!same(h.extends->base, g.extends->base, "extends") || !same_text(h.extends->path, g.extends->path, "extends")))
+      return false;
+    if (h.sources.size() != g.sources.size()) return differ("different numbers of sources");
+    for (std::size_t i = 0; i < h.sources.size(); ++i)
+      if (!same(h.sources[i].key, g.sources[i].key, "source") ||
+          !same_text(h.sources[i].description, g.sources[i].description, "source"))
+        return false;
+    if (a.items.size() != b.items.size())
+      return differ(fmt::format("{} items vs {}", a.items.size(), b.items.size()));
+    for (std::size_t i = 0; i < a.items.size(); ++i) {
+      const auto& x = a.items[i];
+      const auto& y = b.items[i];
+      std::string w = fmt::format("item {} ({} {})", i + 1, ast::to_string(x.kind), ast::item_name(x).text);
+      if (x.op != y.op || x.kind != y.kind || x.body.index() != y.body.index()) return differ(w + ": different kinds");
+      if (x.op == ast::Item::Op::Drop) {
+        if (!same(x.dropped, y.dropped, w)) return false;
+        continue;
+      }
+      bool eq = std::visit(
+          [&](const auto& body) {
+            using T = std::decay_t<decltype(body)>;
+            return same_body(body, std::get<T>(y.body), w);
+          },
+          x.body);
+      if (!eq) return false;
+    }
+    // Comments may move between lines (clauses are put in one order), but none is lost or changed.
+    auto texts = [](const ast::Policy& p) {
+      std::vector<std::string> out;
+      for (const auto& c : p.comments) out.push_back(c.text);
+      std::sort(out.begin(), out.end());
+      return out;
+    };
+    auto ta = texts(a);
+    auto tb = texts(b);
+    if (ta.size() != tb.size()) return differ(fmt::format("{} comments vs {}", ta.size(), tb.size()));
+    for (std::size_t i = 0; i < ta.size(); ++i)
+      if (!same_text(ta[i], tb[i], "a comment")) return false;
+    return true;
+  }
+};
+
+}  // namespace
+
+std::string format(const ast::Policy& policy, std::string_view original_source) {
+  return Formatter(policy, original_source).run();
+}
+
+std::string ast_difference(const ast::Policy& a, const ast::Policy& b) {
+  Differ d;
+  d.same(a, b);
+  return d.difference;
+}
+
+}  // namespace decree::dsl

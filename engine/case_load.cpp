@@ -1,0 +1,1038 @@
+#include "engine/case_load.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "dsl/types.hpp"
+#include "engine/yaml_tree.hpp"
+
+namespace decree::engine {
+
+namespace {
+
+using yaml::NodeId;
+using Kind = yaml::Node::Kind;
+
+// The keys a case may have, in the order the reference lists them.
+const std::vector<std::string> kCaseKeys = {"id", "title", "date", "source", "facts", "expect", "history"};
+const std::vector<std::string> kFactKeys = {"value", "source", "certainty", "note"};
+const std::vector<std::string> kExpectKeys = {"obligations", "flags", "why"};
+const std::vector<std::string> kDecisionKeys = {"value", "by"};
+const std::vector<std::string> kHistoryKeys = {"summary", "decisions", "source"};
+const std::vector<std::string> kCertainties = {"documented", "inferred", "contested"};
+const std::vector<std::string> kOutcomeWords = {"undetermined", "conflict", "not_applicable"};
+
+std::string join(const std::vector<std::string>& words, std::string_view sep) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += sep;
+    out += w;
+  }
+  return out;
+}
+
+// "did you mean `x`?" when a candidate is close (or the only one that begins with what was
+// written, as `return` for `return_to_ussr`), else "".
+std::string did_you_mean(std::string_view wrong, const std::vector<std::string>& candidates) {
+  std::string near = nearest_name(std::string(wrong), candidates);
+  if (near.empty() && wrong.size() >= 3) {
+    for (const auto& c : candidates) {
+      if (c.rfind(wrong, 0) != 0) continue;
+      if (!near.empty()) return {};  // more than one: no guess
+      near = c;
+    }
+  }
+  return near.empty() ? std::string() : fmt::format("did you mean `{}`?", near);
+}
+
+// A hint in two parts, "did you mean `x`?" and what the choices are; either may be empty.
+std::string hint(const std::string& first, const std::string& then) {
+  if (first.empty()) return then;
+  if (then.empty()) return first;
+  return first + " " + then;
+}
+
+// A value as the reader wrote it, for "found ..." in messages; long text is cut.
+std::string shown(std::string_view text) {
+  constexpr std::size_t kMax = 60;
+  std::string s(text.substr(0, kMax));
+  for (char& c : s)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  if (text.size() > kMax) s += "...";
+  return s;
+}
+
+// What the loader needs of a policy, indexed once per load.
+struct PolicyIndex {
+  std::string name;
+  std::map<std::string, dsl::FactType, std::less<>> facts;
+  std::vector<std::string> fact_names;  // declared order, for hints
+  std::map<std::string, std::vector<std::string>, std::less<>> decisions;  // name -> values
+  std::vector<std::string> decision_names;
+  std::vector<std::string> authorities;
+  std::vector<std::string> obligations;
+  std::vector<std::string> flags;
+};
+
+PolicyIndex index_policy(const ast::Policy& policy) {
+  PolicyIndex index;
+  index.name = policy.header.name.text;
+  for (const auto& item : policy.items) {
+    if (item.op == ast::Item::Op::Drop) continue;
+    if (const auto* fact = std::get_if<ast::FactDecl>(&item.body)) {
+      if (auto type = dsl::resolve_type(policy, fact->type)) {
+        if (index.facts.emplace(fact->name.text, *type).second) index.fact_names.push_back(fact->name.text);
+      }
+    } else if (const auto* decision = std::get_if<ast::DecisionDecl>(&item.body)) {
+      std::vector<std::string> values;
+      for (const auto& v : decision->values) values.push_back(v.text);
+      if (index.decisions.emplace(decision->name.text, std::move(values)).second)
+        index.decision_names.push_back(decision->name.text);
+    } else if (const auto* declared = std::get_if<ast::Declared>(&item.body)) {
+      switch (declared->kind) {
+        case ast::Declared::Kind::Authority: index.authorities.push_back(declared->name.text); break;
+        case ast::Declared::Kind::Obligation: index.obligations.push_back(declared->name.text); break;
+        case ast::Declared::Kind::Flag: index.flags.push_back(declared->name.text); break;
+      }
+    }
+  }
+  return index;
+}
+
+bool contains(const std::vector<std::string>& words, std::string_view w) {
+  return std::find(words.begin(), words.end(), w) != words.end();
+}
+
+// "a bool (true or false)": what a fact of this type expects, with its article.
+std::string expected_phrase(const dsl::FactType& type) {
+  switch (type.kind) {
+    case dsl::FactType::Kind::Bool: return "a bool (true or false)";
+    case dsl::FactType::Kind::Int: return "an int (a whole number)";
+    case dsl::FactType::Kind::Date: return "a date (YYYY-MM-DD)";
+    case dsl::FactType::Kind::Text: return "text";
+    case dsl::FactType::Kind::Enum: return fmt::format("one of {}", join(type.values, " | "));
+  }
+  return "a value";
+}
+
+const char* month_name(int m) {
+  static const char* names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                "July",    "August",   "September", "October", "November", "December"};
+  return names[m - 1];
+}
+
+// A case as it is being loaded, with what the duplicate-id check needs.
+struct LoadedCase {
+  Case value;
+  bool valid = true;
+  bool has_id = false;
+  SourceLoc id_loc;
+};
+
+// Walks one file's tree and builds its cases, reporting every problem with its place.
+class FileLoader {
+ public:
+  FileLoader(const SourceFile& file, const yaml::Tree& tree, const PolicyIndex& policy, const CaseLimits& limits,
+             std::vector<Diagnostic>& diagnostics)
+      : file_(file), tree_(tree), policy_(policy), limits_(limits), diagnostics_(diagnostics) {}
+
+  void load(std::vector<LoadedCase>& out, std::size_t& rejected) {
+    NodeId root = tree_.root();
+    if (tree_.kind(root) != Kind::Map) {
+      error("case.not-a-case", root,
+            fmt::format("a case file holds a mapping: `id:` and the rest of one case, or `cases:` with a list of "
+                        "cases; this file holds {}",
+                        found(root)),
+            tree_.kind(root) == Kind::Sequence ? "write `cases:` on the first line and indent the list under it"
+                                               : "see docs/case-files.md for the format");
+      return;
+    }
+    check_duplicates(root);
+    std::optional<std::size_t> cases_entry;
+    for (std::size_t i = 0; i < tree_.entries(root); ++i)
+      if (key_is(tree_.key(root, i), "cases")) cases_entry = i;
+    if (!cases_entry) {
+      LoadedCase c = load_case(root, true);
+      if (!c.valid) ++rejected;
+      out.push_back(std::move(c));
+      return;
+    }
+    for (std::size_t i = 0; i < tree_.entries(root); ++i) {
+      NodeId key = tree_.key(root, i);
+      if (i == *cases_entry || key_is(key, "cases")) continue;
+      auto name_or_none = key_name(key);
+      if (!name_or_none) continue;
+      std::string_view name = *name_or_none;
+      if (contains(kCaseKeys, name))
+        error("case.unknown-key", key,
+              fmt::format("`{}` beside `cases:`: a file with a `cases:` list holds nothing else at the top", name),
+              fmt::format("move `{}` into the case it belongs to", name));
+      else
+        error("case.unknown-key", key, fmt::format("unknown key `{}` at the top of the file", shown(name)),
+              "a case file holds either one case (`id:`, `facts:`, ...) or a `cases:` list, and nothing else");
+    }
+    NodeId list = tree_.value(root, *cases_entry);
+    if (tree_.kind(list) == Kind::Null || (tree_.kind(list) == Kind::Sequence && tree_.children(list).empty())) {
+      error("case.empty", tree_.key(root, *cases_entry), "the file holds no case: the `cases:` list is empty");
+      return;
+    }
+    if (tree_.kind(list) != Kind::Sequence) {
+      error("case.expected-list", list, fmt::format("`cases:` should be a list of cases (`- id: ...`), found {}", found(list)));
+      return;
+    }
+    auto items = tree_.children(list);
+    out.reserve(out.size() + std::min(items.size(), limits_.max_cases_per_file));
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      if (stopped_) {
+        rejected += items.size() - i;
+        return;
+      }
+      if (i == limits_.max_cases_per_file) {
+        error("case.too-many-cases", items[i],
+              fmt::format("more than {} cases in one file, the limit for a case file", limits_.max_cases_per_file),
+              "split the cases into several files, or load a directory of them");
+        rejected += items.size() - i;
+        return;
+      }
+      NodeId item = items[i];
+      if (tree_.kind(item) != Kind::Map) {
+        error("case.not-a-case", item,
+              fmt::format("each item of `cases:` is a case (a mapping with `id:`), found {}", found(item)));
+        ++rejected;
+        continue;
+      }
+      LoadedCase c = load_case(item, false);
+      if (!c.valid) ++rejected;
+      out.push_back(std::move(c));
+    }
+  }
+
+ private:
+  // --- reporting -----------------------------------------------------------------------------
+
+  SourceLoc place(NodeId id) const { return tree_.place(id, file_); }
+
+  Diagnostic& error(std::string code, const SourceLoc& loc, std::string message, std::string hint = {}) {
+    ++errors_;
+    if (errors_ > limits_.max_errors_per_file) {
+      if (!stopped_) {
+        stopped_ = true;
+        diagnostics_.push_back(make_error("case.too-many-errors", loc,
+                                          fmt::format("more than {} errors in this file; the rest are not listed",
+                                                      limits_.max_errors_per_file),
+                                          "fix these first"));
+        return diagnostics_.back();
+      }
+      scratch_ = Diagnostic{};
+      return scratch_;
+    }
+    diagnostics_.push_back(make_error(std::move(code), loc, std::move(message), std::move(hint)));
+    return diagnostics_.back();
+  }
+  Diagnostic& error(std::string code, NodeId at, std::string message, std::string hint = {}) {
+    return error(std::move(code), place(at), std::move(message), std::move(hint));
+  }
+  void warning(std::string code, NodeId at, std::string message, std::string hint = {}) {
+    diagnostics_.push_back(make_warning(std::move(code), place(at), std::move(message), std::move(hint)));
+  }
+
+  // "a list", "a mapping", "nothing", "`yes`", "\"yes\" (in quotes)"
+  std::string found(NodeId id) const {
+    switch (tree_.kind(id)) {
+      case Kind::Null: return "nothing";
+      case Kind::Sequence: return "a list";
+      case Kind::Map: return "a mapping";
+      case Kind::Scalar: break;
+    }
+    std::string_view s = tree_.scalar(id);
+    if (tree_.node(id).plain) return fmt::format("`{}`", shown(s));
+    return fmt::format("\"{}\" (in quotes)", shown(s));
+  }
+
+  bool key_is(NodeId key, std::string_view name) const {
+    return tree_.kind(key) == Kind::Scalar && tree_.scalar(key) == name;
+  }
+
+  // Reports keys written twice in `map` (once per map, however often aliases repeat it).
+  void check_duplicates(NodeId map) {
+    if (dup_checked_.size() <= map) dup_checked_.resize(std::max<std::size_t>(map + 1, dup_checked_.size() * 2), false);
+    if (dup_checked_[map]) return;
+    dup_checked_[map] = true;
+    for (auto [first, again] : tree_.duplicate_keys(map)) {
+      Diagnostic& d = error("case.duplicate-key", again,
+                            fmt::format("`{}` is written twice in this mapping", shown(tree_.scalar(again))),
+                            "YAML allows each key once in a mapping; keep one of them");
+      d.notes.push_back({place(first), "first written here"});
+    }
+  }
+
+  // The key of a mapping entry as a name, or nullopt (reported) when it is not a plain word.
+  std::optional<std::string_view> key_name(NodeId key) {
+    if (tree_.kind(key) != Kind::Scalar) {
+      error("case.bad-key", key, fmt::format("a key here should be a name, found {}", found(key)));
+      return std::nullopt;
+    }
+    return tree_.scalar(key);
+  }
+
+  // Text for `what` (a title, a note, ...): any single value written plainly or in quotes.
+  std::optional<std::string> text(NodeId key, NodeId value, std::string_view what) {
+    if (tree_.kind(value) == Kind::Scalar) return std::string(tree_.scalar(value));
+    if (tree_.kind(value) == Kind::Null)
+      error("case.no-value", key, fmt::format("`{}` has no value", what), "write a value after the colon, or leave the key out");
+    else
+      error("case.expected-text", value, fmt::format("expected text for `{}`, found {}", what, found(value)),
+            "put it in quotes to write it as text");
+    return std::nullopt;
+  }
+
+  void unknown_key(NodeId key, std::string_view name, const std::vector<std::string>& known, std::string_view where,
+                   std::string_view what_has) {
+    error("case.unknown-key", key, fmt::format("unknown key `{}` in {}", shown(name), where),
+          hint(did_you_mean(name, known), fmt::format("{} has: {}", what_has, join(known, ", "))));
+  }
+
+  // --- dates ---------------------------------------------------------------------------------
+
+  // A date written YYYY-MM-DD that is a real calendar day.
+  std::optional<ast::Date> date(NodeId value, std::string_view what) {
+    if (tree_.kind(value) != Kind::Scalar) {
+      error("case.bad-date", value, fmt::format("expected a date (YYYY-MM-DD) for `{}`, found {}", what, found(value)));
+      return std::nullopt;
+    }
+    std::string_view s = tree_.scalar(value);
+    auto digits = [&](std::size_t from, std::size_t n) {
+      for (std::size_t i = from; i < from + n; ++i)
+        if (s[i] < '0' || s[i] > '9') return false;
+      return true;
+    };
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digits(0, 4) || !digits(5, 2) || !digits(8, 2)) {
+      error("case.bad-date", value, fmt::format("expected a date (YYYY-MM-DD) for `{}`, found {}", what, found(value)),
+            "write the year, month and day with digits, e.g. 1956-02-10");
+      return std::nullopt;
+    }
+    auto number = [&](std::size_t from, std::size_t n) {
+      int v = 0;
+      for (std::size_t i = from; i < from + n; ++i) v = v * 10 + (s[i] - '0');
+      return v;
+    };
+    ast::Date d{number(0, 4), number(5, 2), number(8, 2)};
+    if (!ast::is_valid(d)) {
+      std::string why;
+      if (d.year < 1) why = "there is no year 0";
+      else if (d.month < 1 || d.month > 12) why = fmt::format("there is no month {}", d.month);
+      else if (d.day < 1) why = "there is no day 0";
+      else {
+        int last = 28;
+        while (last < 31 && ast::is_valid(ast::Date{d.year, d.month, last + 1})) ++last;
+        why = fmt::format("{} {} has {} days", month_name(d.month), d.year, last);
+      }
+      error("case.bad-date", value, fmt::format("`{}` is not a real calendar day: {}", shown(s), why));
+      return std::nullopt;
+    }
+    return d;
+  }
+
+  // --- fact values ---------------------------------------------------------------------------
+
+  // The value of fact `name` (declared with `type`) written at `value`; `key` is where the fact
+  // is named (a missing value is reported there).
+  std::optional<Value> fact_value(NodeId key, NodeId value, std::string_view name, const dsl::FactType& type) {
+    const Kind kind = tree_.kind(value);
+    if (kind == Kind::Null) {
+      error("case.no-value", key, fmt::format("fact `{}` has no value", name),
+            "write `unknown` if it is not known, or leave the fact out");
+      return std::nullopt;
+    }
+    if (kind != Kind::Scalar) {
+      error("case.wrong-type", value, fmt::format("expected {} for `{}`, found {}", expected_phrase(type), name, found(value)),
+            kind == Kind::Sequence ? "a fact holds one value" : "");
+      return std::nullopt;
+    }
+    std::string_view s = tree_.scalar(value);
+    const bool plain = tree_.node(value).plain;
+    if (plain && s == "unknown") return Value::unknown();
+    auto wrong = [&](std::string hint) {
+      if (hint.empty() && !plain && s == "unknown") hint = "without quotes, `unknown` says the fact is not known";
+      error("case.wrong-type", value, fmt::format("expected {} for `{}`, found {}", expected_phrase(type), name, found(value)),
+            std::move(hint));
+      return std::nullopt;
+    };
+    switch (type.kind) {
+      case dsl::FactType::Kind::Bool: {
+        if (plain && (s == "true" || s == "false")) return Value::of_bool(s == "true");
+        if (!plain && (s == "true" || s == "false")) return wrong("remove the quotes: in quotes it is text");
+        static const std::vector<std::string> yaml11 = {"yes", "no", "on", "off", "y", "n", "Yes", "No", "YES", "NO",
+                                                         "On", "Off", "ON", "OFF", "Y", "N"};
+        if (plain && contains(yaml11, s)) return wrong("write true or false: yes/no/on/off are not booleans here");
+        if (plain && (s == "True" || s == "TRUE" || s == "False" || s == "FALSE"))
+          return wrong("write true or false in lower case");
+        return wrong({});
+      }
+      case dsl::FactType::Kind::Int: {
+        std::int64_t n = 0;
+        auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+        bool whole = !s.empty() && end == s.data() + s.size() && s[0] != '+';
+        if (whole && ec == std::errc()) {
+          if (!plain) return wrong("remove the quotes: in quotes it is text");
+          return Value::of_int(n);
+        }
+        if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
+          error("case.wrong-type", value, fmt::format("`{}` is too large for an int (`{}`)", shown(s), name),
+                "an int lies between -9223372036854775808 and 9223372036854775807");
+          return std::nullopt;
+        }
+        return wrong({});
+      }
+      case dsl::FactType::Kind::Date: {
+        auto d = date(value, name);
+        if (!d) return std::nullopt;
+        return Value::of_date(ast::days_since_epoch(*d));
+      }
+      case dsl::FactType::Kind::Text: return Value::of_text(std::string(s));
+      case dsl::FactType::Kind::Enum: {
+        for (std::size_t i = 0; i < type.values.size(); ++i)
+          if (type.values[i] == s) return Value::of_enum(static_cast<std::uint32_t>(i), type.values[i]);
+        error("case.not-in-enum", value, fmt::format("`{}` is not a value of `{}`", shown(s), name),
+              hint(did_you_mean(s, type.values), fmt::format("`{}` is one of: {}", name, join(type.values, " | "))));
+        return std::nullopt;
+      }
+    }
+    return wrong({});
+  }
+
+  void facts(NodeId key, NodeId map, Case& c) {
+    if (tree_.kind(map) == Kind::Null) return;  // `facts:` with nothing under it: every fact unknown
+    if (tree_.kind(map) != Kind::Map) {
+      error("case.expected-map", map,
+            fmt::format("`facts` should be a mapping from fact names to values (`soviet_citizen: true`), found {}",
+                        found(map)));
+      return;
+    }
+    (void)key;
+    check_duplicates(map);
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId k = tree_.key(map, i);
+      NodeId v = tree_.value(map, i);
+      auto name = key_name(k);
+      if (!name) continue;
+      auto decl = policy_.facts.find(*name);
+      if (decl == policy_.facts.end()) {
+        std::string help = did_you_mean(*name, policy_.fact_names);
+        if (help.empty() && policy_.fact_names.size() <= 12)
+          help = fmt::format("the policy's facts are: {}", join(policy_.fact_names, ", "));
+        else if (help.empty())
+          help = fmt::format("the policy has {} facts; none is named like this", policy_.fact_names.size());
+        error("case.unknown-fact", k, fmt::format("`{}` is not a fact of policy `{}`", shown(*name), policy_.name), help);
+        continue;
+      }
+      FactValue fact;
+      if (tree_.kind(v) == Kind::Map) {
+        if (!fact_with_provenance(k, v, decl->first, decl->second, fact)) continue;
+      } else {
+        auto value = fact_value(k, v, decl->first, decl->second);
+        if (!value) continue;
+        fact.value = std::move(*value);
+        fact.loc = place(v);
+      }
+      c.facts.emplace(decl->first, std::move(fact));
+    }
+  }
+
+  // `misdemeanor: {value: true, source: memo p4, certainty: documented, note: "..."}`
+  bool fact_with_provenance(NodeId key, NodeId map, const std::string& name, const dsl::FactType& type, FactValue& fact) {
+    check_duplicates(map);
+    bool ok = true;
+    std::optional<NodeId> value_node;
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId k = tree_.key(map, i);
+      NodeId v = tree_.value(map, i);
+      auto field = key_name(k);
+      if (!field) {
+        ok = false;
+        continue;
+      }
+      if (*field == "value") {
+        value_node = v;
+        auto value = fact_value(k, v, name, type);
+        if (value) {
+          fact.value = std::move(*value);
+          fact.loc = place(v);
+        } else {
+          ok = false;
+        }
+      } else if (*field == "source") {
+        auto t = text(k, v, "source");
+        if (t) fact.source = std::move(*t);
+        else ok = false;
+      } else if (*field == "note") {
+        auto t = text(k, v, "note");
+        if (t) fact.note = std::move(*t);
+        else ok = false;
+      } else if (*field == "certainty") {
+        auto c = certainty(k, v);
+        if (c) fact.certainty = *c;
+        else ok = false;
+      } else {
+        unknown_key(k, *field, kFactKeys, fmt::format("fact `{}`", name), "a fact written as a mapping");
+        ok = false;
+      }
+    }
+    if (!value_node) {
+      error("case.no-value", key, fmt::format("fact `{}` has no `value:`", name),
+            "add `value: ...`, or `value: unknown` if it is not known");
+      return false;
+    }
+    return ok;
+  }
+
+  std::optional<Certainty> certainty(NodeId key, NodeId value) {
+    if (tree_.kind(value) == Kind::Scalar) {
+      std::string_view s = tree_.scalar(value);
+      if (s == "documented") return Certainty::Documented;
+      if (s == "inferred") return Certainty::Inferred;
+      if (s == "contested") return Certainty::Contested;
+    }
+    if (tree_.kind(value) == Kind::Null) {
+      error("case.no-value", key, "`certainty` has no value", "write documented, inferred or contested, or leave it out");
+      return std::nullopt;
+    }
+    std::string_view s = tree_.kind(value) == Kind::Scalar ? tree_.scalar(value) : std::string_view();
+    error("case.bad-certainty", value, fmt::format("expected a certainty (documented, inferred or contested), found {}", found(value)),
+          hint(did_you_mean(s, kCertainties),
+               "documented: the source says so; inferred: read from what it says; contested: sources disagree"));
+    return std::nullopt;
+  }
+
+  // --- expectations --------------------------------------------------------------------------
+
+  // A list of names (`[report_to_moscow]`, `[]`); `declared` checks them when not null.
+  std::optional<std::set<std::string>> name_list(NodeId key, NodeId list, std::string_view what,
+                                                 const std::vector<std::string>* declared) {
+    std::set<std::string> out;
+    if (tree_.kind(list) == Kind::Null) {
+      error("case.no-value", key, fmt::format("`{}` has no value", what), "write a list, or `[]` for none");
+      return std::nullopt;
+    }
+    if (tree_.kind(list) != Kind::Sequence) {
+      error("case.expected-list", list, fmt::format("`{}` should be a list of names, like [a, b] or [] for none, found {}",
+                                                    what, found(list)));
+      return std::nullopt;
+    }
+    bool ok = true;
+    const std::string singular = what == "obligations" ? "obligation" : "flag";
+    for (NodeId item : tree_.children(list)) {
+      if (tree_.kind(item) != Kind::Scalar) {
+        error("case.expected-name", item, fmt::format("expected the name of {} {}, found {}",
+                                                      singular == "obligation" ? "an" : "a", singular, found(item)));
+        ok = false;
+        continue;
+      }
+      std::string_view name = tree_.scalar(item);
+      if (declared && !contains(*declared, name)) {
+        std::string choices = declared->empty() ? fmt::format("the policy declares no {}s", singular)
+                                                : fmt::format("its {}s are: {}", singular, join(*declared, ", "));
+        error(singular == "obligation" ? "case.unknown-obligation" : "case.unknown-flag", item,
+              fmt::format("policy `{}` has no {} `{}`", policy_.name, singular, shown(name)),
+              hint(did_you_mean(name, *declared), choices));
+        ok = false;
+        continue;
+      }
+      out.emplace(name);
+    }
+    if (!ok) return std::nullopt;
+    return out;
+  }
+
+  // `return: granted` or `return: {value: granted, by: embassy}`; checked when `mine`.
+  std::optional<ExpectedDecision> expected_decision(NodeId key, NodeId value, std::string_view decision, bool mine) {
+    ExpectedDecision e;
+    std::optional<NodeId> value_node;
+    if (tree_.kind(value) == Kind::Map) {
+      check_duplicates(value);
+      bool ok = true;
+      for (std::size_t i = 0; i < tree_.entries(value); ++i) {
+        NodeId k = tree_.key(value, i);
+        NodeId v = tree_.value(value, i);
+        auto field = key_name(k);
+        if (!field) {
+          ok = false;
+        } else if (*field == "value") {
+          value_node = v;
+        } else if (*field == "by") {
+          if (tree_.kind(v) != Kind::Scalar) {
+            error("case.expected-name", tree_.kind(v) == Kind::Null ? k : v,
+                  fmt::format("expected the name of an authority for `by`, found {}", found(v)));
+            ok = false;
+            continue;
+          }
+          std::string_view by = tree_.scalar(v);
+          if (mine && !contains(policy_.authorities, by)) {
+            std::string choices = policy_.authorities.empty()
+                                      ? "the policy declares no authorities"
+                                      : fmt::format("its authorities are: {}", join(policy_.authorities, ", "));
+            error("case.unknown-authority", v, fmt::format("policy `{}` has no authority `{}`", policy_.name, shown(by)),
+                  hint(did_you_mean(by, policy_.authorities), choices));
+            ok = false;
+            continue;
+          }
+          e.by = std::string(by);
+        } else {
+          unknown_key(k, *field, kDecisionKeys, fmt::format("the expected `{}`", decision), "an expected decision");
+          ok = false;
+        }
+      }
+      if (!value_node) {
+        error("case.no-value", key, fmt::format("the expected `{}` has no `value:`", decision),
+              "write `value: granted` (for example) beside `by:`");
+        return std::nullopt;
+      }
+      if (!ok) return std::nullopt;
+    } else {
+      value_node = value;
+    }
+    NodeId v = *value_node;
+    if (tree_.kind(v) != Kind::Scalar) {
+      error("case.expected-value", tree_.kind(v) == Kind::Null ? key : v,
+            fmt::format("expected a value of decision `{}`, found {}", decision, found(v)));
+      return std::nullopt;
+    }
+    std::string_view s = tree_.scalar(v);
+    if (mine) {
+      const auto& values = policy_.decisions.find(decision)->second;
+      if (!contains(values, s) && !contains(kOutcomeWords, s)) {
+        std::vector<std::string> all = values;
+        all.insert(all.end(), kOutcomeWords.begin(), kOutcomeWords.end());
+        error("case.unknown-decision-value", v, fmt::format("`{}` is not a value of decision `{}`", shown(s), decision),
+              hint(did_you_mean(s, all), fmt::format("`{}` is one of: {}; or undetermined, conflict, not_applicable",
+                                                     decision, join(values, " | "))));
+        return std::nullopt;
+      }
+    }
+    e.value = std::string(s);
+    e.loc = place(v);
+    return e;
+  }
+
+  // One `expect:` block. Only the block keyed by this policy's name is checked against it; the
+  // others are read for their shape and kept for the policies they name.
+  void expectation(NodeId key, NodeId block, std::string_view policy, Case& c) {
+    const bool mine = policy == policy_.name;
+    Expectation e;
+    e.policy = std::string(policy);
+    e.loc = place(key);
+    if (tree_.kind(block) != Kind::Map) {
+      error("case.expected-map", tree_.kind(block) == Kind::Null ? key : block,
+            fmt::format("the expectations under `{}` should be a mapping (`return: granted`, ...), found {}", policy,
+                        found(block)));
+      return;
+    }
+    check_duplicates(block);
+    for (std::size_t i = 0; i < tree_.entries(block); ++i) {
+      NodeId k = tree_.key(block, i);
+      NodeId v = tree_.value(block, i);
+      auto name = key_name(k);
+      if (!name) continue;
+      if (*name == "obligations") {
+        e.obligations = name_list(k, v, "obligations", mine ? &policy_.obligations : nullptr);
+      } else if (*name == "flags") {
+        e.flags = name_list(k, v, "flags", mine ? &policy_.flags : nullptr);
+      } else if (*name == "why") {
+        if (auto t = text(k, v, "why")) e.comment = std::move(*t);
+      } else {
+        if (mine && !policy_.decisions.contains(*name)) {
+          std::vector<std::string> known = policy_.decision_names;
+          known.insert(known.end(), kExpectKeys.begin(), kExpectKeys.end());
+          error("case.unknown-decision", k, fmt::format("policy `{}` has no decision `{}`", policy_.name, shown(*name)),
+                hint(did_you_mean(*name, known),
+                     fmt::format("its decisions are: {}; beside them an expectation may list obligations, flags and why",
+                                 join(policy_.decision_names, ", "))));
+          continue;
+        }
+        if (auto d = expected_decision(k, v, *name, mine)) e.decisions.emplace(std::string(*name), std::move(*d));
+      }
+    }
+    c.expect.push_back(std::move(e));
+  }
+
+  void expect(NodeId key, NodeId map, Case& c) {
+    if (tree_.kind(map) != Kind::Map) {
+      error("case.expected-map", tree_.kind(map) == Kind::Null ? key : map,
+            fmt::format("`expect` should map policy names to expected outcomes (`{}:` then `return: granted`), found {}",
+                        policy_.name, found(map)));
+      return;
+    }
+    check_duplicates(map);
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId k = tree_.key(map, i);
+      auto name = key_name(k);
+      if (!name) continue;
+      expectation(k, tree_.value(map, i), *name, c);
+    }
+  }
+
+  // --- history -------------------------------------------------------------------------------
+
+  void history(NodeId key, NodeId map, Case& c) {
+    if (tree_.kind(map) != Kind::Map) {
+      error("case.expected-map", tree_.kind(map) == Kind::Null ? key : map,
+            fmt::format("`history` should be a mapping (`summary:`, `decisions:`, `source:`), found {}", found(map)));
+      return;
+    }
+    check_duplicates(map);
+    History h;
+    h.loc = place(key);
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId k = tree_.key(map, i);
+      NodeId v = tree_.value(map, i);
+      auto field = key_name(k);
+      if (!field) continue;
+      if (*field == "summary") {
+        if (auto t = text(k, v, "summary")) h.summary = std::move(*t);
+      } else if (*field == "source") {
+        if (auto t = text(k, v, "source")) h.source = std::move(*t);
+      } else if (*field == "decisions") {
+        history_decisions(k, v, h);
+      } else {
+        unknown_key(k, *field, kHistoryKeys, "`history`", "`history`");
+      }
+    }
+    c.history = std::move(h);
+  }
+
+  // What history records for each decision. The value is free (history need not follow the
+  // rules); a decision the policy does not have is only a warning, since other versions may.
+  void history_decisions(NodeId key, NodeId map, History& h) {
+    if (tree_.kind(map) == Kind::Null) return;
+    if (tree_.kind(map) != Kind::Map) {
+      error("case.expected-map", map,
+            fmt::format("`decisions` should map decision names to what happened (`return: granted`), found {}", found(map)));
+      return;
+    }
+    (void)key;
+    check_duplicates(map);
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId k = tree_.key(map, i);
+      NodeId v = tree_.value(map, i);
+      auto name = key_name(k);
+      if (!name) continue;
+      if (!policy_.decisions.contains(*name))
+        warning("case.history-decision", k,
+                fmt::format("history records decision `{}`, which policy `{}` does not have", shown(*name), policy_.name),
+                hint(did_you_mean(*name, policy_.decision_names),
+                     fmt::format("its decisions are: {}", join(policy_.decision_names, ", "))));
+      if (auto t = text(k, v, *name)) h.decisions.emplace(std::string(*name), std::move(*t));
+    }
+  }
+
+  // --- one case ------------------------------------------------------------------------------
+
+  LoadedCase load_case(NodeId map, bool whole_file) {
+    LoadedCase out;
+    Case& c = out.value;
+    c.loc = place(map);
+    const std::size_t errors_before = errors_;
+    bool has_bad_id = false;
+    check_duplicates(map);
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId k = tree_.key(map, i);
+      NodeId v = tree_.value(map, i);
+      auto name = key_name(k);
+      if (!name) continue;
+      if (*name == "id") {
+        if (tree_.kind(v) == Kind::Scalar && !tree_.scalar(v).empty() &&
+            tree_.scalar(v).find_first_of("\r\n") == std::string_view::npos) {
+          c.id = std::string(tree_.scalar(v));
+          out.has_id = true;
+          out.id_loc = place(v);
+        } else {
+          has_bad_id = true;
+          error("case.bad-id", tree_.kind(v) == Kind::Scalar ? v : k,
+                fmt::format("a case id is a short name on one line, like `pt-kim`; found {}", found(v)));
+        }
+      } else if (*name == "title") {
+        if (auto t = text(k, v, "title")) c.title = std::move(*t);
+      } else if (*name == "source") {
+        if (auto t = text(k, v, "source")) c.source = std::move(*t);
+      } else if (*name == "date") {
+        if (tree_.kind(v) == Kind::Null) error("case.no-value", k, "`date` has no value", "write the day as YYYY-MM-DD, or leave the key out");
+        else c.date = date(v, "date");
+      } else if (*name == "facts") {
+        facts(k, v, c);
+      } else if (*name == "expect") {
+        expect(k, v, c);
+      } else if (*name == "history") {
+        history(k, v, c);
+      } else if (policy_.facts.contains(*name)) {
+        error("case.unknown-key", k, fmt::format("`{}` is a fact, written outside `facts:`", shown(*name)),
+              "indent it under `facts:`, where the case's facts go");
+      } else {
+        std::vector<std::string> known = kCaseKeys;
+        if (whole_file) known.push_back("cases");
+        error("case.unknown-key", k, fmt::format("unknown key `{}` in a case", shown(*name)),
+              hint(did_you_mean(*name, known), fmt::format("a case has: {}", join(kCaseKeys, ", "))));
+      }
+    }
+    if (!out.has_id && !has_bad_id)
+      error("case.missing-id", c.loc, "this case has no `id:`", "give each case an id that no other case has, e.g. `id: pt-kim`");
+    out.valid = errors_ == errors_before;
+    return out;
+  }
+
+  const SourceFile& file_;
+  const yaml::Tree& tree_;
+  const PolicyIndex& policy_;
+  const CaseLimits& limits_;
+  std::vector<Diagnostic>& diagnostics_;
+  std::vector<bool> dup_checked_;  // by node: maps already checked for duplicate keys
+  std::size_t errors_ = 0;
+  bool stopped_ = false;  // past max_errors_per_file
+  Diagnostic scratch_;    // where errors past the limit go, unseen
+};
+
+// `text` with every byte that is not part of valid UTF-8 replaced by '?', byte for byte.
+std::string printable(const std::string& text) {
+  std::string out = text;
+  std::size_t from = 0;
+  while (from < out.size()) {
+    std::size_t bad = first_invalid_utf8(std::string_view(out).substr(from));
+    if (bad == std::string_view::npos) break;
+    out[from + bad] = '?';
+    from += bad + 1;
+  }
+  return out;
+}
+
+// "64 MiB (67108864 bytes)"
+std::string limit_in_words(std::size_t bytes) {
+  if (bytes % (1u << 20) == 0) return fmt::format("{} MiB ({} bytes)", bytes >> 20, bytes);
+  return fmt::format("{} bytes", bytes);
+}
+
+Diagnostic too_large(const SourceLoc& loc, const std::string& size, const CaseLimits& limits) {
+  return make_error("case.too-large", loc,
+                    fmt::format("the file is {}, more than the {} a case file may hold", size, limit_in_words(limits.max_file_bytes)),
+                    "split the cases into several files, or load a folder of them");
+}
+
+yaml::Limits yaml_limits(const CaseLimits& limits) {
+  yaml::Limits out;
+  out.max_file_bytes = limits.max_file_bytes;
+  out.max_depth = limits.max_depth;
+  out.max_alias_nodes = limits.max_alias_nodes;
+  return out;
+}
+
+// Loads one file's text into `cases`, without the check for ids used twice.
+void load_text(std::string text, const std::string& name, const PolicyIndex& policy, SourceSet& sources,
+               const CaseLimits& limits, std::vector<LoadedCase>& cases, std::vector<Diagnostic>& diagnostics,
+               std::size_t& rejected) {
+  if (text.size() > limits.max_file_bytes) {  // before the text is indexed or copied again
+    SourceLoc loc;
+    loc.file = name;
+    diagnostics.push_back(too_large(loc, fmt::format("{} bytes", text.size()), limits));
+    return;
+  }
+  auto file = std::make_shared<const SourceFile>(name, std::move(text));
+  sources.add(file);
+  auto read = yaml::read_yaml(*file, yaml_limits(limits));
+  diagnostics.insert(diagnostics.end(), read.diagnostics.begin(), read.diagnostics.end());
+  for (const auto& d : read.diagnostics)
+    if (d.code == "case.not-utf8" || d.code == "case.binary") {
+      // Show the offending line with its bad bytes made printable, one for one, so places hold.
+      sources.add(std::make_shared<const SourceFile>(name, printable(file->text())));
+      break;
+    }
+  if (read.empty && !has_errors(read.diagnostics)) {
+    SourceLoc loc;
+    loc.file = name;
+    diagnostics.push_back(make_error("case.empty", loc, "the file holds no case",
+                                     "a case file holds one case (`id:`, `facts:`, ...) or a `cases:` list"));
+    return;
+  }
+  if (!read.tree) return;
+  FileLoader(*file, *read.tree, policy, limits, diagnostics).load(cases, rejected);
+}
+
+// Reads a case file, refusing a missing file, a folder and a file over the size limit without
+// reading it whole. (The text checks that follow are yaml::check_text's.)
+std::optional<std::string> read_case_file(const std::string& path, const CaseLimits& limits,
+                                          std::vector<Diagnostic>& diagnostics) {
+  namespace fs = std::filesystem;
+  SourceLoc loc;
+  loc.file = path;
+  std::error_code ec;
+  auto status = fs::status(path, ec);
+  if (ec || !fs::exists(status)) {
+    diagnostics.push_back(make_error("case.missing-file", loc, "cannot read the case file: there is no such file",
+                                     "check the spelling of the path and the folder you run decree from"));
+    return std::nullopt;
+  }
+  if (fs::is_directory(status)) {
+    diagnostics.push_back(make_error("case.directory", loc, "this is a folder, not a case file",
+                                     "name a file inside it, or give the folder where folders are accepted"));
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.push_back(make_error("case.unreadable", loc, fmt::format("cannot read the case file: {}", std::strerror(errno))));
+    return std::nullopt;
+  }
+  // Read in pieces up to one byte past the limit: a huge file (or an endless device) is refused
+  // having read no more than that, and a small one costs no more than its size.
+  std::string text;
+  auto size = fs::is_regular_file(status) ? fs::file_size(path, ec) : 0;
+  if (!ec && size > limits.max_file_bytes) {
+    diagnostics.push_back(too_large(loc, fmt::format("{} bytes", size), limits));
+    return std::nullopt;
+  }
+  if (!ec && size > 0) text.reserve(size + 1);
+  char chunk[1 << 16];
+  while (text.size() <= limits.max_file_bytes && in.read(chunk, sizeof chunk).gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (!in) break;
+  }
+  if (in.bad()) {
+    diagnostics.push_back(make_error("case.unreadable", loc, fmt::format("cannot read the case file: {}", std::strerror(errno))));
+    return std::nullopt;
+  }
+  if (text.size() > limits.max_file_bytes) {  // grew while read, or not a regular file
+    diagnostics.push_back(too_large(loc, "larger than that", limits));
+    return std::nullopt;
+  }
+  return text;
+}
+
+void load_file(const std::string& path, const PolicyIndex& policy, SourceSet& sources, const CaseLimits& limits,
+               std::vector<LoadedCase>& cases, std::vector<Diagnostic>& diagnostics, std::size_t& rejected) {
+  auto text = read_case_file(path, limits, diagnostics);
+  if (!text) return;
+  load_text(std::move(*text), path, policy, sources, limits, cases, diagnostics, rejected);
+}
+
+// Reports ids used by more than one case (at the later, with a note at the first) and drops
+// every case that shares one: which of them was meant cannot be told.
+CaseLoadResult finish(std::vector<LoadedCase> loaded, std::vector<Diagnostic> diagnostics, std::size_t rejected) {
+  std::unordered_map<std::string_view, std::size_t> first;
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    if (!loaded[i].has_id) continue;
+    auto [it, inserted] = first.emplace(loaded[i].value.id, i);
+    if (inserted) continue;
+    LoadedCase& earlier = loaded[it->second];
+    Diagnostic d = make_error("case.duplicate-id", loaded[i].id_loc,
+                              fmt::format("the case id `{}` is used twice", shown(loaded[i].value.id)),
+                              "each case needs an id of its own");
+    d.notes.push_back({earlier.id_loc, "first used here"});
+    diagnostics.push_back(std::move(d));
+    for (LoadedCase* c : {&earlier, &loaded[i]}) {
+      if (c->valid) ++rejected;
+      c->valid = false;
+    }
+  }
+  CaseLoadResult result;
+  result.rejected = rejected;
+  result.cases.reserve(loaded.size());
+  for (auto& c : loaded)
+    if (c.valid) result.cases.push_back(std::move(c.value));
+  sort_by_place(diagnostics);
+  // An aliased block shared by several cases would repeat its problems once per case.
+  auto same = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.loc == b.loc && a.code == b.code && a.message == b.message;
+  };
+  diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end(), same), diagnostics.end());
+  result.diagnostics = std::move(diagnostics);
+  return result;
+}
+
+bool is_case_file(const std::filesystem::path& p) {
+  auto ext = p.extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+}  // namespace
+
+CaseLoadResult load_cases(const std::string& path, const ast::Policy& policy, SourceSet& sources,
+                          const CaseLimits& limits) {
+  PolicyIndex index = index_policy(policy);
+  std::vector<LoadedCase> cases;
+  std::vector<Diagnostic> diagnostics;
+  std::size_t rejected = 0;
+  load_file(path, index, sources, limits, cases, diagnostics, rejected);
+  return finish(std::move(cases), std::move(diagnostics), rejected);
+}
+
+CaseLoadResult load_cases(std::string_view text, const std::string& file, const ast::Policy& policy, SourceSet& sources,
+                          const CaseLimits& limits) {
+  PolicyIndex index = index_policy(policy);
+  std::vector<LoadedCase> cases;
+  std::vector<Diagnostic> diagnostics;
+  std::size_t rejected = 0;
+  if (text.size() > limits.max_file_bytes) {
+    SourceLoc loc;
+    loc.file = file;
+    diagnostics.push_back(too_large(loc, fmt::format("{} bytes", text.size()), limits));
+  } else {
+    load_text(std::string(text), file, index, sources, limits, cases, diagnostics, rejected);
+  }
+  return finish(std::move(cases), std::move(diagnostics), rejected);
+}
+
+std::vector<std::string> case_files(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(path, ec)) {
+      out.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec) && is_case_file(it->path())) found.push_back(it->path().generic_string());
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+CaseLoadResult load_case_paths(const std::vector<std::string>& paths, const ast::Policy& policy, SourceSet& sources,
+                               const CaseLimits& limits) {
+  namespace fs = std::filesystem;
+  PolicyIndex index = index_policy(policy);
+  std::vector<LoadedCase> cases;
+  std::vector<Diagnostic> diagnostics;
+  std::size_t rejected = 0;
+  std::set<std::string> seen;  // a file named twice (directly and through its directory) is read once
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const bool directory = fs::is_directory(path, ec);
+    auto files = case_files({path});
+    if (directory && files.empty()) {
+      SourceLoc loc;
+      loc.file = path;
+      diagnostics.push_back(make_error("case.empty-directory", loc,
+                                       "the directory holds no case file (*.yaml or *.yml, searched recursively)"));
+      continue;
+    }
+    for (const auto& file : files) {
+      if (!seen.insert(fs::path(file).lexically_normal().generic_string()).second) continue;
+      load_file(file, index, sources, limits, cases, diagnostics, rejected);
+    }
+  }
+  return finish(std::move(cases), std::move(diagnostics), rejected);
+}
+
+}  // namespace decree::engine

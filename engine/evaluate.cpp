@@ -1,0 +1,509 @@
+#include "engine/evaluate.hpp"
+
+#include <algorithm>
+
+namespace decree::engine {
+
+namespace {
+
+// A comparison operand read without copying: a number (bool, int, date, enum index) or a text.
+struct Scalar {
+  bool known = false;
+  bool is_text = false;
+  std::int64_t number = 0;
+  const std::string* text = nullptr;
+};
+
+// What the evaluator reads of a fact, for either representation.
+inline Value::Kind kind_of(const Value& v) { return v.kind; }
+inline Value::Kind kind_of(const PackedValue& v) { return v.kind; }
+inline bool bool_of(const Value& v) { return v.boolean; }
+inline bool bool_of(const PackedValue& v) { return v.number != 0; }
+inline std::int64_t number_of(const Value& v) { return v.integer; }
+inline std::int64_t number_of(const PackedValue& v) { return v.number; }
+inline const std::string* text_of(const Value& v, const std::string*) { return &v.text; }
+inline const std::string* text_of(const PackedValue& v, const std::string* texts) {
+  return &texts[static_cast<std::size_t>(v.number)];
+}
+
+template <typename F>
+inline Scalar scalar_of(const F& v, const std::string* texts) {
+  Scalar s;
+  switch (kind_of(v)) {
+    case Value::Kind::Unknown: break;
+    case Value::Kind::Bool: s.known = true; s.number = bool_of(v) ? 1 : 0; break;
+    case Value::Kind::Int:
+    case Value::Kind::Date:
+    case Value::Kind::Enum: s.known = true; s.number = number_of(v); break;
+    case Value::Kind::Text: s.known = true; s.is_text = true; s.text = text_of(v, texts); break;
+  }
+  return s;
+}
+
+template <typename T>
+inline bool holds(ast::CompareOp op, const T& l, const T& r) {
+  switch (op) {
+    case ast::CompareOp::Eq: return l == r;
+    case ast::CompareOp::Ne: return l != r;
+    case ast::CompareOp::Lt: return l < r;
+    case ast::CompareOp::Le: return l <= r;
+    case ast::CompareOp::Gt: return l > r;
+    case ast::CompareOp::Ge: return l >= r;
+  }
+  return false;
+}
+
+// Walks one condition's nodes. The recursion follows only nesting the reader wrote (the
+// compiler flattens chains of `and` and `or` and bounds the depth) and, when definitions are
+// derived on demand, chains of definitions (bounded by the compiler too).
+template <typename F>
+struct Machine {
+  const Node* nodes;
+  const F* facts;
+  const Value* constants;
+  Tri* definitions;
+  const CompiledDefinition* bodies;
+  const std::string* texts;  // PackedValue: the texts that text facts index
+
+  Tri definition(Index d) const {
+    Tri v = definitions[d];
+    if (v == kNotDerived) {
+      v = eval(bodies[d].body);
+      definitions[d] = v;
+    }
+    return v;
+  }
+
+  Scalar operand(std::uint32_t o) const {
+    const Index i = Operand::index(o);
+    switch (Operand::kind(o)) {
+      case Operand::Fact: return scalar_of(facts[i], texts);
+      case Operand::Constant: return scalar_of(constants[i], nullptr);
+      case Operand::Definition: {
+        const Tri d = definition(i);
+        Scalar s;
+        s.known = d != Tri::Unknown;
+        s.number = d == Tri::True ? 1 : 0;
+        return s;
+      }
+    }
+    return {};
+  }
+
+  Tri subject_is(const Node& n) const {
+    if (n.definition) {
+      const Tri d = definition(n.a);
+      return d == Tri::Unknown ? Tri::Unknown : tri((d == Tri::True) == (n.b == 1));
+    }
+    const F& v = facts[n.a];
+    switch (kind_of(v)) {
+      case Value::Kind::Bool: return tri(bool_of(v) == (n.b == 1));
+      case Value::Kind::Enum: return tri(number_of(v) == static_cast<std::int64_t>(n.b));
+      default: return Tri::Unknown;
+    }
+  }
+
+  bool subject_known(const Node& n) const {
+    return n.definition ? definition(n.a) != Tri::Unknown : kind_of(facts[n.a]) != Value::Kind::Unknown;
+  }
+
+  // The leaves, evaluated in place by the `and` and `or` loops: most operands are leaves, and
+  // a call per operand is most of the cost of a condition.
+  [[gnu::always_inline]] inline Tri node(Index i) const {
+    const Node& n = nodes[i];
+    switch (n.kind) {
+      case NodeKind::Const: return n.constant;
+      case NodeKind::Fact: {
+        const F& v = facts[n.a];
+        return kind_of(v) == Value::Kind::Bool ? tri(bool_of(v)) : Tri::Unknown;
+      }
+      case NodeKind::Definition: return definition(n.a);
+      case NodeKind::IsValue: return subject_is(n);
+      case NodeKind::IsNotValue: return kleene_not(subject_is(n));
+      case NodeKind::IsKnown: return tri(subject_known(n));
+      case NodeKind::IsUnknown: return tri(!subject_known(n));
+      default: return eval(i);
+    }
+  }
+
+  Tri eval(Index i) const {
+    const Node& n = nodes[i];
+    switch (n.kind) {
+      case NodeKind::Not: return kleene_not(node(i + 1));
+      case NodeKind::And: {
+        Tri acc = Tri::True;
+        for (Index c = i + 1; c < n.end; c = nodes[c].end) {
+          const Tri v = node(c);
+          if (v == Tri::False) return Tri::False;
+          if (v == Tri::Unknown) acc = Tri::Unknown;
+        }
+        return acc;
+      }
+      case NodeKind::Or: {
+        Tri acc = Tri::False;
+        for (Index c = i + 1; c < n.end; c = nodes[c].end) {
+          const Tri v = node(c);
+          if (v == Tri::True) return Tri::True;
+          if (v == Tri::Unknown) acc = Tri::Unknown;
+        }
+        return acc;
+      }
+      case NodeKind::Compare: {
+        const Scalar l = operand(n.a);
+        const Scalar r = operand(n.b);
+        if (!l.known || !r.known) return Tri::Unknown;
+        if (l.is_text != r.is_text) return Tri::Unknown;  // the checker forbids it; never guess
+        if (l.is_text) return tri(holds(n.op, *l.text, *r.text));
+        return tri(holds(n.op, l.number, r.number));
+      }
+      default: return node(i);
+    }
+  }
+};
+
+template <typename T>
+void fit(std::vector<T>& v, std::size_t n) {
+  if (v.size() != n) v.resize(n);
+}
+
+}  // namespace
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::Decided: return "decided";
+    case Status::Defaulted: return "default";
+    case Status::NoDecision: return "no_decision";
+    case Status::Undetermined: return "undetermined";
+    case Status::Conflict: return "conflict";
+    case Status::NotApplicable: return "not_applicable";
+  }
+  return "?";
+}
+
+Tri eval_condition(const CompiledPolicy& p, std::span<const Value> facts, std::span<Tri> definitions, Index node) {
+  const Machine<Value> m{p.nodes.data(), facts.data(), p.constants.data(), definitions.data(), p.definitions.data(), nullptr};
+  return m.node(node);
+}
+
+Tri eval_condition(const CompiledPolicy& p, std::span<const Value> facts, const Outcome& o, Index node) {
+  thread_local std::vector<Tri> definitions;  // reused: no allocation after the first call
+  definitions.assign(o.definitions.begin(), o.definitions.end());
+  return eval_condition(p, facts, std::span<Tri>(definitions), node);
+}
+
+namespace {
+
+template <typename F>
+void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* texts, Outcome& out) {
+  fit(out.definitions, p.definitions.size());
+  fit(out.when, p.rules.size());
+  fit(out.effective, p.rules.size());
+  fit(out.decisions, p.decisions.size());
+  out.owed.clear();
+  out.raised.clear();
+
+  const Machine<F> m{p.nodes.data(), facts, p.constants.data(), out.definitions.data(), p.definitions.data(), texts};
+
+  std::fill(out.definitions.begin(), out.definitions.end(), kNotDerived);
+  // Derived on demand as conditions read them; or, for deep chains, all now in dependency
+  // order, each reading only slots already filled.
+  if (!p.lazy_definitions)
+    for (std::size_t d = 0; d < p.definitions.size(); ++d) out.definitions[d] = m.node(p.definitions[d].body);
+
+  for (std::size_t r = 0; r < p.rules.size(); ++r)
+    out.when[r] = p.rules[r].when == kNone ? Tri::True : m.node(p.rules[r].when);
+
+  // A rule stands when it applies and no exception to it stands; an exception that might
+  // stand (unknown) leaves the rule it names unknown too. Defeaters come first in rule_order.
+  for (Index r : p.rule_order) {
+    Tri e = out.when[r];
+    const Range def = p.rules[r].defeaters;
+    for (Index i = def.begin; i < def.end && e != Tri::False; ++i)
+      e = kleene_and(e, kleene_not(out.effective[p.defeaters[i]]));
+    out.effective[r] = e;
+  }
+
+  for (std::size_t d = 0; d < p.decisions.size(); ++d) {
+    const CompiledDecision& decision = p.decisions[d];
+    DecisionResult res;
+    res.applies = decision.applies == kNone ? Tri::True : m.node(decision.applies);
+    if (res.applies == Tri::False) {
+      res.status = Status::NotApplicable;
+      out.decisions[d] = res;
+      continue;
+    }
+    Index winner = kNone, clash = kNone, maybe = kNone;
+    bool maybe_differs = false;  // an unknown rule might set a value other than the winner's
+    for (Index s : decision.settings) {
+      const Setting& setting = p.settings[s];
+      const Tri e = out.effective[setting.rule];
+      if (e == Tri::True) {
+        if (winner == kNone) winner = s;
+        else if (clash == kNone && p.settings[winner].value != setting.value) clash = s;
+      } else if (e == Tri::Unknown) {
+        if (maybe == kNone) maybe = s;
+        if (winner == kNone || p.settings[winner].value != setting.value) maybe_differs = true;
+      }
+    }
+    if (winner != kNone && maybe_differs) {
+      // Decided only if every unknown rule agrees with the winner (checked against the final winner).
+      maybe_differs = false;
+      for (Index s : decision.settings)
+        if (out.effective[p.settings[s].rule] == Tri::Unknown && p.settings[s].value != p.settings[winner].value)
+          maybe_differs = true;
+    }
+    if (clash != kNone) {
+      res.status = Status::Conflict;
+      res.setting = winner;
+      res.other = clash;
+    } else if (winner != kNone && !maybe_differs) {
+      res.status = Status::Decided;
+      res.setting = winner;
+      res.value = p.settings[winner].value;
+      res.by = p.settings[winner].by;
+    } else if (winner != kNone || maybe != kNone) {
+      res.status = Status::Undetermined;
+      res.setting = winner != kNone ? winner : maybe;
+    } else if (decision.default_value != kNone) {
+      res.status = Status::Defaulted;
+      res.value = decision.default_value;
+    } else {
+      res.status = Status::NoDecision;
+    }
+    // An `applies when` that is unknown leaves open whether there is a decision at all.
+    if (res.applies == Tri::Unknown && res.status != Status::Undetermined) {
+      res.status = Status::Undetermined;
+      res.value = kNone;
+      res.by = kNone;
+      res.other = kNone;
+    }
+    out.decisions[d] = res;
+  }
+
+  // A standing rule owes and raises what it says, unless a decision it sets does not apply.
+  auto fires = [&](Index r) {
+    if (out.effective[r] != Tri::True) return false;
+    const Range s = p.rules[r].settings;
+    for (Index i = s.begin; i < s.end; ++i)
+      if (out.decisions[p.settings[i].decision].applies != Tri::True) return false;
+    return true;
+  };
+  for (std::size_t i = 0; i < p.owes.size(); ++i)
+    if (fires(p.owes[i].rule)) out.owed.push_back(static_cast<Index>(i));
+  for (std::size_t i = 0; i < p.raises.size(); ++i)
+    if (fires(p.raises[i].rule)) out.raised.push_back(static_cast<Index>(i));
+}
+
+}  // namespace
+
+void evaluate(const CompiledPolicy& p, std::span<const Value> facts, Outcome& out) {
+  evaluate_facts(p, facts.data(), nullptr, out);
+}
+
+void evaluate(const CompiledPolicy& p, std::span<const PackedValue> facts, std::span<const std::string> texts,
+              Outcome& out) {
+  evaluate_facts(p, facts.data(), texts.data(), out);
+}
+
+PackedValue pack(const Value& v, std::vector<std::string>& texts) {
+  PackedValue out;
+  out.kind = v.kind;
+  switch (v.kind) {
+    case Value::Kind::Unknown: break;
+    case Value::Kind::Bool: out.number = v.boolean ? 1 : 0; break;
+    case Value::Kind::Int:
+    case Value::Kind::Date:
+    case Value::Kind::Enum: out.number = v.integer; break;
+    case Value::Kind::Text: {
+      auto it = std::find(texts.begin(), texts.end(), v.text);
+      out.number = it - texts.begin();
+      if (it == texts.end()) texts.push_back(v.text);
+      break;
+    }
+  }
+  return out;
+}
+
+Binding bind(const CompiledPolicy& p, const Case& c) {
+  Binding b;
+  b.source = &c;
+  b.values.assign(p.facts.size(), Value::unknown());
+  b.provenance.assign(p.facts.size(), nullptr);
+  for (std::size_t slot = 0; slot < p.facts.size(); ++slot) {
+    const CompiledFact& f = p.facts[slot];
+    auto it = c.facts.find(f.name);
+    if (it == c.facts.end()) continue;
+    b.provenance[slot] = &it->second;
+    const Value& v = it->second.value;
+    Value bound;
+    switch (f.type.kind) {
+      case dsl::FactType::Kind::Bool:
+        if (v.kind == Value::Kind::Bool) bound = v;
+        break;
+      case dsl::FactType::Kind::Int:
+        if (v.kind == Value::Kind::Int) bound = v;
+        break;
+      case dsl::FactType::Kind::Date:
+        if (v.kind == Value::Kind::Date) bound = v;
+        break;
+      case dsl::FactType::Kind::Text:
+        if (v.kind == Value::Kind::Text) bound = v;
+        break;
+      case dsl::FactType::Kind::Enum: {
+        // The index by this policy's declaration, found by name: a case file is loaded against
+        // one policy but may be run under another whose enumeration lists the values otherwise.
+        if (v.kind != Value::Kind::Enum && v.kind != Value::Kind::Text) break;
+        auto at = std::find(f.type.values.begin(), f.type.values.end(), v.text);
+        if (at != f.type.values.end())
+          bound = Value::of_enum(static_cast<std::uint32_t>(at - f.type.values.begin()), v.text);
+        else if (v.kind == Value::Kind::Enum && v.text.empty() && v.integer >= 0 &&
+                 static_cast<std::size_t>(v.integer) < f.type.values.size())
+          bound = Value::of_enum(static_cast<std::uint32_t>(v.integer), f.type.values[static_cast<std::size_t>(v.integer)]);
+        break;
+      }
+    }
+    b.values[slot] = std::move(bound);
+  }
+  return b;
+}
+
+bool same_decision(const DecisionResult& a, const DecisionResult& b) {
+  return a.status == b.status && a.value == b.value && a.by == b.by;
+}
+
+// ---- exploration ---------------------------------------------------------------------------
+
+namespace {
+
+// Sets a working slot without reallocating: enumeration values need no text, except texts.
+inline void assign(Value& dst, const Value& src) {
+  if (src.kind == Value::Kind::Text) {
+    dst = src;
+    return;
+  }
+  dst.kind = src.kind;
+  dst.boolean = src.boolean;
+  dst.integer = src.integer;
+}
+
+// Outcomes the exploration tells apart: same status, value, who decides, and deciding rule.
+struct ResultKey {
+  DecisionResult result;
+  Index rule;
+  friend bool operator==(const ResultKey&, const ResultKey&) = default;
+};
+
+}  // namespace
+
+Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index decision) {
+  Exploration ex;
+  ex.decision = decision;
+  if (decision >= p.decisions.size()) return ex;
+  std::vector<Index> probed;
+  for (Index f : p.decisions[decision].depends_on) {
+    if (facts[f].known()) continue;
+    ex.unknowns.push_back(f);
+    if (p.facts[f].probes.empty()) ex.unexplorable.push_back(f);
+    else probed.push_back(f);
+  }
+  if (ex.unknowns.size() > kMaxExploredUnknowns) {
+    ex.too_many = true;
+    return ex;
+  }
+
+  std::vector<Value> work(facts.begin(), facts.end());
+  Outcome scratch;
+  auto result_now = [&]() {
+    evaluate(p, work, scratch);
+    return scratch.decisions[decision];
+  };
+
+  for (Index f : probed) {
+    for (const Value& v : p.facts[f].probes) {
+      assign(work[f], v);
+      Settlement s;
+      s.facts.push_back({f, v});
+      s.result = result_now();
+      ex.single.push_back(std::move(s));
+    }
+    work[f] = facts[f];
+  }
+
+  // Every partial assignment: digit k of a code is 0 for "still unknown", or 1 + the index of
+  // the probe value of fact probed[k]. A code settles the decision when the result is not
+  // undetermined; it is minimal when clearing any one of its digits loses that result.
+  const std::size_t n = probed.size();
+  std::vector<std::size_t> radix(n), weight(n);
+  std::size_t total = 1;
+  for (std::size_t k = 0; k < n; ++k) {
+    radix[k] = p.facts[probed[k]].probes.size() + 1;
+    weight[k] = total;
+    if (total > kMaxCombinations / radix[k]) {
+      ex.single_only = true;
+      break;
+    }
+    total *= radix[k];
+  }
+  if (ex.single_only) return ex;
+
+  std::vector<ResultKey> keys;                 // distinct settled results
+  std::vector<std::uint16_t> cls(total, 0);    // 0: undetermined; k: keys[k - 1]
+  std::vector<std::size_t> digit(n, 0);
+  for (std::size_t code = 0; code < total; ++code) {
+    if (code > 0) {  // odometer: step to `code`, touching only the digits that change
+      for (std::size_t k = 0; k < n; ++k) {
+        const Index f = probed[k];
+        if (++digit[k] < radix[k]) {
+          assign(work[f], p.facts[f].probes[digit[k] - 1]);
+          break;
+        }
+        digit[k] = 0;
+        work[f] = facts[f];
+      }
+    }
+    const DecisionResult r = result_now();
+    if (r.status == Status::Undetermined) continue;
+    const ResultKey key{r, r.setting == kNone ? kNone : p.settings[r.setting].rule};
+    auto it = std::find(keys.begin(), keys.end(), key);
+    if (it == keys.end()) {
+      if (keys.size() >= 0xFFFE) continue;  // cannot happen with kMaxCombinations outcomes of one decision; stay safe
+      keys.push_back(key);
+      it = keys.end() - 1;
+    }
+    cls[code] = static_cast<std::uint16_t>(it - keys.begin() + 1);
+  }
+
+  std::vector<std::pair<std::size_t, std::size_t>> minimal;  // (fixed facts, code)
+  for (std::size_t code = 0; code < total; ++code) {
+    if (cls[code] == 0) continue;
+    std::size_t fixed = 0;
+    bool is_minimal = true;
+    for (std::size_t k = 0; k < n && is_minimal; ++k) {
+      const std::size_t d = (code / weight[k]) % radix[k];
+      if (d == 0) continue;
+      ++fixed;
+      if (cls[code - d * weight[k]] == cls[code]) is_minimal = false;
+    }
+    if (is_minimal) minimal.emplace_back(fixed, code);
+  }
+  std::stable_sort(minimal.begin(), minimal.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  ex.minimal_total = minimal.size();
+
+  std::vector<bool> needed(p.facts.size(), false);
+  for (const auto& [fixed, code] : minimal) {
+    Settlement s;
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t d = (code / weight[k]) % radix[k];
+      if (d == 0) continue;
+      s.facts.push_back({probed[k], p.facts[probed[k]].probes[d - 1]});
+      needed[probed[k]] = true;
+    }
+    s.result = keys[cls[code] - 1].result;
+    if (ex.minimal.size() < kMaxSettlementsListed) ex.minimal.push_back(std::move(s));
+  }
+  for (Index f : probed)
+    if (needed[f]) ex.needs.push_back(f);
+  return ex;
+}
+
+}  // namespace decree::engine

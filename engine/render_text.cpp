@@ -1,0 +1,582 @@
+#include "engine/render_text.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "dsl/source.hpp"
+
+namespace decree::engine {
+
+namespace {
+
+// Where the value column starts: conditions are padded to it so values line up.
+constexpr std::size_t kValueColumn = 46;
+// Where a rule's citation starts on its header line.
+constexpr std::size_t kCiteColumn = 78;
+// How deep definitions are opened inside a condition (deeper ones are named, not opened).
+constexpr int kDefinitionDepth = 3;
+
+enum class Paint { None, Bold, Good, Bad, Warn, Dim };
+
+std::string upper(std::string s) {
+  for (char& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    else if (c == '_') c = ' ';
+  return s;
+}
+
+std::string words(std::string s) {
+  std::replace(s.begin(), s.end(), '_', ' ');
+  return s;
+}
+
+std::string pad(std::string s, std::size_t width) {
+  const std::size_t n = utf8_length(s);
+  if (n < width) s.append(width - n, ' ');
+  return s;
+}
+
+std::string basename(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+std::string short_loc(const SourceLoc& loc) {
+  if (!loc.known()) return basename(loc.file);
+  return fmt::format("{}:{}", basename(loc.file), loc.line);
+}
+
+std::string date_range_text(const ast::DateRange& r) {
+  if (r.first == r.last) return ast::to_string(r.first);
+  return fmt::format("{} .. {}", ast::to_string(r.first), ast::to_string(r.last));
+}
+
+// "telegram s1, s5; memo p4": sections of one document run together.
+std::string cites_short(const std::vector<CompiledCitation>& cs) {
+  std::string out;
+  const std::string* last = nullptr;
+  for (const auto& c : cs) {
+    if (last != nullptr && *last == c.source && !c.section.empty()) {
+      const std::string more = ", " + c.section;
+      const std::string head = out.substr(out.rfind(*last));
+      // the same section cited twice (two clauses of one paragraph) is named once
+      if ((head + ",").find(" " + c.section + ",") == std::string::npos) out += more;
+      continue;
+    }
+    if (!out.empty()) out += "; ";
+    out += citation_text(c, false);
+    last = &c.source;
+  }
+  return out;
+}
+
+class Writer {
+ public:
+  Writer(const CompiledPolicy& p, const CaseEvaluation& ev, bool color) : p_(p), ev_(ev), color_(color) {}
+
+  std::string out;
+
+  std::string paint(std::string_view s, Paint how) const {
+    if (!color_ || how == Paint::None) return std::string(s);
+    const char* code = "";
+    switch (how) {
+      case Paint::None: break;
+      case Paint::Bold: code = "\x1b[1m"; break;
+      case Paint::Good: code = "\x1b[1;32m"; break;
+      case Paint::Bad: code = "\x1b[1;31m"; break;
+      case Paint::Warn: code = "\x1b[1;33m"; break;
+      case Paint::Dim: code = "\x1b[2m"; break;
+    }
+    return fmt::format("{}{}\x1b[0m", code, s);
+  }
+
+  Paint tri_paint(Tri v) const { return v == Tri::True ? Paint::Good : v == Tri::False ? Paint::Bad : Paint::Warn; }
+
+  void line(int indent, std::string_view text) {
+    out.append(static_cast<std::size_t>(indent), ' ');
+    out += text;
+    out += '\n';
+  }
+
+  // "  text ........ value   provenance"
+  void row(int indent, const std::string& text, Tri value_paint, const std::string& value, const std::string& where) {
+    const std::size_t width = kValueColumn > static_cast<std::size_t>(indent) ? kValueColumn - static_cast<std::size_t>(indent) : 0;
+    std::string l = pad(text, std::max(width, utf8_length(text) + 2));
+    l += paint(pad(value, 8), tri_paint(value_paint));
+    if (!where.empty()) l += " " + paint(where, Paint::Dim);
+    while (!l.empty() && l.back() == ' ') l.pop_back();
+    line(indent, l);
+  }
+
+  std::string fact_value(Index slot) const { return to_string(ev_.binding.values[slot]); }
+
+  std::string provenance(Index slot) const {
+    const FactValue* f = slot < ev_.binding.provenance.size() ? ev_.binding.provenance[slot] : nullptr;
+    if (f == nullptr) return "not in the case";
+    std::string s = short_loc(f->loc);
+    if (!f->value.known()) s += " (written unknown)";
+    if (f->certainty != Certainty::Unstated) s += fmt::format(", {}", to_string(f->certainty));
+    if (!f->source.empty()) s += fmt::format(", {}", f->source);
+    return s;
+  }
+
+  std::string definition_where(Index d) const {
+    const auto& def = p_.definitions[d];
+    std::string s = "← define " + def.name;
+    if (!def.cites.empty()) s += " (" + cites_short(def.cites) + ")";
+    return s;
+  }
+
+  void definition_conditions(Index d, int indent, int depth) {
+    if (depth >= kDefinitionDepth) return;
+    const Range r = p_.definitions[d].conditions;
+    for (Index c = r.begin; c < r.end; ++c) condition(c, indent, depth + 1);
+  }
+
+  // One condition with its value and where the value came from: the case file for a fact, the
+  // definition (opened below it) for a derived one.
+  void condition(Index c, int indent, int depth = 0, std::string_view prefix = {}) {
+    const Condition& cond = p_.conditions[c];
+    const Tri v = ev_.trace.conditions[c];
+    const Range facts = cond.facts;
+    const Range defs = cond.definitions;
+    const std::string text = std::string(prefix) + cond.text;
+    if (facts.size() == 1 && defs.empty()) {
+      row(indent, text, v, to_string(v), provenance(p_.reads[facts.begin]));
+      return;
+    }
+    if (facts.empty() && defs.size() == 1) {
+      const Index d = p_.reads[defs.begin];
+      row(indent, text, v, to_string(v), definition_where(d));
+      definition_conditions(d, indent + 2, depth);
+      return;
+    }
+    row(indent, text, v, to_string(v), "");
+    for (Index i = facts.begin; i < facts.end; ++i) {
+      const Index slot = p_.reads[i];
+      const Value& fv = ev_.binding.values[slot];
+      row(indent + 2, p_.facts[slot].name, fv.known() ? Tri::True : Tri::Unknown, fact_value(slot), provenance(slot));
+    }
+    for (Index i = defs.begin; i < defs.end; ++i) {
+      const Index d = p_.reads[i];
+      const Tri dv = ev_.trace.definitions[d];
+      row(indent + 2, p_.definitions[d].name, dv, to_string(dv), definition_where(d));
+      definition_conditions(d, indent + 4, depth);
+    }
+  }
+
+  void conditions(Range r, int indent) {
+    for (Index c = r.begin; c < r.end; ++c) condition(c, indent);
+  }
+
+  // Only the conditions that are not true: why a rule did not apply, or might not.
+  void open_conditions(Range r, int indent) {
+    for (Index c = r.begin; c < r.end; ++c)
+      if (ev_.trace.conditions[c] != Tri::True) condition(c, indent);
+  }
+
+  std::string rule_head(Index r, std::string_view mark, Paint mark_paint) const {
+    const CompiledRule& rule = p_.rules[r];
+    std::string head = fmt::format("{} {}", paint(mark, mark_paint), paint(rule.name, Paint::Bold));
+    std::size_t len = 4 + utf8_length(mark) + 1 + utf8_length(rule.name);
+    if (!rule.title.empty()) {
+      head += fmt::format(" \"{}\"", rule.title);
+      len += utf8_length(rule.title) + 3;
+    }
+    if (!rule.cites.empty()) {
+      head.append(len + 2 > kCiteColumn ? 2 : kCiteColumn - len, ' ');
+      head += paint(cites_short(rule.cites), Paint::Dim);
+    }
+    return head;
+  }
+
+  void citations(Index r, int indent) {
+    for (const auto& c : p_.rules[r].cites)
+      if (!c.quote.empty()) line(indent, paint("cites " + citation_text(c), Paint::Dim));
+  }
+
+  std::string setting_text(Index s) const {
+    const Setting& st = p_.settings[s];
+    std::string t = p_.decisions[st.decision].values[st.value];
+    if (st.by != kNone) t += " by " + p_.authorities[st.by].name;
+    return t;
+  }
+
+  // A rule that may set the decision, and what became of it.
+  void rule_block(Index s, bool shows_defeater) {
+    const Index r = p_.settings[s].rule;
+    const RuleTrace& rt = ev_.trace.rules[r];
+    const CompiledRule& rule = p_.rules[r];
+    const std::string sets = fmt::format("{} = {}", p_.decisions[p_.settings[s].decision].name, setting_text(s));
+    const std::string by = rt.defeated_by != kNone ? p_.rules[rt.defeated_by].name : "an exception";
+    switch (rt.state) {
+      case RuleState::Applies:
+        line(4, rule_head(r, "✔", Paint::Good));
+        line(6, fmt::format("applies, and sets {}, since:", sets));
+        conditions(rule.conditions, 8);
+        citations(r, 8);
+        break;
+      case RuleState::Defeated:
+        line(4, rule_head(r, "✘", Paint::Bad));
+        line(6, fmt::format("defeated by the exception {}; it would have set {}, since:", by, sets));
+        conditions(rule.conditions, 8);
+        if (shows_defeater && rt.defeated_by != kNone) {
+          line(6, fmt::format("and the exception {} applies, since:", by));
+          conditions(p_.rules[rt.defeated_by].conditions, 8);
+        }
+        break;
+      case RuleState::MaybeDefeated:
+        line(4, rule_head(r, "?", Paint::Warn));
+        line(6, fmt::format("applies, but the exception {} might defeat it; it would set {}, since:", by, sets));
+        conditions(rule.conditions, 8);
+        if (rt.defeated_by != kNone) {
+          const RuleTrace& et = ev_.trace.rules[rt.defeated_by];
+          if (ev_.outcome.when[rt.defeated_by] == Tri::True && et.defeated_by != kNone) {
+            line(6, fmt::format("{} applies, but might itself be defeated by the exception {}", by,
+                                p_.rules[et.defeated_by].name));
+          } else {
+            line(6, fmt::format("whether {} applies is unknown:", by));
+            open_conditions(p_.rules[rt.defeated_by].conditions, 8);
+          }
+        }
+        break;
+      case RuleState::Unknown:
+        line(4, rule_head(r, "?", Paint::Warn));
+        line(6, fmt::format("might apply, and would set {}; unknown:", sets));
+        open_conditions(rule.conditions, 8);
+        break;
+      case RuleState::NotApplied:
+        line(4, rule_head(r, "·", Paint::Dim));
+        line(6, fmt::format("did not apply (it would set {}):", sets));
+        if (rt.failed != kNone) condition(rt.failed, 8);
+        break;
+    }
+  }
+
+  std::string settlement_text(const Settlement& s) const {
+    std::string facts;
+    for (const auto& a : s.facts) {
+      if (!facts.empty()) facts += " and ";
+      facts += fmt::format("{} = {}", p_.facts[a.fact].name, to_string(a.value));
+    }
+    return facts;
+  }
+
+  std::string settlement_result(Index d, const DecisionResult& r) const {
+    std::string t = describe_result(p_, d, r);
+    if (r.status == Status::Decided && r.setting != kNone) {
+      const Index rule = p_.settings[r.setting].rule;
+      t += fmt::format(" ({})", p_.rules[rule].name);
+      const Range owes = p_.rules[rule].owes;
+      for (Index i = owes.begin; i < owes.end; ++i) t += fmt::format("; owes {}", p_.obligations[p_.owes[i].what].name);
+    }
+    return t;
+  }
+
+  void exploration(Index d, const Exploration& ex) {
+    if (ex.too_many) {
+      std::string names;
+      for (Index f : ex.unknowns) names += (names.empty() ? "" : ", ") + p_.facts[f].name;
+      line(4, fmt::format("it depends on {} unknown facts, more than the {} explored at once: {}", ex.unknowns.size(),
+                          kMaxExploredUnknowns, names));
+      return;
+    }
+    // Facts in no settling combination change nothing, given what the case does say.
+    auto needed = [&](Index f) { return std::find(ex.needs.begin(), ex.needs.end(), f) != ex.needs.end(); };
+    std::size_t width = 0;
+    for (const auto& s : ex.single)
+      if (needed(s.facts[0].fact)) width = std::max(width, utf8_length(settlement_text(s)));
+    for (const auto& s : ex.minimal)
+      if (s.facts.size() > 1) width = std::max(width, utf8_length(settlement_text(s)));
+    bool single = false;
+    for (const auto& s : ex.single) {
+      if (!needed(s.facts[0].fact)) continue;
+      if (!single) line(4, "one fact at a time:");
+      single = true;
+      const std::string result = s.result.status == Status::Undetermined ? "still undetermined" : settlement_result(d, s.result);
+      line(6, fmt::format("if {} → {}", pad(settlement_text(s), width), result));
+    }
+    bool together = false;
+    for (const auto& s : ex.minimal) {
+      if (s.facts.size() < 2) continue;
+      if (!together) line(4, "facts together (the smallest combinations that settle it):");
+      together = true;
+      line(6, fmt::format("if {} → {}", pad(settlement_text(s), width), settlement_result(d, s.result)));
+    }
+    if (ex.minimal_total > ex.minimal.size())
+      line(6, fmt::format("… and {} more combinations", ex.minimal_total - ex.minimal.size()));
+    if (ex.single_only) line(4, fmt::format("(too many combinations to try together: more than {})", kMaxCombinations));
+    std::string idle;
+    for (Index f : ex.unknowns)
+      if (!needed(f) && std::find(ex.unexplorable.begin(), ex.unexplorable.end(), f) == ex.unexplorable.end())
+        idle += (idle.empty() ? "" : ", ") + p_.facts[f].name;
+    if (!idle.empty() && !ex.single_only) line(4, fmt::format("unknown too, but settling nothing here: {}", idle));
+    for (Index f : ex.unexplorable)
+      line(4, fmt::format("{} is unknown but has no values to try (it is compared only with other facts)", p_.facts[f].name));
+  }
+
+  void rests_on(Index d) {
+    const Range r = ev_.trace.decisions[d].rests_on;
+    if (r.empty()) return;
+    std::size_t inferred = 0, contested = 0;
+    for (Index i = r.begin; i < r.end; ++i) {
+      const FactValue* f = ev_.binding.provenance[ev_.trace.rests_on[i]];
+      (f->certainty == Certainty::Inferred ? inferred : contested) += 1;
+    }
+    const bool mixed = inferred > 0 && contested > 0;
+    std::string list;
+    for (Index i = r.begin; i < r.end; ++i) {
+      const Index slot = ev_.trace.rests_on[i];
+      const FactValue* f = ev_.binding.provenance[slot];
+      std::string about;
+      if (mixed) about = to_string(f->certainty);
+      if (!f->source.empty()) about += (about.empty() ? "" : ", ") + f->source;
+      list += fmt::format("{}{}{}", list.empty() ? "" : "; ", p_.facts[slot].name, about.empty() ? "" : " (" + about + ")");
+    }
+    const std::size_t n = r.size();
+    const char* kind = mixed ? "uncertain" : (inferred > 0 ? "inferred" : "contested");
+    line(4, paint(fmt::format("rests on {} {} fact{}: {}", n, kind, n == 1 ? "" : "s", list), Paint::Warn));
+  }
+
+  void decision(Index d) {
+    const CompiledDecision& decision = p_.decisions[d];
+    const DecisionResult& res = ev_.outcome.decisions[d];
+    const Exploration* ex = ev_.exploration(d);
+    std::string head = decision.name;
+    if (!decision.title.empty()) head += fmt::format(" ({})", decision.title);
+    Paint how = Paint::Good;
+    std::string result = describe_result(p_, d, res);
+    switch (res.status) {
+      case Status::Decided: break;
+      case Status::Defaulted: how = Paint::Bold; break;
+      case Status::NoDecision: how = Paint::Warn; break;
+      case Status::Undetermined: {
+        how = Paint::Warn;
+        if (ex != nullptr && !ex->needs.empty()) {
+          std::string needs;
+          for (Index f : ex->needs) needs += (needs.empty() ? "" : ", ") + p_.facts[f].name;
+          result += " — needs: " + needs;
+        }
+        break;
+      }
+      case Status::Conflict: how = Paint::Bad; break;
+      case Status::NotApplicable: how = Paint::Dim; break;
+    }
+    line(2, fmt::format("{}: {}", paint(head, Paint::Bold), paint(result, how)));
+    rests_on(d);
+    if (decision.applies != kNone) {
+      const Range ac = decision.applies_conditions;
+      if (res.applies == Tri::True && ac.size() == 1) {
+        condition(ac.begin, 4, 0, "applies: ");
+      } else if (res.applies == Tri::True) {
+        line(4, "applies, since:");
+        conditions(ac, 6);
+      } else {
+        line(4, "whether it applies is unknown:");
+        open_conditions(ac, 6);
+      }
+    }
+    if (res.status == Status::Conflict) {
+      line(4, paint(fmt::format("{} and {} both apply, neither is an exception to the other, and they disagree",
+                                p_.rules[p_.settings[res.setting].rule].name, p_.rules[p_.settings[res.other].rule].name),
+                    Paint::Bad));
+    }
+
+    // Rules that may set it: the ones that apply first, then defeated, doubtful, failed.
+    std::vector<Index> shown;
+    std::vector<Index> rules_here;
+    for (Index s : decision.settings) rules_here.push_back(p_.settings[s].rule);
+    for (RuleState st : {RuleState::Applies, RuleState::Defeated, RuleState::MaybeDefeated, RuleState::Unknown,
+                         RuleState::NotApplied}) {
+      for (Index s : decision.settings) {
+        const Index r = p_.settings[s].rule;
+        if (ev_.trace.rules[r].state != st || std::find(shown.begin(), shown.end(), r) != shown.end()) continue;
+        shown.push_back(r);
+        const Index by = ev_.trace.rules[r].defeated_by;
+        rule_block(s, by != kNone && std::find(rules_here.begin(), rules_here.end(), by) == rules_here.end());
+      }
+    }
+    if (decision.settings.empty()) line(4, "no rule sets this decision");
+    if (res.status == Status::Defaulted)
+      line(4, fmt::format("no rule set it, so it takes its default: {}", decision.values[res.value]));
+    if (res.status == Status::NoDecision) line(4, "no rule set it, and the decision has no default");
+    if (res.status == Status::Undetermined && ex != nullptr) exploration(d, *ex);
+  }
+
+  void not_applicable(Index d) {
+    const CompiledDecision& decision = p_.decisions[d];
+    const Index failed = ev_.trace.decisions[d].failed_applies;
+    std::string why;
+    if (failed != kNone) {
+      const Condition& c = p_.conditions[failed];
+      why = fmt::format(" ({}: {}", c.text, to_string(ev_.trace.conditions[failed]));
+      if (c.facts.size() == 1 && c.definitions.empty()) why += ", " + provenance(p_.reads[c.facts.begin]);
+      why += ")";
+    }
+    line(2, paint(fmt::format("{}: not applicable{}", decision.name, why), Paint::Dim));
+  }
+
+  void raisings(const char* what, const std::vector<Index>& list, const std::vector<Raising>& all,
+                const std::vector<Declaration>& decls) {
+    if (list.empty()) {
+      line(2, fmt::format("{}: none", what));
+      return;
+    }
+    line(2, fmt::format("{}:", what));
+    for (Index i : list) {
+      const Raising& x = all[i];
+      std::string t = paint(decls[x.what].name, Paint::Bold);
+      if (!x.detail.empty()) t += fmt::format(" \"{}\"", x.detail);
+      t += fmt::format(" — from {}", p_.rules[x.rule].name);
+      if (!p_.rules[x.rule].cites.empty()) t += fmt::format(" ({})", cites_short(p_.rules[x.rule].cites));
+      line(4, t);
+    }
+  }
+
+  void whole_case() {
+    const Case* c = ev_.source;
+    std::string title = c != nullptr && !c->title.empty() ? c->title : (c != nullptr ? c->id : "case");
+    std::string where = c != nullptr ? fmt::format("{}{}", c->id.empty() || c->title.empty() ? "" : c->id + ", ",
+                                                   c->loc.known() ? fmt::format("{}:{}", c->loc.file, c->loc.line) : c->loc.file)
+                                     : "";
+    line(0, fmt::format("{}  {}", paint(title, Paint::Bold), paint(where, Paint::Dim)));
+    for (std::size_t d = 0; d < p_.decisions.size(); ++d)
+      if (ev_.outcome.decisions[d].status != Status::NotApplicable) decision(static_cast<Index>(d));
+    for (std::size_t d = 0; d < p_.decisions.size(); ++d)
+      if (ev_.outcome.decisions[d].status == Status::NotApplicable) not_applicable(static_cast<Index>(d));
+    raisings("obligations", ev_.outcome.owed, p_.owes, p_.obligations);
+    raisings("flags", ev_.outcome.raised, p_.raises, p_.flags);
+  }
+
+  void why_not(const WhyNot& w) {
+    const CompiledDecision& decision = p_.decisions[w.decision];
+    const std::string value = decision.values[w.value];
+    const Case* c = ev_.source;
+    const std::string who = c == nullptr ? "this case" : (c->title.empty() ? c->id : fmt::format("{} ({})", c->title, c->id));
+    if (w.is_outcome)
+      line(0, paint(fmt::format("{} is {} for {}: it did come out so.", decision.name, value, who), Paint::Bold));
+    else
+      line(0, paint(fmt::format("Why is {} not {} for {}?", decision.name, value, who), Paint::Bold));
+    const DecisionResult& res = w.actual;
+    if (res.status == Status::NotApplicable) {
+      line(2, fmt::format("{} does not apply to this case at all:", decision.name));
+      if (ev_.trace.decisions[w.decision].failed_applies != kNone) condition(ev_.trace.decisions[w.decision].failed_applies, 6);
+      return;
+    }
+    line(2, fmt::format("{} came out {}.", decision.name, describe_result(p_, w.decision, res)));
+    if (w.settings.empty()) {
+      line(2, fmt::format("No rule can set {} = {}.", decision.name, value));
+    } else {
+      line(2, fmt::format("{} rule{} could set {} = {}:", w.settings.size(), w.settings.size() == 1 ? "" : "s",
+                          decision.name, value));
+      for (Index s : w.settings) {
+        const Index r = p_.settings[s].rule;
+        const Index by = ev_.trace.rules[r].defeated_by;
+        rule_block(s, by != kNone);
+        if (ev_.trace.rules[r].state == RuleState::Applies && !w.is_outcome) {
+          if (res.status == Status::Conflict) line(8, "it applies, but another rule sets a different value: a conflict");
+          else if (res.status == Status::Undetermined) line(8, "it applies, but whether another rule overrides it is unknown");
+        }
+      }
+    }
+    if (w.is_default && !w.is_outcome && res.status != Status::Undetermined) {
+      line(2, fmt::format("{} is the default, taken only when no rule sets {}; here one did.", value, decision.name));
+    }
+    if (res.status == Status::Undetermined) {
+      if (const Exploration* ex = ev_.exploration(w.decision)) {
+        line(2, "what would settle it:");
+        exploration(w.decision, *ex);
+      }
+    }
+  }
+
+ private:
+  const CompiledPolicy& p_;
+  const CaseEvaluation& ev_;
+  bool color_;
+};
+
+}  // namespace
+
+std::string citation_text(const CompiledCitation& c, bool with_quote) {
+  std::string s = c.source;
+  if (!c.section.empty()) s += " " + c.section;
+  if (with_quote && !c.quote.empty()) s += fmt::format(" \"{}\"", c.quote);
+  return s;
+}
+
+std::string describe_result(const CompiledPolicy& p, Index d, const DecisionResult& r) {
+  switch (r.status) {
+    case Status::Decided: {
+      std::string s = upper(p.decisions[d].values[r.value]);
+      if (r.by != kNone) s += " by " + p.authorities[r.by].name;
+      return s;
+    }
+    case Status::Defaulted: return upper(p.decisions[d].values[r.value]) + " (default)";
+    case Status::NoDecision: return "NO DECISION";
+    case Status::Undetermined: return "UNDETERMINED";
+    case Status::Conflict: {
+      if (r.setting == kNone || r.other == kNone) return "CONFLICT";
+      const Setting& a = p.settings[r.setting];
+      const Setting& b = p.settings[r.other];
+      return fmt::format("CONFLICT ({} says {}, {} says {})", p.rules[a.rule].name, p.decisions[d].values[a.value],
+                         p.rules[b.rule].name, p.decisions[d].values[b.value]);
+    }
+    case Status::NotApplicable: return "NOT APPLICABLE";
+  }
+  return "?";
+}
+
+std::string render_policy_line(const CompiledPolicy& p, const TextOptions& options) {
+  std::string s = fmt::format("policy {}", p.name);
+  if (!p.title.empty()) s += fmt::format(" \"{}\"", p.title);
+  std::string about = p.status;
+  if (p.in_force_from) about += ", in force from " + date_range_text(*p.in_force_from);
+  if (p.in_force_until) about += ", until " + date_range_text(*p.in_force_until);
+  s += fmt::format(" ({})", about);
+  if (options.color) s = "\x1b[1m" + s + "\x1b[0m";
+  return s + "\n";
+}
+
+std::string render_case(const CompiledPolicy& p, const CaseEvaluation& ev, const TextOptions& options) {
+  Writer w(p, ev, options.color);
+  w.whole_case();
+  return w.out;
+}
+
+std::string render_brief(const CompiledPolicy& p, const CaseEvaluation& ev, const TextOptions& options) {
+  std::string parts;
+  for (std::size_t d = 0; d < p.decisions.size(); ++d) {
+    const DecisionResult& r = ev.outcome.decisions[d];
+    if (r.status == Status::NotApplicable) continue;
+    std::string t = words(outcome_word(p, static_cast<Index>(d), r));
+    if (r.status == Status::Defaulted) t += " (default)";
+    if (r.by != kNone) t += " by " + p.authorities[r.by].name;
+    parts += fmt::format("{}{}: {}", parts.empty() ? "" : "; ", p.decisions[d].name, t);
+  }
+  if (parts.empty()) parts = "no decision applies";
+  auto names = name_outcome(p, ev.outcome);
+  if (!names.obligations.empty()) {
+    std::string o;
+    for (const auto& n : names.obligations) o += (o.empty() ? "" : ", ") + n;
+    parts += "; owes " + o;
+  }
+  if (!names.flags.empty()) {
+    std::string f;
+    for (const auto& n : names.flags) f += (f.empty() ? "" : ", ") + n;
+    parts += "; flags " + f;
+  }
+  const std::string id = ev.source != nullptr ? ev.source->id : "case";
+  if (options.color) return fmt::format("\x1b[1m{}\x1b[0m  {}\n", id, parts);
+  return fmt::format("{}  {}\n", id, parts);
+}
+
+std::string render_why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why, const TextOptions& options) {
+  Writer w(p, ev, options.color);
+  w.why_not(why);
+  return w.out;
+}
+
+}  // namespace decree::engine

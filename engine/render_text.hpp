@@ -1,0 +1,37 @@
+// The trace as text for a terminal: an indented tree a student can read aloud, from each
+// decision down to the facts of the case and the clauses of the source. Colour only when the
+// caller asks (it decides: a terminal, and no NO_COLOR).
+#pragma once
+
+#include <string>
+
+#include "engine/compile.hpp"
+#include "engine/trace.hpp"
+
+namespace decree::engine {
+
+struct TextOptions {
+  bool color = false;
+};
+
+// `policy telegram_1956 "Telegram…" (enacted, in force from 1956-02-02 .. 1956-02-10)`
+std::string render_policy_line(const CompiledPolicy& policy, const TextOptions& options = {});
+
+// A case's outcome with its full trace. Needs an evaluation made with options.trace.
+std::string render_case(const CompiledPolicy& policy, const CaseEvaluation& ev, const TextOptions& options = {});
+
+// One line: `ly-kim  return: refused by embassy; conversion: not applicable`.
+std::string render_brief(const CompiledPolicy& policy, const CaseEvaluation& ev, const TextOptions& options = {});
+
+// Why the decision did not come out as the value asked about.
+std::string render_why_not(const CompiledPolicy& policy, const CaseEvaluation& ev, const WhyNot& why,
+                           const TextOptions& options = {});
+
+// A decision's result in words: "GRANTED by embassy", "REFUSED (default)", "UNDETERMINED",
+// "CONFLICT", "NOT APPLICABLE", "NO DECISION". For diff and what-if output too.
+std::string describe_result(const CompiledPolicy& policy, Index decision, const DecisionResult& r);
+
+// "telegram s3 \"As a rule, …\"" (quote omitted when `with_quote` is false).
+std::string citation_text(const CompiledCitation& c, bool with_quote = true);
+
+}  // namespace decree::engine

@@ -1,0 +1,242 @@
+#include "engine/whatif.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdio>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "dsl/diagnostic.hpp"
+#include "engine/trace.hpp"
+
+namespace decree::engine {
+
+namespace {
+
+std::string join(const std::vector<std::string>& words, std::string_view sep) {
+  std::string out;
+  for (const auto& w : words) {
+    if (!out.empty()) out += sep;
+    out += w;
+  }
+  return out;
+}
+
+// Sets of changes are keyed by packing each (searched fact, candidate) pair in 20 bits.
+constexpr std::uint64_t kPartBits = 20;
+constexpr std::size_t kMaxPart = (std::size_t{1} << 10) - 1;
+
+std::uint64_t part(std::size_t fact, std::size_t choice) {
+  return (static_cast<std::uint64_t>(fact) << 10 | static_cast<std::uint64_t>(choice)) + 1;  // never 0
+}
+
+}  // namespace
+
+std::optional<FactChange> parse_change(const CompiledPolicy& p, std::string_view text, std::string& error, std::string& hint) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    error = fmt::format("`{}` should be FACT=VALUE, like misdemeanor=false", text);
+    return std::nullopt;
+  }
+  std::string name(text.substr(0, eq));
+  std::string value(text.substr(eq + 1));
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+  const Index slot = p.find_fact(name);
+  if (slot == kNone) {
+    std::vector<std::string> names;
+    for (const auto& f : p.facts) names.push_back(f.name);
+    error = fmt::format("`{}` is not a fact of policy `{}`", name, p.name);
+    std::string near = nearest_name(name, names);
+    hint = near.empty() ? fmt::format("its facts are: {}", join(names, ", ")) : fmt::format("did you mean `{}`?", near);
+    return std::nullopt;
+  }
+  const CompiledFact& fact = p.facts[slot];
+  FactChange change;
+  change.fact = slot;
+  if (value == "unknown") return change;
+  auto wrong = [&](std::string expected) -> std::optional<FactChange> {
+    error = fmt::format("expected {} for `{}`, found `{}`", expected, name, value);
+    hint = "or `unknown`, to make it unknown";
+    return std::nullopt;
+  };
+  switch (fact.type.kind) {
+    case dsl::FactType::Kind::Bool:
+      if (value == "true" || value == "false") {
+        change.value = Value::of_bool(value == "true");
+        return change;
+      }
+      return wrong("true or false");
+    case dsl::FactType::Kind::Int: {
+      std::int64_t n = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+      if (ec != std::errc() || end != value.data() + value.size() || value.empty()) return wrong("a whole number");
+      change.value = Value::of_int(n);
+      return change;
+    }
+    case dsl::FactType::Kind::Date: {
+      ast::Date d;
+      int read = 0;
+      if (value.size() == 10 && std::sscanf(value.c_str(), "%4d-%2d-%2d%n", &d.year, &d.month, &d.day, &read) == 3 &&
+          read == 10 && ast::is_valid(d)) {
+        change.value = Value::of_date(ast::days_since_epoch(d));
+        return change;
+      }
+      return wrong("a date (YYYY-MM-DD, a real calendar day)");
+    }
+    case dsl::FactType::Kind::Text:
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      change.value = Value::of_text(value);
+      return change;
+    case dsl::FactType::Kind::Enum:
+      for (std::size_t i = 0; i < fact.type.values.size(); ++i)
+        if (fact.type.values[i] == value) {
+          change.value = Value::of_enum(static_cast<std::uint32_t>(i), value);
+          return change;
+        }
+      error = fmt::format("`{}` is not a value of `{}`", value, name);
+      {
+        std::string near = nearest_name(value, fact.type.values);
+        hint = fmt::format("{}`{}` is one of: {}; or unknown", near.empty() ? "" : fmt::format("did you mean `{}`? ", near),
+                           name, join(fact.type.values, " | "));
+      }
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Case apply_changes(const CompiledPolicy& p, const Case& c, const std::vector<FactChange>& changes) {
+  Case out = c;
+  for (const auto& ch : changes) {
+    FactValue f;
+    f.value = ch.value;
+    f.loc.file = "--set";
+    f.source = "set on the command line";
+    const std::string& name = p.facts[ch.fact].name;
+    auto it = c.facts.find(name);
+    f.note = it == c.facts.end() ? "not in the case" : fmt::format("in the case: {}", to_string(it->second.value));
+    out.facts[name] = std::move(f);
+  }
+  return out;
+}
+
+FlipSearch find_flips(const CompiledPolicy& p, std::span<const Value> facts, Index decision, std::size_t max_changes) {
+  FlipSearch s;
+  s.decision = decision;
+  if (decision >= p.decisions.size()) return s;
+  std::vector<Value> work(facts.begin(), facts.end());
+  Outcome scratch;
+  evaluate(p, work, scratch);
+  s.original = scratch.decisions[decision];
+  const std::string original = outcome_word(p, decision, s.original);
+
+  // The facts to try and, for each, the values it does not have now.
+  std::vector<std::vector<Value>> candidates;
+  for (Index f : p.decisions[decision].depends_on) {
+    std::vector<Value> values;
+    for (const Value& v : p.facts[f].probes)
+      if (!(v == facts[f]) && values.size() < kMaxPart) values.push_back(v);
+    if (facts[f].known()) values.push_back(Value::unknown());
+    if (values.empty() || s.facts.size() >= kMaxPart) continue;
+    s.facts.push_back(f);
+    candidates.push_back(std::move(values));
+  }
+  const std::size_t n = s.facts.size();
+  max_changes = std::min({max_changes, kMaxFlipChanges, n});
+
+  // How many evaluations each size of set costs: the elementary symmetric sums of the counts.
+  std::vector<double> cost(max_changes + 1, 0.0);
+  {
+    std::vector<double> e(max_changes + 1, 0.0);
+    e[0] = 1.0;
+    for (const auto& c : candidates)
+      for (std::size_t k = max_changes; k >= 1; --k) e[k] += e[k - 1] * static_cast<double>(c.size());
+    cost = e;
+  }
+  double total = 0;
+  for (std::size_t k = 1; k <= max_changes; ++k) {
+    if (total + cost[k] > static_cast<double>(kMaxFlipEvaluations)) {
+      s.limited = true;
+      break;
+    }
+    total += cost[k];
+    s.searched = k;
+  }
+
+  std::vector<std::string> outcomes;                     // distinct outcomes reached
+  std::unordered_map<std::uint64_t, std::size_t> flips;  // key of a flipping set -> index into outcomes
+  std::vector<std::pair<std::size_t, Flip>> found;       // (outcome, flip), in search order
+
+  std::vector<std::size_t> chosen_fact, chosen_value;
+  auto key_of = [&](const std::vector<std::size_t>& which) {
+    std::uint64_t key = 0;
+    for (std::size_t i : which) key = key << kPartBits | part(chosen_fact[i], chosen_value[i]);
+    return key;
+  };
+  auto visit = [&]() {
+    const std::size_t k = chosen_fact.size();
+    for (std::size_t i = 0; i < k; ++i) work[s.facts[chosen_fact[i]]] = candidates[chosen_fact[i]][chosen_value[i]];
+    evaluate(p, work, scratch);
+    ++s.evaluated;
+    for (std::size_t i = 0; i < k; ++i) work[s.facts[chosen_fact[i]]] = facts[s.facts[chosen_fact[i]]];
+    const DecisionResult r = scratch.decisions[decision];
+    const std::string word = outcome_word(p, decision, r);
+    if (word == original) return;
+    auto at = std::find(outcomes.begin(), outcomes.end(), word);
+    const std::size_t o = static_cast<std::size_t>(at - outcomes.begin());
+    if (at == outcomes.end()) outcomes.push_back(word);
+    std::vector<std::size_t> all(k);
+    for (std::size_t i = 0; i < k; ++i) all[i] = i;
+    flips.emplace(key_of(all), o);
+    // Minimal: no proper subset (kept in the same order) already leads to the same outcome.
+    for (std::uint32_t mask = 1; mask + 1 < (1u << k); ++mask) {
+      std::vector<std::size_t> sub;
+      for (std::size_t i = 0; i < k; ++i)
+        if (mask & (1u << i)) sub.push_back(i);
+      auto it = flips.find(key_of(sub));
+      if (it != flips.end() && it->second == o) return;
+    }
+    Flip flip;
+    for (std::size_t i = 0; i < k; ++i) flip.changes.push_back({s.facts[chosen_fact[i]], candidates[chosen_fact[i]][chosen_value[i]]});
+    flip.result = r;
+    found.emplace_back(o, std::move(flip));
+  };
+  // Every set of `size` facts (in slot order), and every choice of values for them.
+  auto sets_of = [&](std::size_t size, auto&& self, std::size_t from) -> void {
+    if (chosen_fact.size() == size) {
+      visit();
+      return;
+    }
+    for (std::size_t f = from; f < n; ++f) {
+      chosen_fact.push_back(f);
+      chosen_value.push_back(0);
+      for (std::size_t v = 0; v < candidates[f].size(); ++v) {
+        chosen_value.back() = v;
+        self(size, self, f + 1);
+      }
+      chosen_fact.pop_back();
+      chosen_value.pop_back();
+    }
+  };
+  for (std::size_t size = 1; size <= s.searched; ++size) sets_of(size, sets_of, 0);
+
+  // Group by outcome, in the order a reader expects: the decision's values, then the rest.
+  std::vector<std::string> order = p.decisions[decision].values;
+  for (const char* w : {"undetermined", "conflict", "no_decision", "not_applicable"}) order.emplace_back(w);
+  for (const auto& word : order) {
+    auto at = std::find(outcomes.begin(), outcomes.end(), word);
+    if (at == outcomes.end()) continue;
+    const std::size_t o = static_cast<std::size_t>(at - outcomes.begin());
+    FlipGroup g;
+    g.outcome = word;
+    for (auto& [which, flip] : found)
+      if (which == o) g.flips.push_back(std::move(flip));
+    std::stable_sort(g.flips.begin(), g.flips.end(),
+                     [](const Flip& x, const Flip& y) { return x.changes.size() < y.changes.size(); });
+    s.groups.push_back(std::move(g));
+  }
+  return s;
+}
+
+}  // namespace decree::engine

@@ -1,0 +1,73 @@
+// What-if: one case re-evaluated with some of its facts changed, and, for a decision, the
+// smallest sets of fact changes that would flip it ("L. Yu. Kim would have been granted return
+// had misdemeanor been false and justified been true"), found by exhaustive search.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/case.hpp"
+#include "engine/compile.hpp"
+#include "engine/evaluate.hpp"
+#include "engine/value.hpp"
+
+namespace decree::engine {
+
+// One fact given another value (Value::unknown() makes it unknown).
+struct FactChange {
+  Index fact = 0;  // slot in the policy
+  Value value;
+};
+
+// Reads `fact=value` (as `--set` gives it) against the policy's facts: `true`, `42`,
+// `1956-02-10`, an enumeration value, any text for a text fact, or `unknown`. On a mistake,
+// returns nullopt and says what was expected in `error` (and `hint`).
+std::optional<FactChange> parse_change(const CompiledPolicy& policy, std::string_view text, std::string& error,
+                                       std::string& hint);
+
+// The case with the changes made: each changed fact's provenance says it was set on the command
+// line (`--set`), not read from the case file.
+Case apply_changes(const CompiledPolicy& policy, const Case& c, const std::vector<FactChange>& changes);
+
+// ---- flipping a decision ------------------------------------------------------------------
+
+inline constexpr std::size_t kMaxFlipChanges = 3;                 // facts changed at once, at most
+inline constexpr std::uint64_t kMaxFlipEvaluations = 4'000'000;  // past this, larger sets are not searched
+
+// A set of fact changes and what the decision becomes with them.
+struct Flip {
+  std::vector<FactChange> changes;  // by fact slot
+  DecisionResult result;
+};
+
+// The minimal flips that lead to one outcome: no listed set holds another set that leads to the
+// same outcome. (A superset may be listed under another outcome: with misdemeanor = false the
+// return is undetermined; with justified = true besides, it is granted.)
+struct FlipGroup {
+  std::string outcome;      // outcome_word() of the results
+  std::vector<Flip> flips;  // smallest first, then by fact slot and value order
+};
+
+struct FlipSearch {
+  Index decision = kNone;
+  DecisionResult original;
+  std::vector<Index> facts;       // the facts searched: those the decision depends on
+  std::size_t searched = 0;       // sets of up to this many changes were searched in full
+  std::uint64_t evaluated = 0;    // evaluations made
+  bool limited = false;           // searched < max_changes because of kMaxFlipEvaluations
+  std::vector<FlipGroup> groups;  // by outcome: declared values, then undetermined, conflict, no_decision, not_applicable
+};
+
+// Every minimal set of at most `max_changes` changes to the facts `decision` depends on that
+// changes its outcome (its value, or undetermined/conflict/not applicable). Each fact is tried
+// with each of its probe values (every bool and enumeration value; ints and dates at the
+// boundaries the policy compares them with) and unknown, except the value it has.
+FlipSearch find_flips(const CompiledPolicy& policy, std::span<const Value> facts, Index decision,
+                      std::size_t max_changes = kMaxFlipChanges);
+
+}  // namespace decree::engine

@@ -1,0 +1,82 @@
+// Reading a case file's YAML into a small tree with places, refusing what is unsafe before and
+// while yaml-cpp reads it: size, binary or non-UTF-8 text, tabs in indentation, nesting depth,
+// aliases that expand without end, YAML tags. The case loader walks the tree (and asks it for
+// duplicate keys); no yaml-cpp type crosses this header.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "dsl/diagnostic.hpp"
+#include "dsl/source.hpp"
+
+namespace decree::engine::yaml {
+
+// Limits on one YAML text; each has its own message naming it (see docs/case-files.md).
+struct Limits {
+  std::size_t max_file_bytes = 64u << 20;       // 64 MiB
+  std::size_t max_depth = 64;                   // lists and mappings inside one another
+  std::size_t max_alias_nodes = 1'000'000;      // nodes that aliases add by repeating what they name
+};
+
+using NodeId = std::uint32_t;
+
+struct Node {
+  enum class Kind : std::uint8_t { Null, Scalar, Sequence, Map };
+  Kind kind = Kind::Null;
+  bool plain = false;        // Scalar: written without quotes or tag, so `true`, `42`, `unknown` are words, not text
+  bool pooled = false;       // Scalar: its text is in the tree's pool (unquoted, unfolded), not the file's text as is
+  std::uint32_t offset = 0;  // where yaml-cpp says the node starts (bytes from the start of the file)
+  std::uint32_t first = 0;   // Scalar: where its text starts (in the pool or the file); Sequence and Map: first child
+  std::uint32_t count = 0;   // Scalar: bytes; Sequence: items; Map: keys and values alternating, two per entry
+};
+
+// A document as nodes in one array. An alias is the very node it names (the tree is a DAG), so
+// walking it repeats that node; the reader has bounded how much such repetition can add.
+// Scalars written as they read (most of them) are views of the file's text: a tree must not
+// outlive the SourceFile it was read from.
+class Tree {
+ public:
+  NodeId root() const { return root_; }
+  const Node& node(NodeId id) const { return nodes_[id]; }
+  Node::Kind kind(NodeId id) const { return nodes_[id].kind; }
+  std::string_view scalar(NodeId id) const;
+  std::span<const NodeId> children(NodeId id) const;  // Map: key, value, key, value, ...
+  std::size_t entries(NodeId id) const { return nodes_[id].count / 2; }  // Map
+  NodeId key(NodeId map, std::size_t i) const { return children_[nodes_[map].first + 2 * i]; }
+  NodeId value(NodeId map, std::size_t i) const { return children_[nodes_[map].first + 2 * i + 1]; }
+
+  // Keys written twice in a mapping, as (first, again) pairs; only scalar keys are compared.
+  std::vector<std::pair<NodeId, NodeId>> duplicate_keys(NodeId map) const;
+
+  // The node's place in `file`, underlining a scalar as written (quotes included).
+  SourceLoc place(NodeId id, const SourceFile& file) const;
+
+ private:
+  friend class Builder;
+  std::vector<Node> nodes_;
+  std::vector<NodeId> children_;
+  std::string pool_;           // scalars whose value differs from how they are written
+  std::string_view source_;    // the file's text
+  NodeId root_ = 0;
+};
+
+struct ReadResult {
+  std::optional<Tree> tree;  // absent when the text could not be read as YAML, or holds no document
+  bool empty = false;        // the text holds no YAML document at all (only blanks and comments)
+  std::vector<Diagnostic> diagnostics;
+};
+
+// Reads `file`'s text. Errors name the limit or the YAML rule broken, with yaml-cpp's place.
+ReadResult read_yaml(const SourceFile& file, const Limits& limits = {});
+
+// Checks done on the raw text before any YAML is read: size, binary, UTF-8. Empty when fine.
+std::vector<Diagnostic> check_text(const SourceFile& file, const Limits& limits);
+
+}  // namespace decree::engine::yaml

@@ -1,0 +1,432 @@
+// Formatter tests: the canonical layout, comments kept in place, idempotence, and the round trip
+// parse → format → parse over every policy in the repository.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "dsl/format.hpp"
+#include "dsl/parse.hpp"
+
+namespace decree::dsl {
+namespace {
+
+namespace fs = std::filesystem;
+
+ast::Policy parse_ok(const std::string& text, const std::string& file = "t.decree") {
+  auto result = parse(text, file);
+  for (const auto& d : result.diagnostics) ADD_FAILURE() << to_string(d.loc) << ": " << d.message;
+  return result.policy.value_or(ast::Policy{});
+}
+
+
+// Formats `text`, checks that the result parses to the same policy and formats to itself.
+std::string fmt_checked(const std::string& text, const std::string& file = "t.decree") {
+  auto before = parse_ok(text, file);
+  std::string once = format(before, text);
+  auto after = parse(once, file);
+  EXPECT_TRUE(after.ok()) << "formatted text does not parse:\n" << once;
+  if (!after.policy) return once;
+  EXPECT_EQ(ast_difference(before, *after.policy), "") << once;
+  EXPECT_EQ(format(*after.policy, once), once) << "not idempotent";
+  return once;
+}
+
+TEST(Format, CanonicalLayout) {
+  std::string messy =
+      "policy   p   \"P\"   source memo \"M\"   status draft\n"
+      "fact a : bool   \"A\"   fact b: x|y\n"
+      "decision d \"D\" : yes | no   applies when a   default no\n"
+      "authority e \"E\"\n"
+      "rule r \"R\" : exception to q , s when a and b is x then d = yes by e , owe o \"why\" , flag f cites memo p1 \"q\"\n";
+  EXPECT_EQ(fmt_checked(messy),
+            "policy p \"P\"\n"
+            "  status draft\n"
+            "  source memo \"M\"\n"
+            "\n"
+            "fact a: bool \"A\"\n"
+            "fact b: x | y\n"
+            "\n"
+            "decision d \"D\": yes | no\n"
+            "  default no\n"
+            "  applies when a\n"
+            "\n"
+            "authority e \"E\"\n"
+            "\n"
+            "rule r \"R\":\n"
+            "  exception to q, s\n"
+            "  when a and b is x\n"
+            "  then d = yes by e,\n"
+            "       owe o \"why\",\n"
+            "       flag f\n"
+            "  cites memo p1 \"q\"\n");
+}
+
+TEST(Format, HeaderClausesInCanonicalOrder) {
+  EXPECT_EQ(fmt_checked("policy p source a \"A\" until 1957-01-01 in force from 1956-02-02 .. 1956-02-10 status draft "
+                        "extends b in \"b.decree\"\n"),
+            "policy p\n"
+            "  extends b in \"b.decree\"\n"
+            "  status draft\n"
+            "  in force from 1956-02-02 .. 1956-02-10\n"
+            "  until 1957-01-01\n"
+            "  source a \"A\"\n");
+}
+
+TEST(Format, AmendmentItems) {
+  EXPECT_EQ(fmt_checked("policy p extends b in \"b.decree\"\n"
+                        "drop   rule x\n"
+                        "replace define c = a\n"
+                        "replace fact f: bool\n"),
+            "policy p\n"
+            "  extends b in \"b.decree\"\n"
+            "\n"
+            "drop rule x\n"
+            "replace define c = a\n"
+            "replace fact f: bool\n");
+}
+
+TEST(Format, LongConditionsBreakBeforeAndOr) {
+  std::string text =
+      "policy p\n"
+      "rule r:\n"
+      "  when covered and request is return_to_ussr and justified_case and friends_agree and not misdemeanor and x\n"
+      "  then d = v\n";
+  EXPECT_EQ(fmt_checked(text),
+            "policy p\n"
+            "\n"
+            "rule r:\n"
+            "  when covered\n"
+            "       and request is return_to_ussr\n"
+            "       and justified_case\n"
+            "       and friends_agree\n"
+            "       and not misdemeanor\n"
+            "       and x\n"
+            "  then d = v\n");
+}
+
+TEST(Format, NestedGroupsBreakFurtherIn) {
+  std::string text =
+      "policy p\n"
+      "rule r:\n"
+      "  when aaaaaaaaaaaaaaaaaaaa and (bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb or cccccccccccccccccccccccccccccc or "
+      "dddddddddddddddddddddddddddddd or eeeeeeeeeeeeeeeeeeee)\n"
+      "  then d = v\n";
+  EXPECT_EQ(fmt_checked(text),
+            "policy p\n"
+            "\n"
+            "rule r:\n"
+            "  when aaaaaaaaaaaaaaaaaaaa\n"
+            "       and (bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n"
+            "         or cccccccccccccccccccccccccccccc\n"
+            "         or dddddddddddddddddddddddddddddd\n"
+            "         or eeeeeeeeeeeeeeeeeeee)\n"
+            "  then d = v\n");
+}
+
+TEST(Format, LongDefinitionBodyGoesBelow) {
+  std::string text = "policy p\ndefine covered \"A rather long title for a definition\" = soviet_citizen and ethnicity is korean "
+                     "and left_for_permanent_work cites memo p1\n";
+  EXPECT_EQ(fmt_checked(text),
+            "policy p\n"
+            "\n"
+            "define covered \"A rather long title for a definition\" =\n"
+            "  soviet_citizen and ethnicity is korean and left_for_permanent_work\n"
+            "  cites memo p1\n");
+  EXPECT_EQ(fmt_checked("policy p\ndefine c = a\n"), "policy p\n\ndefine c = a\n");
+}
+
+TEST(Format, LongDescriptionGoesBelow) {
+  std::string desc(95, 'x');
+  EXPECT_EQ(fmt_checked("policy p\nfact f: bool \"" + desc + "\"\n"), "policy p\n\nfact f: bool\n  \"" + desc + "\"\n");
+}
+
+TEST(Format, ParenthesesAsWrittenAndNoMore) {
+  EXPECT_EQ(fmt_checked("policy p\ndefine c = ((a)) or (b and c) or not (d or e) or f = 1\n"),
+            "policy p\n\ndefine c = (a) or (b and c) or not (d or e) or f = 1\n");
+}
+
+TEST(Format, ParenthesesAddedWhereABuiltTreeNeedsThem) {
+  // A tree built by a program (nothing marked parenthesized): (a or b) and not (c and d).
+  auto name = [](const char* n) {
+    ast::Expr e;
+    e.kind = ast::Expr::Kind::Name;
+    e.name.text = n;
+    return e;
+  };
+  ast::Expr either;
+  either.kind = ast::Expr::Kind::Or;
+  either.operands = {name("a"), name("b")};
+  ast::Expr both;
+  both.kind = ast::Expr::Kind::And;
+  both.operands = {name("c"), name("d")};
+  ast::Expr negated;
+  negated.kind = ast::Expr::Kind::Not;
+  negated.operands = {both};
+  ast::Expr top;
+  top.kind = ast::Expr::Kind::And;
+  top.operands = {either, negated};
+  ast::Policy policy;
+  policy.header.name.text = "p";
+  ast::Item item;
+  item.kind = ast::ItemKind::Definition;
+  ast::Definition def;
+  def.name.text = "x";
+  def.body = top;
+  item.body = def;
+  policy.items.push_back(item);
+  EXPECT_EQ(format(policy, ""), "policy p\n\ndefine x = (a or b) and not (c and d)\n");
+}
+
+TEST(Format, LiteralsAndStrings) {
+  EXPECT_EQ(fmt_checked("policy p \"say \\\"hi\\\" \\\\ bye\"\ndefine c = n >= -3 and d < 1956-02-10 and t != \"x\\\"y\" and b = true\n"),
+            "policy p \"say \\\"hi\\\" \\\\ bye\"\n\ndefine c = n >= -3 and d < 1956-02-10 and t != \"x\\\"y\" and b = true\n");
+}
+
+TEST(Format, CommentsStayWithTheirLines) {
+  std::string text =
+      "# top\n"
+      "\n"
+      "policy p \"T\"   # after the title\n"
+      "  # before the status\n"
+      "  status draft\n"
+      "\n"
+      "# facts\n"
+      "fact a: bool  # about a\n"
+      "fact b: bool\n"
+      "rule r:\n"
+      "  # before when\n"
+      "  when a   # short condition\n"
+      "  then d = yes,  # first\n"
+      "       d = no # second\n"
+      "# the end\n";
+  EXPECT_EQ(fmt_checked(text),
+            "# top\n"
+            "\n"
+            "policy p \"T\"  # after the title\n"
+            "  # before the status\n"
+            "  status draft\n"
+            "\n"
+            "# facts\n"
+            "fact a: bool  # about a\n"
+            "fact b: bool\n"
+            "\n"
+            "rule r:\n"
+            "  # before when\n"
+            "  when a  # short condition\n"
+            "  then d = yes,  # first\n"
+            "       d = no  # second\n"
+            "# the end\n");
+}
+
+TEST(Format, CommentInsideAConditionKeepsItBroken) {
+  std::string text =
+      "policy p\n"
+      "rule r:\n"
+      "  when a and  # why a\n"
+      "    # before b\n"
+      "    b\n"
+      "  then d = v\n";
+  EXPECT_EQ(fmt_checked(text),
+            "policy p\n"
+            "\n"
+            "rule r:\n"
+            "  when a  # why a\n"
+            "       # before b\n"
+            "       and b\n"
+            "  then d = v\n");
+}
+
+TEST(Format, TwoTrailingCommentsOnOneJoinedLine) {
+  // Both comments follow `a`'s line once `a` and `b` share it; the second moves above the next line.
+  std::string text = "policy p\nfact a: bool # one\n  # two\n\"desc\" # three\nfact b: bool\n";
+  fmt_checked(text);
+}
+
+TEST(Format, AtMostOneBlankLineBetweenItems) {
+  EXPECT_EQ(fmt_checked("policy p\n\n\n\nfact a: bool\n\n\n\nfact b: bool\nfact c: bool\n\n\n"),
+            "policy p\n\nfact a: bool\n\nfact b: bool\nfact c: bool\n");
+}
+
+TEST(Format, CrLfLineEndingsBecomeLf) {
+  EXPECT_EQ(fmt_checked("policy p\r\n\r\nfact a: bool # c\r\n"), "policy p\n\nfact a: bool  # c\n");
+}
+
+std::vector<fs::path> repository_policies() {
+  std::vector<fs::path> out;
+  for (const char* dir : {"policies", "scenarios"}) {
+    fs::path root = fs::path(DECREE_SOURCE_DIR) / dir;
+    if (!fs::exists(root)) continue;
+    for (const auto& entry : fs::recursive_directory_iterator(root))
+      if (entry.is_regular_file() && entry.path().extension() == ".decree") out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string read(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(Format, RoundTripEveryRepositoryPolicy) {
+  auto files = repository_policies();
+  EXPECT_FALSE(files.empty());
+  for (const auto& path : files) {
+    SCOPED_TRACE(path.string());
+    std::string text = read(path);
+    auto before = parse(text, path.string());
+    ASSERT_TRUE(before.ok()) << "does not parse";
+    std::string once = format(*before.policy, text);
+    auto after = parse(once, path.string());
+    ASSERT_TRUE(after.ok()) << "formatted text does not parse:\n" << once;
+    EXPECT_EQ(ast_difference(*before.policy, *after.policy), "");
+    EXPECT_EQ(format(*after.policy, once), once) << "formatting is not idempotent";
+  }
+}
+
+TEST(Format, CommentsAnywhereSurviveAndSettle) {
+  // Every repository policy with comments sprinkled over it (a fixed seed): at the ends of lines
+  // and on lines of their own. Formatting keeps them all and settles at once.
+  std::mt19937 random(1956);
+  for (const auto& path : repository_policies()) {
+    SCOPED_TRACE(path.string());
+    std::istringstream lines(read(path));
+    std::string text;
+    std::string line;
+    int n = 0;
+    while (std::getline(lines, line)) {
+      if (random() % 4 == 0) text += "  # above " + std::to_string(++n) + "\n";
+      text += line;
+      if (random() % 3 == 0) text += "  # after " + std::to_string(++n);
+      text += "\n";
+      if (random() % 6 == 0) text += "\n";
+    }
+    auto before = parse(text, path.string());
+    ASSERT_TRUE(before.ok()) << text;
+    std::string once = format(*before.policy, text);
+    auto after = parse(once, path.string());
+    ASSERT_TRUE(after.ok()) << once;
+    EXPECT_EQ(ast_difference(*before.policy, *after.policy), "") << once;
+    EXPECT_EQ(format(*after.policy, once), once) << "formatting is not idempotent";
+  }
+}
+
+TEST(Format, AstDifferenceIgnoresPlacesButNotContent) {
+  auto a = parse_ok("policy p\nfact a: bool\nrule r:\n  when a\n  then d = v\n");
+  auto b = parse_ok("policy p\n\n\nfact a: bool\nrule r: when a then d = v\n");
+  EXPECT_EQ(ast_difference(a, b), "");
+  auto c = parse_ok("policy p\nfact a: bool\nrule r:\n  when not a\n  then d = v\n");
+  EXPECT_NE(ast_difference(a, c), "");
+  auto d = parse_ok("policy p\nfact a: bool\nrule r:\n  when a\n  then d = w\n");
+  EXPECT_NE(ast_difference(a, d), "");
+}
+
+}  // namespace
+}  // namespace decree::dsl
+
+namespace decree::dsl {
+namespace {
+
+// `decree fmt` end to end: exit codes, --check, and in-place rewriting that never loses a file.
+class FmtCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("decree-fmt-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return (dir_ / name).string();
+  }
+
+  // Runs decree with `args`; returns the exit status, with stdout in `out`.
+  int run(const std::string& args, std::string* out = nullptr) {
+    std::string out_file = (dir_ / "stdout.txt").string();
+    std::string command = std::string(DECREE_BINARY) + " " + args + " > " + out_file + " 2> " + (dir_ / "stderr.txt").string();
+    int status = std::system(command.c_str());
+    if (out != nullptr) *out = read(out_file);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  fs::path dir_;
+};
+
+const char* kMessy = "policy p \"P\"\nfact a : bool\nrule r : when a then d = v\n";
+const char* kTidy = "policy p \"P\"\n\nfact a: bool\n\nrule r:\n  when a\n  then d = v\n";
+
+TEST_F(FmtCommand, PrintsToStandardOutput) {
+  auto path = write("p.decree", kMessy);
+  std::string out;
+  EXPECT_EQ(run("fmt " + path, &out), 0);
+  EXPECT_EQ(out, kTidy);
+  EXPECT_EQ(read(path), kMessy);
+}
+
+TEST_F(FmtCommand, CheckListsUnformattedFiles) {
+  auto messy = write("messy.decree", kMessy);
+  auto tidy = write("tidy.decree", kTidy);
+  std::string out;
+  EXPECT_EQ(run("fmt --check " + messy + " " + tidy, &out), 1);
+  EXPECT_EQ(out, messy + "\n");
+  EXPECT_EQ(run("fmt --check " + tidy), 0);
+  EXPECT_EQ(read(messy), kMessy);
+}
+
+TEST_F(FmtCommand, InPlaceRewritesAndLeavesNoTemporaryFile) {
+  auto path = write("p.decree", kMessy);
+  fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  EXPECT_EQ(run("fmt -i " + path), 0);
+  EXPECT_EQ(read(path), kTidy);
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  std::size_t files = 0;
+  for (const auto& entry : fs::directory_iterator(dir_))
+    if (entry.path().extension() == ".decree" || entry.path().filename().string().find(".fmt-") != std::string::npos) ++files;
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(FmtCommand, NeverFormatsAFileThatDoesNotParse) {
+  std::string broken = "policy p\nrule r:\n  when a and\n  then d = v\n";
+  auto path = write("broken.decree", broken);
+  EXPECT_EQ(run("fmt -i " + path), 2);
+  EXPECT_EQ(read(path), broken);
+  EXPECT_EQ(run("fmt --check " + path), 2);
+  EXPECT_EQ(run("fmt " + (dir_ / "missing.decree").string()), 2);
+}
+
+TEST_F(FmtCommand, CheckAndInPlaceTogetherIsAUsageError) {
+  auto path = write("p.decree", kMessy);
+  EXPECT_EQ(run("fmt --check -i " + path), 2);
+  EXPECT_EQ(read(path), kMessy);
+}
+
+TEST_F(FmtCommand, CheckCommandExitCodes) {
+  auto ok = write("ok.decree", "policy p\n  source m \"M\"\nfact a: bool\ndecision d: v | w\nrule r:\n  when a\n  then d = v\n  cites m\n");
+  auto warn = write("warn.decree", "policy p\nfact a: bool\ndecision d: v | w\nrule r:\n  when a\n  then d = v\n");
+  auto bad = write("bad.decree", "policy p\nrule r:\n  when a\n  then d = v\n");
+  std::string out;
+  EXPECT_EQ(run("check " + ok, &out), 0);
+  EXPECT_EQ(out, ok + ": ok\n");
+  EXPECT_EQ(run("check " + warn), 0);
+  EXPECT_EQ(run("check --strict " + warn), 2);
+  EXPECT_EQ(run("check " + ok + " " + bad), 2);
+}
+
+}  // namespace
+}  // namespace decree::dsl
