@@ -89,8 +89,11 @@ int run_diff(const DiffArgs& args) {
   }
   if (has_errors(diagnostics)) {
     const std::size_t rejected = std::max(in_a.rejected, in_b.rejected);
-    fmt::print(stderr, "{}; {} case{} rejected, so nothing was compared\n", count_summary(diagnostics), rejected,
-               rejected == 1 ? "" : "s");
+    if (rejected > 0)
+      fmt::print(stderr, "{}; {} case{} rejected, so nothing was compared\n", count_summary(diagnostics), rejected,
+                 rejected == 1 ? "" : "s");
+    else
+      fmt::print(stderr, "{}; nothing was compared\n", count_summary(diagnostics));
     return kExitBadInput;
   }
   if (in_a.count() == 0) {

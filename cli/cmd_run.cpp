@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
+#include "cli/run_summary.hpp"  // --summary (counterfactuals)
 #include "engine/render_json.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
@@ -24,6 +25,7 @@ struct RunArgs {
   std::vector<std::string> cases;
   std::string format = "text";
   bool brief = false;
+  bool summary = false;  // --summary: counts over many cases (cli/run_summary.cpp)
 };
 
 nlohmann::ordered_json brief_json(const engine::CompiledPolicy& p, const engine::CaseEvaluation& ev) {
@@ -40,6 +42,9 @@ nlohmann::ordered_json brief_json(const engine::CompiledPolicy& p, const engine:
 }
 
 int run_run(const RunArgs& args) {
+  // ---- --summary (owned with cli/run_summary.cpp): counts, no traces; populations accepted.
+  if (args.summary) return run_summary(args.policy, args.cases, args.format);
+  // ---- end --summary
   Prepared prep;
   if (!prepare_policy(args.policy, prep) || !prepare_cases(args.cases, prep)) return kExitBadInput;
   const auto& policy = *prep.policy;
@@ -92,6 +97,12 @@ Subcommand add_run(CLI::App& root) {
   app->add_option("--format", args->format, "Output format: text (a tree to read) or json (schema decree.trace/1)")
       ->check(CLI::IsMember({"text", "json"}));
   app->add_flag("--brief", args->brief, "One line per case: each decision's outcome, obligations and flags");
+  // ---- --summary (owned with cli/run_summary.cpp)
+  app->add_flag("--summary", args->summary,
+                "Count outcomes over all the cases instead of tracing each; also takes population files "
+                "(docs/counterfactuals.md)")
+      ->excludes("--brief");
+  // ---- end --summary
   app->footer(
       "Each decision shows the rule that decided it, its conditions with their values and where each\n"
       "came from, the rules it defeated or that failed, and, when undetermined, what would settle it.\n"

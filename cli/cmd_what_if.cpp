@@ -105,14 +105,14 @@ int run_what_if(const WhatIfArgs& args) {
 
   const engine::Binding before = engine::bind(p, *original);
   if (args.format == "json") {
-    nlohmann::json js_changes = nlohmann::json::array();
+    nlohmann::ordered_json js_changes = nlohmann::ordered_json::array();
     for (const auto& c : changes)
       js_changes.push_back({{"fact", p.facts[c.fact].name},
                             {"from", engine::to_string(before.values[c.fact])},
                             {"to", engine::to_string(c.value)}});
-    nlohmann::json js_flips = nlohmann::json::array();
+    nlohmann::ordered_json js_flips = nlohmann::ordered_json::array();
     for (const auto& f : flips) js_flips.push_back(engine::flips_json(p, f));
-    nlohmann::json out = {{"schema", "decree.whatif/1"},
+    nlohmann::ordered_json out = {{"schema", "decree.whatif/1"},
                           {"policy", engine::policy_json(p)},
                           {"case", {{"id", original->id}, {"title", original->title}, {"file", original->loc.file}}},
                           {"changes", js_changes},
@@ -139,7 +139,8 @@ int run_what_if(const WhatIfArgs& args) {
       std::string from = engine::to_string(before.values[c.fact]);
       if (was != nullptr && was->loc.known()) from += fmt::format(", {}:{}", was->loc.file, was->loc.line);
       else if (was == nullptr) from += ", not in the case";
-      parts.push_back(fmt::format("{} = {} (was {})", f.name, engine::to_string(c.value), from));
+      const bool same = before.values[c.fact] == c.value;
+      parts.push_back(fmt::format("{} = {} ({} {})", f.name, engine::to_string(c.value), same ? "unchanged:" : "was", from));
     }
     out += fmt::format("\nWhat if {}?\n", fmt::join(parts, " and "));
     if (diff.outcome_differs()) {

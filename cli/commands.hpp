@@ -31,5 +31,6 @@ Subcommand add_show(CLI::App& root);
 Subcommand add_diff(CLI::App& root);
 Subcommand add_what_if(CLI::App& root);
 Subcommand add_explore(CLI::App& root);
+Subcommand add_report(CLI::App& root);
 
 }  // namespace decree::cli

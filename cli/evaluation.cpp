@@ -1,11 +1,14 @@
 #include "cli/evaluation.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include "cli/common.hpp"
 #include "dsl/load.hpp"
 #include "engine/case_load.hpp"
+#include "engine/population.hpp"
 
 namespace decree::cli {
 
@@ -28,7 +31,27 @@ bool prepare_policy(const std::string& path, Prepared& out) {
 }
 
 bool prepare_cases(const std::vector<std::string>& paths, Prepared& out) {
-  auto result = engine::load_case_paths(paths, *out.checked, out.sources);
+  // Population files describe synthetic cases (`decree run --summary`, `decree diff`); they are
+  // not case files. One found in a folder is passed over with a note, one named is an error.
+  std::vector<std::string> files, skipped;
+  for (const auto& file : engine::case_files(paths)) {
+    if (!engine::is_population_file(file)) {
+      files.push_back(file);
+    } else if (std::find(paths.begin(), paths.end(), file) != paths.end()) {
+      fmt::print(stderr, "error: {} is a population file, not a case file; `decree run --summary` evaluates populations\n", file);
+      return false;
+    } else {
+      skipped.push_back(file);
+    }
+  }
+  if (!skipped.empty())
+    fmt::print(stderr, "note: passed over {} population file{} ({}); `decree run --summary` evaluates populations\n",
+               skipped.size(), skipped.size() == 1 ? "" : "s", fmt::join(skipped, ", "));
+  if (files.empty()) {
+    fmt::print(stderr, "error: no case files found in {}\n", fmt::join(paths, ", "));
+    return false;
+  }
+  auto result = engine::load_case_paths(files, *out.checked, out.sources);
   if (!result.diagnostics.empty()) {
     std::fflush(stdout);
     print_diagnostics(result.diagnostics, out.sources);

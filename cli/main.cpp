@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
       add_diff(app),
       add_what_if(app),
       add_explore(app),
+      add_report(app),
   };
 
   try {

@@ -26,8 +26,11 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
     print_diagnostics(in.diagnostics, prep.sources);
   }
   if (has_errors(in.diagnostics)) {
-    fmt::print(stderr, "{}; {} case{} rejected, so nothing was evaluated\n", count_summary(in.diagnostics), in.rejected,
-               in.rejected == 1 ? "" : "s");
+    if (in.rejected > 0)
+      fmt::print(stderr, "{}; {} case{} rejected, so nothing was evaluated\n", count_summary(in.diagnostics), in.rejected,
+                 in.rejected == 1 ? "" : "s");
+    else
+      fmt::print(stderr, "{}; nothing was evaluated\n", count_summary(in.diagnostics));
     return kExitBadInput;
   }
   if (in.count() == 0) {
@@ -55,7 +58,7 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
   }
 
   if (format == "json") {
-    nlohmann::json out = {{"schema", "decree.summary/1"},
+    nlohmann::ordered_json out = {{"schema", "decree.summary/1"},
                           {"policy", engine::policy_json(p)},
                           {"inputs", inputs},
                           {"summary", engine::summary_json(p, summary)}};

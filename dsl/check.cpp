@@ -170,19 +170,17 @@ class Checker {
   // ---- declarations ---------------------------------------------------------------------
 
   template <typename Table, typename Decl>
-  bool declare(Table& table, std::vector<std::string>& order, const ast::Name& name, Decl decl, ItemKind kind,
-               const char* as) {
+  bool declare(Table& table, std::vector<std::string>& order, const ast::Name& name, Decl decl, const char* as) {
     auto [it, inserted] = table.emplace(name.text, decl);
     if (!inserted) {
-      duplicate(name, kind, as, it->second->name.loc);
+      duplicate(name, as, it->second->name.loc);
       return false;
     }
     order.push_back(name.text);
     return true;
   }
 
-  void duplicate(const ast::Name& name, ItemKind kind, const char* first_kind, const SourceLoc& first) {
-    (void)kind;
+  void duplicate(const ast::Name& name, const char* first_kind, const SourceLoc& first) {
     error("check.duplicate-name", name.loc,
           fmt::format("{} is declared twice: there is already {} named {}", quoted(name.text), first_kind,
                       quoted(name.text)),
@@ -228,16 +226,16 @@ class Checker {
             fmt::format("{} is a built-in type and cannot be declared again", quoted(t.name.text)),
             "give your type another name");
     } else {
-      declare(types_, type_order_, t.name, &t, ItemKind::Type, "a type");
+      declare(types_, type_order_, t.name, &t, "a type");
     }
     check_values(t.values, t.name, "type");
   }
 
   void declare_body(ast::Item&, ast::FactDecl& f) {
     if (auto d = definitions_.find(f.name.text); d != definitions_.end()) {
-      duplicate(f.name, ItemKind::Fact, "a definition", d->second->name.loc);
+      duplicate(f.name, "a definition", d->second->name.loc);
     } else if (auto it = facts_.find(f.name.text); it != facts_.end()) {
-      duplicate(f.name, ItemKind::Fact, "a fact", it->second.decl->name.loc);
+      duplicate(f.name, "a fact", it->second.decl->name.loc);
     } else {
       facts_[f.name.text].decl = &f;
       fact_order_.push_back(f.name.text);
@@ -247,32 +245,32 @@ class Checker {
 
   void declare_body(ast::Item&, ast::Definition& d) {
     if (auto f = facts_.find(d.name.text); f != facts_.end()) {
-      duplicate(d.name, ItemKind::Definition, "a fact", f->second.decl->name.loc);
+      duplicate(d.name, "a fact", f->second.decl->name.loc);
       return;
     }
-    declare(definitions_, definition_order_, d.name, &d, ItemKind::Definition, "a definition");
+    declare(definitions_, definition_order_, d.name, &d, "a definition");
   }
 
   void declare_body(ast::Item&, ast::DecisionDecl& d) {
-    declare(decisions_, decision_order_, d.name, &d, ItemKind::Decision, "a decision");
+    declare(decisions_, decision_order_, d.name, &d, "a decision");
     check_values(d.values, d.name, "decision");
   }
 
   void declare_body(ast::Item&, ast::Declared& d) {
     switch (d.kind) {
       case ast::Declared::Kind::Authority:
-        declare(authorities_, authority_order_, d.name, &d, ItemKind::Authority, "an authority");
+        declare(authorities_, authority_order_, d.name, &d, "an authority");
         break;
       case ast::Declared::Kind::Obligation:
-        declare(obligations_, obligation_order_, d.name, &d, ItemKind::Obligation, "an obligation");
+        declare(obligations_, obligation_order_, d.name, &d, "an obligation");
         break;
       case ast::Declared::Kind::Flag:
-        declare(flags_, flag_order_, d.name, &d, ItemKind::Flag, "a flag");
+        declare(flags_, flag_order_, d.name, &d, "a flag");
         break;
     }
   }
 
-  void declare_body(ast::Item&, ast::Rule& r) { declare(rules_, rule_order_, r.name, &r, ItemKind::Rule, "a rule"); }
+  void declare_body(ast::Item&, ast::Rule& r) { declare(rules_, rule_order_, r.name, &r, "a rule"); }
 
   // ---- the header -----------------------------------------------------------------------
 
@@ -383,7 +381,19 @@ class Checker {
     check_citations(d.cites);
   }
 
-  void check_body(ast::Declared&) {}
+  // An obligation's `indicating` names facts its report gives for each person.
+  void check_body(ast::Declared& d) {
+    for (const auto& n : d.indicating) {
+      if (auto f = facts_.find(n.text); f != facts_.end()) {
+        use_fact(f->second);
+        continue;
+      }
+      std::string near = nearest_name(n.text, fact_order_);
+      error("check.undeclared-fact", n.loc,
+            fmt::format("{} is not declared: an obligation's report indicates facts", quoted(n.text)),
+            near.empty() ? std::string() : fmt::format("did you mean {}?", quoted(near)));
+    }
+  }
 
   static std::vector<std::string> names_of(const std::vector<ast::Name>& names) {
     std::vector<std::string> out;

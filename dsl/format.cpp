@@ -279,6 +279,11 @@ class Formatter {
                        : d.kind == ast::Declared::Kind::Obligation ? "obligation"
                                                                    : "flag";
     described(lines, replace + word + " " + d.name.text, d.description, anchor, end);
+    if (!d.indicating.empty()) {
+      std::string names;
+      for (const auto& n : d.indicating) names += (names.empty() ? "" : ", ") + n.text;
+      lines.push_back({2, "indicating " + names, d.indicating.front().loc.offset, {}, nullptr});
+    }
   }
 
   void cites(std::vector<Line>& lines, const std::vector<ast::Citation>& cs) {
@@ -499,7 +504,7 @@ struct Differ {
   }
   bool same_body(const ast::Declared& a, const ast::Declared& b, const std::string& w) {
     return (a.kind == b.kind || differ(w + ": kinds differ")) && same(a.name, b.name, w) &&
-           same_text(a.description, b.description, w);
+           same_text(a.description, b.description, w) && same(a.indicating, b.indicating, w);
   }
   bool same_body(const ast::Rule& a, const ast::Rule& b, const std::string& w) {
     if (!same(a.name, b.name, w) || !same_text(a.title, b.title, w) || !same(a.exception_to, b.exception_to, w) ||

@@ -130,6 +130,7 @@ class Compiler {
     link_exceptions();
     compute_dependencies();
     compute_probes();
+    make_plan();
     return finish();
   }
 
@@ -703,6 +704,37 @@ class Compiler {
       normalise(facts);
       d.depends_on = std::move(facts);
     }
+  }
+
+  void make_plan() {
+    EvalPlan& plan = p_.plan;
+    for (const auto& r : p_.rules) {
+      EvalPlan::Rule pr;
+      pr.when = r.when;
+      pr.defeaters = r.defeaters;
+      std::vector<Index> decisions;
+      for (Index s = r.settings.begin; s < r.settings.end; ++s) decisions.push_back(p_.settings[s].decision);
+      normalise(decisions);
+      pr.decisions.begin = static_cast<Index>(plan.rule_decisions.size());
+      plan.rule_decisions.insert(plan.rule_decisions.end(), decisions.begin(), decisions.end());
+      pr.decisions.end = static_cast<Index>(plan.rule_decisions.size());
+      plan.rules.push_back(pr);
+    }
+    for (const auto& d : p_.decisions) {
+      EvalPlan::Decision pd;
+      pd.applies = d.applies;
+      pd.default_value = d.default_value;
+      pd.sets.begin = static_cast<Index>(plan.sets.size());
+      for (Index s : d.settings) {
+        const Setting& st = p_.settings[s];
+        plan.sets.push_back({s, st.rule, st.value, st.by});
+      }
+      pd.sets.end = static_cast<Index>(plan.sets.size());
+      plan.decisions.push_back(pd);
+    }
+    for (const auto& d : p_.definitions) plan.definitions.push_back(d.body);
+    for (const auto& o : p_.owes) plan.owes.push_back(o.rule);
+    for (const auto& r : p_.raises) plan.raises.push_back(r.rule);
   }
 
   void compute_probes() {

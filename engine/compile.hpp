@@ -157,6 +157,34 @@ struct CompiledSource {
   std::string description;
 };
 
+// What evaluate() reads, packed together apart from the names, texts and places a trace
+// needs, so that one case touches a few cache lines of the policy. Derived by compile().
+struct EvalPlan {
+  struct Rule {
+    Index when = kNone;   // root node, or kNone (always applies)
+    Range defeaters;      // into CompiledPolicy::defeaters
+    Range decisions;      // into `rule_decisions`: the decisions it sets
+  };
+  struct Decision {
+    Index applies = kNone;        // root node, or kNone
+    Index default_value = kNone;
+    Range sets;                   // into `sets`, in rule order
+  };
+  struct Set {                    // one setting: CompiledPolicy::settings[id]
+    Index id = 0;
+    Index rule = 0;
+    Index value = 0;
+    Index by = kNone;
+  };
+  std::vector<Rule> rules;               // by rule index
+  std::vector<Decision> decisions;       // by decision index
+  std::vector<Set> sets;
+  std::vector<Index> rule_decisions;
+  std::vector<Index> definitions;        // by definition slot: its body's root node
+  std::vector<Index> owes;               // by CompiledPolicy::owes index: the rule
+  std::vector<Index> raises;             // by CompiledPolicy::raises index: the rule
+};
+
 struct CompiledPolicy {
   std::string name;
   std::string title;
@@ -187,6 +215,7 @@ struct CompiledPolicy {
   // definitions reading definitions is deeper than the evaluator's recursion allows; then all
   // are derived up front, in order.
   bool lazy_definitions = true;
+  EvalPlan plan;
 
   Index find_fact(std::string_view name) const;
   Index find_definition(std::string_view name) const;

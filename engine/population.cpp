@@ -285,14 +285,14 @@ class Loader {
               fmt::format("{}`population:` has: {}", did_you_mean(key, kHeaderKeys), join(kHeaderKeys, ", ")));
       }
     }
-    auto missing = [&](bool has, const char* key, const char* example) {
+    auto missing = [&](bool has, const char* key, const char* example, const char* why) {
       if (!has)
         error("population.missing-key", p.loc, fmt::format("`population:` has no `{}:`", key),
-              fmt::format("add `{}: {}` under `population:`", key, example));
+              fmt::format("add `{}: {}` under `population:` ({})", key, example, why));
     };
-    missing(has_name, "name", "soviet-koreans");
-    missing(has_size, "size", "3000");
-    missing(has_seed, "seed", "1956 (any whole number; the same seed draws the same cases)");
+    missing(has_name, "name", "soviet-koreans", "it names the cases: soviet-koreans-0001, ...");
+    missing(has_size, "size", "3000", "how many cases to draw");
+    missing(has_seed, "seed", "1956", "any whole number: the same seed draws the same cases");
     if (p.id_prefix.empty()) p.id_prefix = p.name;
   }
 
@@ -324,9 +324,10 @@ class Loader {
       if (facts) {
         auto it = facts_.facts.find(name);
         if (it == facts_.facts.end()) {
-          std::string hint = did_you_mean(name, facts_.names);
-          if (hint.empty()) hint = fmt::format("the policy's facts are: {}", join(facts_.names, ", "));
-          hint += "; something only the population needs belongs under `traits:`";
+          std::string near = nearest_name(name, facts_.names);
+          std::string hint = near.empty() ? fmt::format("the policy's facts are: {}", join(facts_.names, ", "))
+                                          : fmt::format("did you mean `{}`?", near);
+          hint += " (what only the population needs, the policy does not see, belongs under `traits:`)";
           error("population.unknown-fact", k, fmt::format("`{}` is not a fact of policy `{}`", shown(name), facts_.policy), hint);
           continue;
         }

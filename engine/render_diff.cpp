@@ -273,23 +273,23 @@ class Writer {
   const DiffTextOptions& o_;
 };
 
-nlohmann::json condition_json(const ConditionLine& c) {
+nlohmann::ordered_json condition_json(const ConditionLine& c) {
   return {{"condition", c.text}, {"value", to_string(c.value)}, {"where", c.where}};
 }
 
-nlohmann::json conditions_json(const std::vector<ConditionLine>& cs) {
-  nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json conditions_json(const std::vector<ConditionLine>& cs) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& c : cs) out.push_back(condition_json(c));
   return out;
 }
 
-nlohmann::json raised_json(const std::vector<RaisedDiff>& list) {
-  nlohmann::json out = nlohmann::json::array();
+nlohmann::ordered_json raised_json(const std::vector<RaisedDiff>& list) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
   for (const auto& r : list) out.push_back({{"name", r.name}, {"under", r.in_a ? "a" : "b"}, {"rules", r.rules}});
   return out;
 }
 
-nlohmann::json policy_brief(const CompiledPolicy& p) {
+nlohmann::ordered_json policy_brief(const CompiledPolicy& p) {
   return {{"name", p.name}, {"title", p.title}, {"file", p.file}, {"status", p.status}};
 }
 
@@ -366,7 +366,8 @@ std::string render_flips(const CompiledPolicy& p, const FlipSearch& s, const std
     // The headline: the first way to a decided value, or else the first flip of all.
     const Flip* best = nullptr;
     for (const auto& g : s.groups)
-      if (!g.flips.empty() && best == nullptr && g.flips.front().result.status == Status::Decided) best = &g.flips.front();
+      for (const auto& f : g.flips)
+        if (best == nullptr && f.result.status == Status::Decided) best = &f;
     if (best == nullptr) best = &s.groups.front().flips.front();
     w.line(2, fmt::format("{}: {} would have been {} {}", who, decision.name, describe_result(p, s.decision, best->result),
                           changes_text(p, best->changes)));
@@ -401,24 +402,24 @@ std::string render_flips(const CompiledPolicy& p, const FlipSearch& s, const std
   return w.out;
 }
 
-nlohmann::json flips_json(const CompiledPolicy& p, const FlipSearch& s) {
-  nlohmann::json groups = nlohmann::json::array();
+nlohmann::ordered_json flips_json(const CompiledPolicy& p, const FlipSearch& s) {
+  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
   for (const auto& g : s.groups) {
-    nlohmann::json flips = nlohmann::json::array();
+    nlohmann::ordered_json flips = nlohmann::ordered_json::array();
     for (const auto& f : g.flips) {
-      nlohmann::json changes = nlohmann::json::array();
+      nlohmann::ordered_json changes = nlohmann::ordered_json::array();
       for (const auto& c : f.changes) changes.push_back({{"fact", p.facts[c.fact].name}, {"value", to_string(c.value)}});
       const DecisionResult& r = f.result;
       flips.push_back({{"changes", changes},
                        {"status", to_string(r.status)},
-                       {"by", r.by == kNone ? nlohmann::json(nullptr) : nlohmann::json(p.authorities[r.by].name)},
+                       {"by", r.by == kNone ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.authorities[r.by].name)},
                        {"rule", r.status == Status::Decided && r.setting != kNone
-                                    ? nlohmann::json(p.rules[p.settings[r.setting].rule].name)
-                                    : nlohmann::json(nullptr)}});
+                                    ? nlohmann::ordered_json(p.rules[p.settings[r.setting].rule].name)
+                                    : nlohmann::ordered_json(nullptr)}});
     }
     groups.push_back({{"outcome", g.outcome}, {"flips", flips}});
   }
-  nlohmann::json facts = nlohmann::json::array();
+  nlohmann::ordered_json facts = nlohmann::ordered_json::array();
   for (Index f : s.facts) facts.push_back(p.facts[f].name);
   return {{"decision", p.decisions[s.decision].name},
           {"now", outcome_word(p, s.decision, s.original)},
@@ -430,30 +431,30 @@ nlohmann::json flips_json(const CompiledPolicy& p, const FlipSearch& s) {
           {"flips", groups}};
 }
 
-nlohmann::json ground_json(const Ground& g) {
-  nlohmann::json rules = nlohmann::json::array();
+nlohmann::ordered_json ground_json(const Ground& g) {
+  nlohmann::ordered_json rules = nlohmann::ordered_json::array();
   for (const auto& r : g.rules) {
-    nlohmann::json j = {{"rule", r.rule},
+    nlohmann::ordered_json j = {{"rule", r.rule},
                         {"title", r.title},
                         {"sets", r.sets},
                         {"state", to_string(r.state)},
-                        {"defeated_by", r.defeated_by.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.defeated_by)},
+                        {"defeated_by", r.defeated_by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.defeated_by)},
                         {"conditions", conditions_json(r.conditions)},
                         {"cites", r.cites}};
     if (!r.defeater_conditions.empty()) j["defeater_conditions"] = conditions_json(r.defeater_conditions);
     rules.push_back(std::move(j));
   }
-  nlohmann::json branches = nlohmann::json::array();
+  nlohmann::ordered_json branches = nlohmann::ordered_json::array();
   for (const auto& b : g.branches) {
-    nlohmann::json facts = nlohmann::json::object();
+    nlohmann::ordered_json facts = nlohmann::ordered_json::object();
     for (const auto& [f, v] : b.facts) facts[f] = v;
     branches.push_back({{"if", facts}, {"then", b.result}});
   }
-  nlohmann::json j = {{"outcome", g.outcome},
+  nlohmann::ordered_json j = {{"outcome", g.outcome},
                       {"status", g.status},
-                      {"by", g.by.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.by)},
+                      {"by", g.by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(g.by)},
                       {"described", g.described},
-                      {"rule", g.rule.empty() ? nlohmann::json(nullptr) : nlohmann::json(g.rule)},
+                      {"rule", g.rule.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(g.rule)},
                       {"rules", rules}};
   if (!g.applies.empty()) j["applies"] = conditions_json(g.applies);
   if (g.status == "default") j["default"] = g.default_value;
@@ -465,14 +466,14 @@ nlohmann::json ground_json(const Ground& g) {
   return j;
 }
 
-nlohmann::json case_diff_json(const CaseDiff& d) {
-  nlohmann::json decisions = nlohmann::json::array();
+nlohmann::ordered_json case_diff_json(const CaseDiff& d) {
+  nlohmann::ordered_json decisions = nlohmann::ordered_json::array();
   for (const auto& dd : d.decisions)
     decisions.push_back({{"decision", dd.decision},
                          {"outcome_differs", dd.outcome_differs},
                          {"a", ground_json(dd.a)},
                          {"b", ground_json(dd.b)}});
-  nlohmann::json where = {{"file", d.loc.file}, {"line", d.loc.line}};
+  nlohmann::ordered_json where = {{"file", d.loc.file}, {"line", d.loc.line}};
   return {{"id", d.id},
           {"title", d.title},
           {"where", where},
@@ -481,12 +482,12 @@ nlohmann::json case_diff_json(const CaseDiff& d) {
           {"flags", raised_json(d.flags)}};
 }
 
-nlohmann::json diff_json(const DiffReport& r) {
-  nlohmann::json differences = nlohmann::json::array();
+nlohmann::ordered_json diff_json(const DiffReport& r) {
+  nlohmann::ordered_json differences = nlohmann::ordered_json::array();
   for (const auto& d : r.differences) differences.push_back(case_diff_json(d));
-  nlohmann::json matrices = nlohmann::json::array();
+  nlohmann::ordered_json matrices = nlohmann::ordered_json::array();
   for (const auto& m : r.summary.decisions) {
-    nlohmann::json cells = nlohmann::json::array();
+    nlohmann::ordered_json cells = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < m.rows.size(); ++i)
       for (std::size_t j = 0; j < m.columns.size(); ++j)
         if (m.counts[i][j] > 0) cells.push_back({{"a", m.rows[i]}, {"b", m.columns[j]}, {"count", m.counts[i][j]}});
@@ -494,27 +495,27 @@ nlohmann::json diff_json(const DiffReport& r) {
                         {"counts", cells}});
   }
   auto counts = [](const std::vector<RaisedCount>& list) {
-    nlohmann::json out = nlohmann::json::array();
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (const auto& c : list)
       out.push_back({{"name", c.name}, {"a", c.a}, {"b", c.b}, {"only_a", c.only_a}, {"only_b", c.only_b}});
     return out;
   };
-  nlohmann::json j = {{"schema", kDiffSchema},
-                      {"a", policy_brief(*r.a)},
-                      {"b", policy_brief(*r.b)},
-                      {"inputs", r.inputs},
-                      {"cases", r.summary.cases},
-                      {"differing", r.summary.differing},
-                      {"same_outcome_other_grounds", r.summary.grounds_only},
-                      {"differences", differences},
-                      {"unlisted", r.unlisted},
-                      {"summary", {{"decisions", matrices}, {"obligations", counts(r.summary.obligations)},
-                                   {"flags", counts(r.summary.flags)}}}};
+  nlohmann::ordered_json j;
+  j["schema"] = kDiffSchema;
+  j["a"] = policy_brief(*r.a);
+  j["b"] = policy_brief(*r.b);
+  j["inputs"] = r.inputs;
+  j["cases"] = r.summary.cases;
+  j["differing"] = r.summary.differing;
+  j["same_outcome_other_grounds"] = r.summary.grounds_only;
+  j["unlisted"] = r.unlisted;
+  j["differences"] = differences;
   if (r.grounds_listed) {
-    nlohmann::json grounds = nlohmann::json::array();
+    nlohmann::ordered_json grounds = nlohmann::ordered_json::array();
     for (const auto& d : r.grounds) grounds.push_back(case_diff_json(d));
     j["grounds"] = grounds;
   }
+  j["summary"] = {{"decisions", matrices}, {"obligations", counts(r.summary.obligations)}, {"flags", counts(r.summary.flags)}};
   return j;
 }
 

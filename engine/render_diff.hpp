@@ -56,9 +56,9 @@ std::string render_flips(const CompiledPolicy& policy, const FlipSearch& search,
 // "had misdemeanor been false and justified been true"
 std::string changes_text(const CompiledPolicy& policy, const std::vector<FactChange>& changes);
 
-nlohmann::json diff_json(const DiffReport& report);
-nlohmann::json flips_json(const CompiledPolicy& policy, const FlipSearch& search);
-nlohmann::json case_diff_json(const CaseDiff& diff);
-nlohmann::json ground_json(const Ground& g);
+nlohmann::ordered_json diff_json(const DiffReport& report);
+nlohmann::ordered_json flips_json(const CompiledPolicy& policy, const FlipSearch& search);
+nlohmann::ordered_json case_diff_json(const CaseDiff& diff);
+nlohmann::ordered_json ground_json(const Ground& g);
 
 }  // namespace decree::engine

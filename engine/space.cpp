@@ -67,7 +67,7 @@ inline void assign(Value& dst, const Value& src) {
 class Interner {
  public:
   std::uint32_t intern(const std::vector<std::uint32_t>& key) {
-    if (last_ < keys_.size() && keys_[last_] == key) return last_;
+    if (last_ < keys_.size() && same(keys_[last_], key)) return last_;
     auto it = index_.find(key);
     if (it == index_.end()) {
       it = index_.emplace(key, static_cast<std::uint32_t>(keys_.size())).first;
@@ -79,6 +79,12 @@ class Interner {
   const std::vector<std::vector<std::uint32_t>>& keys() const { return keys_; }
 
  private:
+  static bool same(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != b[i]) return false;
+    return true;
+  }
   struct Hash {
     std::size_t operator()(const std::vector<std::uint32_t>& v) const {
       std::uint64_t h = 0xCBF2'9CE4'8422'2325ull;
@@ -99,6 +105,10 @@ struct View {
   std::vector<Index> slot_of_col;               // kNone: the policy has no such fact
   std::vector<std::vector<Value>> col_values;   // per column and value: this policy's Value
   std::vector<Value> work;                      // by slot
+  // The same facts packed, which the evaluator reads faster; texts by index into `texts`.
+  std::vector<PackedValue> packed;
+  std::vector<std::vector<PackedValue>> col_packed;
+  std::vector<std::string> texts;
   Outcome out;
 };
 
@@ -396,6 +406,7 @@ class Explorer {
 
   Space space_result();
   void diff_result(SpaceDiff& diff);
+  std::vector<SpaceColumn> explored_columns(const std::vector<SpaceTable*>& tables) const;
 
   const std::vector<SpaceColumn>& columns() const { return columns_; }
   const std::vector<FixedFact>& fixed() const { return fixed_; }
@@ -411,6 +422,12 @@ class Explorer {
   std::vector<std::string> unchecked_;
   std::uint64_t evaluated_ = 0;
   std::vector<std::uint32_t> key_, key_b_;
+  // Gaps: conjuncts written alike (the same text, so the same meaning in one policy) share one
+  // value per combination, found at most once: cache_[shared_[condition]] when its stamp is now.
+  std::vector<Index> shared_;
+  std::vector<Tri> cache_;
+  std::vector<std::uint64_t> cache_stamp_;
+  std::uint64_t stamp_ = 1;
 
   bool diff() const { return views_.size() == 2; }
 
@@ -579,6 +596,10 @@ std::optional<SpaceError> Explorer::prepare() {
       v.slot_of_col[it->second] = static_cast<Index>(s);
       for (const auto& value : columns_[it->second].values) v.col_values[it->second].push_back(bind_value(f, value));
     }
+    for (const Value& x : v.work) v.packed.push_back(pack(x, v.texts));
+    v.col_packed.resize(columns_.size());
+    for (std::size_t c = 0; c < columns_.size(); ++c)
+      for (const Value& x : v.col_values[c]) v.col_packed[c].push_back(pack(x, v.texts));
   }
 
   // An ordering hint: facts that gate whether decisions apply, then facts many rules read,
@@ -595,6 +616,15 @@ std::optional<SpaceError> Explorer::prepare() {
     for (const auto& d : p.decisions)
       if (d.applies != kNone) count(d.applies_conditions, 4);
   }
+
+  const CompiledPolicy& first = *views_[0].p;
+  std::map<std::string, Index> by_text;
+  for (const Condition& c : first.conditions)
+    shared_.push_back(by_text.emplace(c.text, static_cast<Index>(by_text.size())).first->second);
+  cache_.assign(by_text.size(), Tri::Unknown);
+  cache_stamp_.assign(by_text.size(), 0);
+  key_.reserve(256);
+  key_b_.reserve(256);
   return std::nullopt;
 }
 
@@ -602,10 +632,13 @@ std::optional<SpaceError> Explorer::too_big(const std::string& what, const std::
   const std::uint64_t n = product_of(cols);
   if (n <= options_.limit) return std::nullopt;
   std::string facts, sizes;
+  std::map<std::size_t, std::size_t> how_many;  // values per fact -> facts with that many
   for (Index c : cols) {
     facts += (facts.empty() ? "" : ", ") + columns_[c].fact;
-    sizes += (sizes.empty() ? "" : "×") + std::to_string(columns_[c].values.size());
+    ++how_many[columns_[c].values.size()];
   }
+  for (const auto& [values, count] : how_many)
+    sizes += (sizes.empty() ? "" : "×") + std::to_string(values) + (count > 1 ? "^" + std::to_string(count) : "");
   SpaceError e;
   e.message = fmt::format("{} depends on {} fact{} ({} values: {} combinations), more than the limit of {} combinations per table",
                           what, cols.size(), cols.size() == 1 ? "" : "s", sizes, count_text(n), limit_text(options_.limit));
@@ -844,32 +877,29 @@ Verdict Explorer::decode_decision(std::size_t view, Index d, const std::uint32_t
   return v;
 }
 
-// [n, the rules that owe it..., m, the rules that might...], by position in `rules`.
+// [n, the rules that owe it..., perhaps]: by position in `rules`; `perhaps` (0 or 1) when none
+// surely owes it but one might. Which ones might is left out: it would split the table into
+// many rows that say the same ("perhaps owed").
 void Explorer::raised_key(std::size_t view, const std::vector<Index>& rules, std::vector<std::uint32_t>& key) const {
   const std::size_t yes = key.size();
   key.push_back(0);
-  std::uint64_t perhaps = 0;  // positions past 64 are folded into "might" by the first 64
+  bool perhaps = false;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const Standing st = rule_state(view, rules[i]);
     if (st == Standing::Yes) key.push_back(static_cast<std::uint32_t>(i));
-    else if (st == Standing::Perhaps && i < 64) perhaps |= std::uint64_t{1} << i;
+    else perhaps |= st == Standing::Perhaps;
   }
   key[yes] = static_cast<std::uint32_t>(key.size() - yes - 1);
-  key.push_back(static_cast<std::uint32_t>(std::popcount(perhaps)));
-  for (; perhaps != 0; perhaps &= perhaps - 1) key.push_back(static_cast<std::uint32_t>(std::countr_zero(perhaps)));
+  key.push_back(key[yes] == 0 && perhaps ? 1 : 0);
 }
 
 Raised Explorer::decode_raised(std::size_t view, const std::vector<Index>& rules, const std::uint32_t*& at) const {
   const CompiledPolicy& p = *views_[view].p;
   Raised r;
-  for (Standing state : {Standing::Yes, Standing::Perhaps}) {
-    const std::uint32_t n = *at++;
-    if (n > 0 && r.state == Standing::No) {
-      r.state = state;
-      for (std::uint32_t i = 0; i < n; ++i) r.rules.push_back(p.rules[rules[at[i]]].name);
-    }
-    at += n;
-  }
+  const std::uint32_t n = *at++;
+  for (std::uint32_t i = 0; i < n; ++i) r.rules.push_back(p.rules[rules[*at++]].name);
+  r.state = n > 0 ? Standing::Yes : *at == 1 ? Standing::Perhaps : Standing::No;
+  ++at;
   return r;
 }
 
@@ -911,7 +941,12 @@ void Explorer::gap_key(const Target& t, std::vector<std::uint32_t>& key) {
     Index failing = kNone;
     bool near = true;
     for (Index c = cr.conditions.begin; c < cr.conditions.end && near; ++c) {
-      const Tri v = conjunct(p.conditions[c].node);
+      const Index slot = shared_[c];
+      if (cache_stamp_[slot] != stamp_) {
+        cache_[slot] = conjunct(p.conditions[c].node);
+        cache_stamp_[slot] = stamp_;
+      }
+      const Tri v = cache_[slot];
       if (v == Tri::True) continue;
       if (v == Tri::False && failing == kNone) failing = c;
       else near = false;
@@ -1213,15 +1248,18 @@ void Explorer::enumerate(const Group& g) {
   auto set = [&](std::size_t k) {
     for (auto& v : views_) {
       const Index slot = v.slot_of_col[order[k]];
-      if (slot != kNone) assign(v.work[slot], v.col_values[order[k]][digit[k]]);
+      if (slot == kNone) continue;
+      assign(v.work[slot], v.col_values[order[k]][digit[k]]);
+      v.packed[slot] = v.col_packed[order[k]][digit[k]];
     }
   };
   for (std::size_t k = 0; k < n; ++k) set(k);
 
   for (bool done = false; !done;) {
-    for (auto& v : views_) evaluate(*v.p, v.work, v.out);
+    for (auto& v : views_) evaluate(*v.p, v.packed, v.texts, v.out);
     for (Index ti : g.targets) classify(targets_[ti]);
     ++evaluated_;
+    ++stamp_;
     for (std::size_t k = n;;) {
       if (k == 0) {
         done = true;
@@ -1241,7 +1279,10 @@ void Explorer::enumerate(const Group& g) {
   // Facts of this group go back to unknown for the next.
   for (auto& v : views_)
     for (Index c : g.cols)
-      if (v.slot_of_col[c] != kNone) v.work[v.slot_of_col[c]] = Value::unknown();
+      if (v.slot_of_col[c] != kNone) {
+        v.work[v.slot_of_col[c]] = Value::unknown();
+        v.packed[v.slot_of_col[c]] = PackedValue{};
+      }
 }
 
 // ---- results --------------------------------------------------------------------------------
@@ -1315,17 +1356,33 @@ std::vector<std::uint64_t> verdict_ranks(const CompiledDecision& d, const std::v
   return rank;
 }
 
+// The columns some target reads (with --decision, fewer than all), the tables' column
+// indices renumbered into them.
+std::vector<SpaceColumn> Explorer::explored_columns(const std::vector<SpaceTable*>& tables) const {
+  std::vector<bool> used(columns_.size(), false);
+  for (const Target& t : targets_)
+    for (Index c : t.cols) used[c] = true;
+  std::vector<Index> renumber(columns_.size(), kNone);
+  std::vector<SpaceColumn> out;
+  for (std::size_t c = 0; c < columns_.size(); ++c) {
+    if (!used[c]) continue;
+    renumber[c] = static_cast<Index>(out.size());
+    out.push_back(columns_[c]);
+  }
+  for (SpaceTable* t : tables)
+    for (Index& c : t->columns) c = renumber[c];
+  return out;
+}
+
 Space Explorer::space_result() {
   const CompiledPolicy& p = *views_[0].p;
   Space s;
   s.policy = p.name;
   s.file = p.file;
-  s.columns = columns_;
   s.fixed = fixed_;
   s.unused_facts = unused_;
   s.unchecked_rules = unchecked_;
   s.evaluated = evaluated_;
-  for (const auto& c : columns_) s.approximate |= c.approximate;
 
   for (Target& t : targets_) {
     if (t.kind == TargetKind::Decision) {
@@ -1395,6 +1452,20 @@ Space Explorer::space_result() {
       s.dead_rules.push_back(std::move(dead));
     }
   }
+  // A rule that can never apply does not nearly apply either: its near misses are no gaps.
+  for (auto& d : s.decisions)
+    std::erase_if(d.gaps, [&](const Gap& g) {
+      return std::any_of(s.dead_rules.begin(), s.dead_rules.end(), [&](const DeadRule& x) { return x.rule == g.near.rule; });
+    });
+  std::vector<SpaceTable*> tables;
+  for (auto& d : s.decisions) {
+    tables.push_back(&d.table);
+    for (auto& g : d.gaps) tables.push_back(&g.table);
+  }
+  for (auto& r : s.obligations) tables.push_back(&r.table);
+  for (auto& r : s.flags) tables.push_back(&r.table);
+  s.columns = explored_columns(tables);
+  for (const auto& c : s.columns) s.approximate |= c.approximate;
   return s;
 }
 
@@ -1403,10 +1474,8 @@ void Explorer::diff_result(SpaceDiff& diff) {
   diff.policy_b = views_[1].p->name;
   diff.file_a = views_[0].p->file;
   diff.file_b = views_[1].p->file;
-  diff.columns = columns_;
   diff.fixed = fixed_;
   diff.evaluated = evaluated_;
-  for (const auto& c : columns_) diff.approximate |= c.approximate;
   for (Target& t : targets_) {
     TargetDiff td;
     const CompiledPolicy& a = *views_[0].p;
@@ -1444,6 +1513,10 @@ void Explorer::diff_result(SpaceDiff& diff) {
     }
     diff.targets.push_back(std::move(td));
   }
+  std::vector<SpaceTable*> tables;
+  for (auto& t : diff.targets) tables.push_back(&t.table);
+  diff.columns = explored_columns(tables);
+  for (const auto& c : diff.columns) diff.approximate |= c.approximate;
 }
 
 }  // namespace
@@ -1576,8 +1649,8 @@ std::string cell_text(const SpaceColumn& column, Mask cell) {
       else parts.push_back(label(first.lo) + ".." + label(last.hi));
       i = j + 1;
     }
-  } else if (known_n >= 3 && std::popcount(cell) == static_cast<int>(n) - 1 && (unknown || !column.has_unknown)) {
-    // Every value but one: say which one is missing.
+  } else if (std::popcount(cell) >= 3 && std::popcount(cell) == static_cast<int>(n) - 1) {
+    // Every value but one, and a list of three or more: say which one is missing.
     const int missing = std::countr_zero(~cell & space::full_mask(n));
     return "any but " + column.values[static_cast<std::size_t>(missing)].label;
   } else {

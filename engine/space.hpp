@@ -113,7 +113,7 @@ const char* to_string(Standing s);  // "no", "yes", "perhaps"
 // Whether an obligation is owed (a flag raised) in a region, and by which rules.
 struct Raised {
   Standing state = Standing::No;
-  std::vector<std::string> rules;  // Yes: the rules that owe it; Perhaps: those that might
+  std::vector<std::string> rules;  // Yes: the rules that owe (raise) it
   friend bool operator==(const Raised&, const Raised&) = default;
 };
 

@@ -307,7 +307,7 @@ std::string render_space_text(const Space& s) {
         case DeadRule::Why::AlwaysDefeated: why = "whenever its condition holds, it is defeated by " + join(d.defeated_by); break;
         case DeadRule::Why::NeverInEffect: why = "it holds only where the decisions it sets do not apply"; break;
       }
-      out += fmt::format("  {}  {}: {}\n", d.rule, to_string(d.loc), why);
+      out += fmt::format("  {}: rule {}: {}\n", to_string(d.loc), d.rule, why);
     }
   }
   if (!s.unchecked_rules.empty())

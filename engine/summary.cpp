@@ -117,15 +117,15 @@ std::string render_summary(const CompiledPolicy& p, const Summary& s, bool color
   return out;
 }
 
-nlohmann::json summary_json(const CompiledPolicy& p, const Summary& s) {
-  nlohmann::json decisions = nlohmann::json::array();
+nlohmann::ordered_json summary_json(const CompiledPolicy& p, const Summary& s) {
+  nlohmann::ordered_json decisions = nlohmann::ordered_json::array();
   for (std::size_t d = 0; d < p.decisions.size(); ++d) {
-    nlohmann::json outcomes = nlohmann::json::array();
+    nlohmann::ordered_json outcomes = nlohmann::ordered_json::array();
     for (const auto& r : rows(p, s, d)) outcomes.push_back({{"outcome", r.outcome}, {"status", r.status}, {"count", r.count}});
     decisions.push_back({{"decision", p.decisions[d].name}, {"outcomes", outcomes}});
   }
   auto raised = [](const std::vector<Declaration>& decls, const std::vector<std::uint64_t>& counts) {
-    nlohmann::json out = nlohmann::json::array();
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < decls.size(); ++i) out.push_back({{"name", decls[i].name}, {"count", counts[i]}});
     return out;
   };

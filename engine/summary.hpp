@@ -39,6 +39,6 @@ void add(Summary& summary, const CompiledPolicy& policy, const Outcome& outcome)
 std::string render_summary(const CompiledPolicy& policy, const Summary& summary, bool color = false);
 
 // {"decisions": [{"decision", "outcomes": [{"outcome", "status", "count"}]}], "obligations": [...], "flags": [...]}
-nlohmann::json summary_json(const CompiledPolicy& policy, const Summary& summary);
+nlohmann::ordered_json summary_json(const CompiledPolicy& policy, const Summary& summary);
 
 }  // namespace decree::engine

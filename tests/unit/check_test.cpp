@@ -290,6 +290,35 @@ TEST(Check, HeaderStatusAndDates) {
   EXPECT_EQ(codes(errors_only(c.diagnostics)), std::vector<std::string>{"check.until-before-from"});
 }
 
+TEST(Check, BuiltinTypeDeclaredAgain) {
+  auto d = only_error(kUseAll + "type bool: yes | no\n", "check.builtin-type");
+  EXPECT_EQ(d.message, "`bool` is a built-in type and cannot be declared again");
+}
+
+TEST(Check, SourceDeclaredTwice) {
+  auto c = check_text(kHeader + "  source memo \"Again\"\n" + kFacts + kUseAll);
+  EXPECT_EQ(codes(c.diagnostics), std::vector<std::string>{"check.duplicate-source"});
+}
+
+TEST(Check, DeclaredTypesAreEnumerations) {
+  auto c = check_text(kHeader + "type reason: illness | other \"Why\"\nfact stated: reason\nfact recorded: reason\n" + kFacts +
+                      kUseAll + "rule r:\n  when stated is illness and stated != recorded and recorded = other\n  then ret = granted\n  cites memo p1\n");
+  EXPECT_TRUE(c.diagnostics.empty()) << ::testing::PrintToString(codes(c.diagnostics));
+  auto d = only_error(kUseAll + "type reason: illness | other\nfact stated: reason\nrule r:\n  when stated is ill\n  then ret = granted\n  cites memo p1\n",
+                      "check.not-a-value");
+  EXPECT_EQ(d.hint, "`stated` is one of illness | other");
+}
+
+TEST(Check, EnumerationsOfDifferentTypesDoNotCompare) {
+  only_error(kUseAll + "fact other_kind: x | y\nrule r:\n  when ethnicity = other_kind\n  then ret = granted\n  cites memo p1\n",
+             "check.type-mismatch");
+}
+
+TEST(Check, DecisionConditionsAreChecked) {
+  auto d = only_error(kUseAll + "decision d: a | b\n  applies when citizn\n", "check.undeclared-name");
+  EXPECT_EQ(d.hint, "did you mean `citizen`?");
+}
+
 TEST(Check, UnknownTypeOfAFact) {
   auto d = only_error(kUseAll + "fact f: boll\nrule r:\n  when f\n  then ret = granted\n  cites memo p1\n", "check.unknown-type");
   EXPECT_EQ(d.hint, "did you mean `bool`?");

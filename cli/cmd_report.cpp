@@ -1,0 +1,289 @@
+// decree report: the report a policy's obligation requires for each person it applies to
+// (under the telegram, the report to Moscow for each person dispatched, with the reasons for
+// leaving), in Markdown or JSON.
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/evaluation.hpp"
+#include "engine/evaluate.hpp"
+#include "engine/trace.hpp"
+
+namespace decree::cli {
+
+namespace {
+
+using engine::Index;
+using engine::kNone;
+
+struct Options {
+  std::string policy;
+  std::vector<std::string> cases;
+  std::string format = "markdown";
+  std::string obligation;
+};
+
+std::string citation_text(const engine::CompiledCitation& c, bool with_quote) {
+  std::string out = c.source;
+  if (!c.section.empty()) out += " " + c.section;
+  if (with_quote && !c.quote.empty()) out += fmt::format(" \"{}\"", c.quote);
+  return out;
+}
+
+// The obligations that a report is written for: the one asked for, or every obligation that
+// names what its report indicates.
+std::vector<Index> reported_obligations(const engine::CompiledPolicy& policy, const ast::Policy& checked,
+                                        const std::string& asked, std::map<Index, std::vector<Index>>& indicating,
+                                        std::string& error) {
+  std::map<std::string, std::vector<std::string>> declared;
+  for (const auto& item : checked.items) {
+    if (item.kind != ast::ItemKind::Obligation) continue;
+    const auto& d = std::get<ast::Declared>(item.body);
+    for (const auto& n : d.indicating) declared[d.name.text].push_back(n.text);
+  }
+  std::vector<Index> out;
+  for (Index o = 0; o < policy.obligations.size(); ++o) {
+    const auto& name = policy.obligations[o].name;
+    if (!asked.empty() ? name != asked : !declared.contains(name)) continue;
+    out.push_back(o);
+    for (const auto& fact : declared[name])
+      for (Index slot = 0; slot < policy.facts.size(); ++slot)
+        if (policy.facts[slot].name == fact) indicating[o].push_back(slot);
+  }
+  if (!asked.empty() && out.empty()) {
+    std::vector<std::string> names;
+    for (const auto& o : policy.obligations) names.push_back(o.name);
+    error = fmt::format("the policy has no obligation `{}`; it has: {}", asked, fmt::join(names, ", "));
+  } else if (out.empty()) {
+    error = "no obligation of this policy says what its report indicates (`obligation NAME \"…\" indicating "
+            "FACT, …`); name one with --obligation";
+  }
+  return out;
+}
+
+struct Entry {
+  const engine::Case* source = nullptr;
+  Index obligation = kNone;
+  Index rule = kNone;  // the rule that owes it
+  std::string detail;
+  bool pending = false;  // the owing rule's conditions are unknown: owed only if they hold
+  std::vector<engine::NamedDecision> decisions;
+  std::vector<std::string> flags;  // "name — description"
+  std::vector<Index> indicating;
+  const engine::CaseEvaluation* evaluation = nullptr;
+};
+
+std::string fact_value(const engine::CaseEvaluation& ev, Index slot) {
+  return engine::to_string(ev.binding.values[slot]);
+}
+
+std::string fact_provenance(const engine::CaseEvaluation& ev, Index slot) {
+  const engine::FactValue* fv = ev.binding.provenance[slot];
+  if (fv == nullptr) return "not in the case";
+  std::vector<std::string> parts;
+  parts.push_back(fmt::format("{}:{}", fv->loc.file, fv->loc.line));
+  if (fv->certainty != engine::Certainty::Unstated) parts.push_back(engine::to_string(fv->certainty));
+  if (!fv->source.empty()) parts.push_back(fv->source);
+  std::string out = fmt::format("{}", fmt::join(parts, ", "));
+  if (!fv->note.empty()) out += fmt::format(" — \"{}\"", fv->note);
+  return out;
+}
+
+void print_markdown(const engine::CompiledPolicy& policy, const std::vector<Index>& obligations,
+                    const std::vector<Entry>& entries) {
+  for (Index o : obligations) {
+    const auto& decl = policy.obligations[o];
+    fmt::print("# Report: {}\n\n", decl.description.empty() ? decl.name : decl.description);
+    fmt::print("Under `{}` — {} ({}). Obligation `{}`.\n\n", policy.name, policy.title, policy.file, decl.name);
+    std::size_t owed = 0;
+    std::size_t pending = 0;
+    for (const auto& e : entries)
+      if (e.obligation == o) ++(e.pending ? pending : owed);
+    if (owed == 0) fmt::print("No one among these cases: the report is owed for no one.\n\n");
+    std::size_t n = 0;
+    for (bool want_pending : {false, true}) {
+      if (want_pending && pending > 0)
+        fmt::print("## Owed only if the facts still unknown turn out so\n\n");
+      for (const auto& e : entries) {
+        if (e.obligation != o || e.pending != want_pending) continue;
+        const auto& c = *e.source;
+        const auto& rule = policy.rules[e.rule];
+        fmt::print("{} {}. {}\n\n", want_pending ? "###" : "##", ++n, c.title.empty() ? c.id : c.title);
+        fmt::print("- Case `{}` ({}:{})\n", c.id, c.loc.file, c.loc.line);
+        for (const auto& d : e.decisions) {
+          if (d.status == "not_applicable") continue;
+          fmt::print("- Decision on {}: **{}**{}{}\n", d.decision, d.outcome, d.by.empty() ? "" : " by " + d.by,
+                     d.rule.empty() ? "" : fmt::format(" (rule `{}`)", d.rule));
+        }
+        if (!e.indicating.empty()) {
+          fmt::print("- Indicating:\n");
+          for (Index slot : e.indicating)
+            fmt::print("  - {}: **{}** — {}\n", policy.facts[slot].name, fact_value(*e.evaluation, slot),
+                       fact_provenance(*e.evaluation, slot));
+        }
+        for (const auto& f : e.flags) fmt::print("- Flag for review: {}\n", f);
+        fmt::print("- Required by rule `{}` \"{}\"{}\n", rule.name, rule.title,
+                   e.detail.empty() ? "" : fmt::format(": {}", e.detail));
+        for (const auto& cite : rule.cites) fmt::print("  - cites {}\n", citation_text(cite, true));
+        if (e.pending) {
+          const auto& rt = e.evaluation->trace.rules[e.rule];
+          if (rt.failed != kNone)
+            fmt::print("- Still unknown: `{}`\n", policy.conditions[rt.failed].text);
+        }
+        fmt::print("\n");
+      }
+    }
+  }
+}
+
+void print_json(const engine::CompiledPolicy& policy, const std::vector<Index>& obligations,
+                const std::vector<Entry>& entries) {
+  nlohmann::ordered_json out;
+  out["schema"] = "decree.report/1";
+  out["policy"] = {{"name", policy.name}, {"title", policy.title}, {"file", policy.file}};
+  auto reports = nlohmann::ordered_json::array();
+  for (Index o : obligations) {
+    const auto& decl = policy.obligations[o];
+    nlohmann::ordered_json report;
+    report["obligation"] = {{"name", decl.name}, {"description", decl.description}};
+    auto people = nlohmann::ordered_json::array();
+    for (const auto& e : entries) {
+      if (e.obligation != o) continue;
+      const auto& c = *e.source;
+      const auto& rule = policy.rules[e.rule];
+      nlohmann::ordered_json person;
+      person["case"] = {{"id", c.id}, {"title", c.title}, {"file", c.loc.file}, {"line", c.loc.line}};
+      person["owed"] = e.pending ? "if_unknowns_hold" : "owed";
+      auto decisions = nlohmann::ordered_json::array();
+      for (const auto& d : e.decisions) {
+        if (d.status == "not_applicable") continue;
+        decisions.push_back({{"decision", d.decision}, {"outcome", d.outcome}, {"by", d.by}, {"rule", d.rule}});
+      }
+      person["decisions"] = decisions;
+      auto facts = nlohmann::ordered_json::array();
+      for (Index slot : e.indicating) {
+        nlohmann::ordered_json f;
+        f["fact"] = policy.facts[slot].name;
+        f["value"] = fact_value(*e.evaluation, slot);
+        if (const engine::FactValue* fv = e.evaluation->binding.provenance[slot]) {
+          f["at"] = fmt::format("{}:{}", fv->loc.file, fv->loc.line);
+          f["certainty"] = engine::to_string(fv->certainty);
+          f["source"] = fv->source;
+          f["note"] = fv->note;
+        }
+        facts.push_back(f);
+      }
+      person["indicating"] = facts;
+      person["flags"] = e.flags;
+      auto cites = nlohmann::ordered_json::array();
+      for (const auto& cite : rule.cites)
+        cites.push_back({{"source", cite.source}, {"section", cite.section}, {"quote", cite.quote}});
+      person["required_by"] = {{"rule", rule.name}, {"title", rule.title}, {"detail", e.detail}, {"cites", cites}};
+      people.push_back(person);
+    }
+    report["people"] = people;
+    reports.push_back(report);
+  }
+  out["reports"] = reports;
+  fmt::print("{}\n", out.dump(2));
+}
+
+int run(const Options& options) {
+  Prepared prepared;
+  if (!prepare_policy(options.policy, prepared)) return kExitBadInput;
+  if (!prepare_cases(options.cases, prepared)) return kExitBadInput;
+  const auto& policy = *prepared.policy;
+
+  std::map<Index, std::vector<Index>> indicating;
+  std::string error;
+  auto obligations = reported_obligations(policy, *prepared.checked, options.obligation, indicating, error);
+  if (obligations.empty()) {
+    fmt::print(stderr, "decree report: error: {}\n", error);
+    return kExitBadInput;
+  }
+
+  std::vector<engine::CaseEvaluation> evaluations;
+  evaluations.reserve(prepared.cases.size());
+  for (const auto& c : prepared.cases) evaluations.push_back(engine::evaluate_case(policy, c));
+
+  std::vector<Entry> entries;
+  for (const auto& ev : evaluations) {
+    auto named = engine::name_outcome(policy, ev.outcome);
+    std::vector<std::string> flags;
+    for (Index r : ev.outcome.raised) {
+      const auto& raising = policy.raises[r];
+      const auto& flag = policy.flags[raising.what];
+      auto cites = policy.rules[raising.rule].cites;
+      std::string where = cites.empty() ? "" : fmt::format(" ({})", citation_text(cites.front(), false));
+      flags.push_back(fmt::format("`{}` — {}{}", flag.name,
+                                  raising.detail.empty() ? flag.description : raising.detail, where));
+    }
+    for (Index o : obligations) {
+      // Owed: a standing rule owes it. Pending: an owing rule might stand (its conditions are
+      // unknown) — a report the embassy will owe if those facts turn out so.
+      Index owing = kNone;
+      std::string detail;
+      for (Index i : ev.outcome.owed)
+        if (policy.owes[i].what == o && owing == kNone) {
+          owing = policy.owes[i].rule;
+          detail = policy.owes[i].detail;
+        }
+      bool pending = false;
+      if (owing == kNone) {
+        for (Index i = 0; i < policy.owes.size(); ++i) {
+          if (policy.owes[i].what != o) continue;
+          if (ev.outcome.effective[policy.owes[i].rule] == engine::Tri::Unknown) {
+            owing = policy.owes[i].rule;
+            detail = policy.owes[i].detail;
+            pending = true;
+            break;
+          }
+        }
+      }
+      if (owing == kNone) continue;
+      Entry e;
+      e.source = ev.source;
+      e.obligation = o;
+      e.rule = owing;
+      e.detail = detail;
+      e.pending = pending;
+      e.decisions = named.decisions;
+      e.flags = flags;
+      e.indicating = indicating[o];
+      e.evaluation = &ev;
+      entries.push_back(std::move(e));
+    }
+  }
+
+  if (options.format == "json") print_json(policy, obligations, entries);
+  else print_markdown(policy, obligations, entries);
+  return kExitOk;
+}
+
+}  // namespace
+
+Subcommand add_report(CLI::App& root) {
+  auto options = std::make_shared<Options>();
+  CLI::App* app = root.add_subcommand(
+      "report", "Write the report a policy's obligation requires for each person (e.g. those dispatched)");
+  app->add_option("policy", options->policy, "The policy (.decree)")->required();
+  app->add_option("cases", options->cases, "Case files (.yaml), or folders searched for *.yaml")->required();
+  app->add_option("--format", options->format, "markdown (default) or json")
+      ->check(CLI::IsMember({"markdown", "json"}));
+  app->add_option("--obligation", options->obligation,
+                  "The obligation to report on (default: every obligation that says what it indicates)");
+  app->footer(
+      "For each case where the obligation is owed: the person, each decision and who made it, the facts the\n"
+      "obligation's report indicates (with their sources), flags for review, and the rule and citation that\n"
+      "require the report. Cases where it would be owed if unknown facts hold are listed apart.\n"
+      "Exit status: 0, or 2 on bad input.");
+  return {app, [options] { return run(*options); }};
+}
+
+}  // namespace decree::cli
