@@ -31,7 +31,7 @@ const std::vector<std::string> kExpectKeys = {"obligations", "flags", "why"};
 const std::vector<std::string> kDecisionKeys = {"value", "by"};
 const std::vector<std::string> kHistoryKeys = {"summary", "decisions", "source"};
 const std::vector<std::string> kCertainties = {"documented", "inferred", "contested"};
-const std::vector<std::string> kOutcomeWords = {"undetermined", "conflict", "not_applicable"};
+const std::vector<std::string> kOutcomeWords = {"undetermined", "conflict", "not_applicable", "no_decision"};
 
 std::string join(const std::vector<std::string>& words, std::string_view sep) {
   std::string out;

@@ -327,9 +327,8 @@ json space_json(const Space& s) {
          {"unused_facts", s.unused_facts}, {"evaluated", s.evaluated}, {"approximate", s.approximate}};
   json decisions = json::array();
   for (const auto& d : s.decisions) {
-    json dj = table_head_json(s.columns, d.table);
-    dj["name"] = d.name;
-    dj["title"] = d.title;
+    json dj{{"name", d.name}, {"title", d.title}};
+    dj.update(table_head_json(s.columns, d.table));
     json counts = json::object();
     for (std::size_t k = 0; k < d.counts.size(); ++k) counts[to_string(static_cast<Status>(k))] = d.counts[k];
     dj["counts"] = counts;
@@ -363,8 +362,8 @@ json space_json(const Space& s) {
   for (int flags = 0; flags < 2; ++flags) {
     json list = json::array();
     for (const auto& r : flags ? s.flags : s.obligations) {
-      json rj = table_head_json(s.columns, r.table);
-      rj["name"] = r.name;
+      json rj{{"name", r.name}};
+      rj.update(table_head_json(s.columns, r.table));
       json rows = json::array();
       for (const auto& row : r.table.rows)
         rows.push_back({{"cells", cells_json(s.columns, r.table, row)},
@@ -436,10 +435,8 @@ json space_diff_json(const SpaceDiff& d) {
          {"differs", d.differs()}};
   json targets = json::array();
   for (const auto& t : d.targets) {
-    json tj = table_head_json(d.columns, t.table);
-    tj["kind"] = to_string(t.kind);
-    tj["name"] = t.name;
-    tj["differing"] = t.differing;
+    json tj{{"kind", to_string(t.kind)}, {"name", t.name}, {"differing", t.differing}};
+    tj.update(table_head_json(d.columns, t.table));
     json rows = json::array();
     for (const auto& r : t.table.rows) {
       const DiffVerdict& v = t.verdicts[r.verdict];
