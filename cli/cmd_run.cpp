@@ -12,6 +12,7 @@
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
 #include "cli/run_summary.hpp"  // --summary (counterfactuals)
+#include "cli/run_versions.hpp"  // --as-of, several versions
 #include "engine/render_json.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
@@ -26,7 +27,13 @@ struct RunArgs {
   std::string format = "text";
   bool brief = false;
   bool summary = false;  // --summary: counts over many cases (cli/run_summary.cpp)
+  std::string as_of;     // --as-of: pick the version in force (cli/run_versions.cpp)
+  bool drafts = false;
 };
+
+bool is_policy_path(const std::string& path) {
+  return path.size() > 7 && path.compare(path.size() - 7, 7, ".decree") == 0;
+}
 
 nlohmann::ordered_json brief_json(const engine::CompiledPolicy& p, const engine::CaseEvaluation& ev) {
   auto named = engine::name_outcome(p, ev.outcome);
@@ -45,6 +52,14 @@ int run_run(const RunArgs& args) {
   // ---- --summary (owned with cli/run_summary.cpp): counts, no traces; populations accepted.
   if (args.summary) return run_summary(args.policy, args.cases, args.format);
   // ---- end --summary
+  // Several policies (every .decree among the arguments), or --as-of: pick versions by date.
+  std::vector<std::string> policies{args.policy};
+  std::vector<std::string> cases;
+  for (const auto& a : args.cases) (is_policy_path(a) ? policies : cases).push_back(a);
+  if (policies.size() > 1 || !args.as_of.empty()) {
+    VersionRunArgs v{policies, cases, args.as_of, args.drafts, args.brief, args.format};
+    return run_versions(v);
+  }
   Prepared prep;
   if (!prepare_policy(args.policy, prep) || !prepare_cases(args.cases, prep)) return kExitBadInput;
   const auto& policy = *prep.policy;
@@ -92,7 +107,7 @@ int run_run(const RunArgs& args) {
 Subcommand add_run(CLI::App& root) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* app = root.add_subcommand("run", "Evaluate cases under a policy and show each outcome with its justification");
-  app->add_option("policy", args->policy, "The policy (.decree) to apply")->required();
+  app->add_option("policy", args->policy, "The policy (.decree) to apply; more may follow among the cases")->required();
   app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required();
   app->add_option("--format", args->format, "Output format: text (a tree to read) or json (schema decree.trace/1)")
       ->check(CLI::IsMember({"text", "json"}));
@@ -103,9 +118,16 @@ Subcommand add_run(CLI::App& root) {
                 "(docs/counterfactuals.md)")
       ->excludes("--brief");
   // ---- end --summary
+  app->add_option("--as-of", args->as_of,
+                  "Pick, among the policies given, the version in force on this date (YYYY-MM-DD) instead of "
+                  "each case's own date");
+  app->add_flag("--drafts", args->drafts, "Let drafts be picked by date too (never otherwise)");
   app->footer(
       "Each decision shows the rule that decided it, its conditions with their values and where each\n"
       "came from, the rules it defeated or that failed, and, when undetermined, what would settle it.\n"
+      "With several policies (e.g. policies/*.decree), each case is run under the version in force on its\n"
+      "date (or --as-of), which is named with the reason; where the sources leave it open, it says so and\n"
+      "shows each candidate.\n"
       "Exit status: 0 when every case was evaluated, 2 on bad input. JSON schema: docs/trace-schema.md.");
   return {app, [args] { return run_run(*args); }};
 }

@@ -695,7 +695,7 @@ class Loader {
           error("population.self-test", k, fmt::format("`{}` cannot depend on itself", a.name));
         } else if (std::find(failed_.begin(), failed_.end(), name) != failed_.end()) {
           // already reported where it is described
-        } else if (facts_.facts.contains(name) || !a.is_fact) {
+        } else if (facts_.facts.contains(name)) {
           error("population.drawn-later", k,
                 fmt::format("`{}` is not drawn before `{}`, so `{}` cannot depend on it", shown(name), a.name, a.name),
                 "traits are drawn first, then facts, each in the order written: move it above, or make it a trait; "
