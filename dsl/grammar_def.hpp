@@ -201,7 +201,7 @@ struct string_body_class;
 struct escape_class;
 struct string_end_class;
 x3::rule<string_class, std::string> const string = "a quoted string";
-x3::rule<escape_class, char> const escape = "`\"` or `\\` after a backslash (the only escapes)";
+x3::rule<escape_class, char> const escape = "`\"` or `\\` (the only escapes)";
 x3::rule<string_end_class> const string_end = "a closing `\"` (a string ends on the line it starts)";
 auto const escape_def = x3::char_("\"\\");
 auto const string_end_def = lit('"');

@@ -224,6 +224,20 @@ class Driver {
     return shorten(std::string(p, last));
   }
 
+  // Just after the last token before `p` (blanks and comments skipped): where something is
+  // missing when the file ends.
+  const char* end_of_previous_token(const char* p) const {
+    for (;;) {
+      while (p > begin_ && is_blank(p[-1])) --p;
+      if (p == begin_) return p;
+      const char* line_start = p;
+      while (line_start > begin_ && line_start[-1] != '\n') --line_start;
+      const char* comment = comment_start_before(line_start, p);
+      if (comment == nullptr) return p;
+      p = comment;
+    }
+  }
+
   // The token at `p`, described for "found …".
   std::string found_at(const char* p) const {
     if (p >= end_) return "the end of the file";
@@ -271,10 +285,12 @@ class Driver {
     const char* at = skip_blank(where);
     std::string prev = previous_token(where);
     std::string found = found_at(at);
+    std::string after = prev == "a string" ? prev : fmt::format("`{}`", prev);
     std::string message = prev.empty() ? fmt::format("expected {}, found {}", which, found)
-                                       : fmt::format("expected {} after `{}`, found {}", which, prev, found);
+                                       : fmt::format("expected {} after {}, found {}", which, after, found);
     std::string hint = hint_for(which, prev, at);
     SourceLoc loc = loc_at(at, std::min<std::size_t>(token_length(at), 200));
+    if (at >= end_) loc = loc_at(end_of_previous_token(where));
     error("parse.expected", std::move(loc), std::move(message), std::move(hint));
   }
 

@@ -350,3 +350,17 @@ TEST(Parse, ObligationIndicating) {
 
 }  // namespace
 }  // namespace decree::dsl
+
+namespace decree::dsl {
+namespace {
+
+TEST(ParseErrors, AtTheEndOfTheFileTheCaretFollowsTheLastToken) {
+  auto ds = parse_errors(std::string(kHeader) + "define d = a and  # nothing follows\n\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].message, "expected a condition after `and`, found the end of the file");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 17u);
+}
+
+}  // namespace
+}  // namespace decree::dsl
