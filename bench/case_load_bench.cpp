@@ -1,5 +1,5 @@
 // Case loading speed: a generated in-memory file of many cases, loaded and validated against a
-// policy (items/s is cases/s). BM_ReadYaml is yaml-cpp's reading alone, for comparison.
+// policy (items/s is cases/s). BM_ReadYaml is libyaml's reading into the tree alone, for comparison.
 //   build-*/bench/decree_bench --benchmark_filter=CaseLoad
 #include <string>
 

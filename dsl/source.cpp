@@ -42,6 +42,10 @@ std::size_t first_invalid_utf8(std::string_view s) {
   return std::string_view::npos;
 }
 
+namespace {
+bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
+}  // namespace
+
 SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < text_.size(); ++i)
@@ -53,6 +57,7 @@ SourceLoc SourceFile::locate(std::size_t offset, std::size_t length_bytes) const
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::size_t start = line_starts_[line_index];
+  if (line_index == 0 && offset >= 3 && starts_with_bom(text_)) start = 3;  // an editor shows no byte-order mark
   SourceLoc loc;
   loc.file = name_;
   loc.offset = static_cast<std::uint32_t>(offset);
@@ -70,6 +75,7 @@ std::string_view SourceFile::line_text(std::uint32_t line) const {
   std::string_view v(text_);
   v = v.substr(start, end - start);
   if (!v.empty() && v.back() == '\r') v.remove_suffix(1);
+  if (line == 1 && starts_with_bom(text_)) v.remove_prefix(3);
   return v;
 }
 

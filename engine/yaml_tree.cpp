@@ -1,33 +1,19 @@
 #include "engine/yaml_tree.hpp"
 
 #include <algorithm>
-#include <istream>
-#include <streambuf>
-#include <tuple>
+#include <memory>
 #include <unordered_map>
 
 #include <fmt/format.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/exceptions.h>
-#include <yaml-cpp/mark.h>
-#include <yaml-cpp/parser.h>
+#include <yaml.h>
 
 namespace decree::engine::yaml {
 
 namespace {
 
-// Stops yaml-cpp at once: thrown from an event, caught around the parser.
+// Stops the reading at once: thrown while an event is handled, caught around the parser.
 struct Refusal {
   Diagnostic diagnostic;
-};
-
-// Lets yaml-cpp read the file's text in place (a 64 MiB file is not copied again).
-class TextBuf : public std::streambuf {
- public:
-  explicit TextBuf(std::string_view text) {
-    char* p = const_cast<char*>(text.data());
-    setg(p, p, p + text.size());
-  }
 };
 
 std::string with_commas(std::uint64_t n) {
@@ -47,7 +33,7 @@ std::string mib(std::size_t bytes) {
 
 bool is_blank(char c) { return c == ' ' || c == '\t'; }
 
-// yaml-cpp places a node at its first token, which may be an anchor or a tag: where the value
+// The parser places a node at its first token, which may be an anchor or a tag: where the value
 // itself starts.
 std::size_t value_start(std::string_view t, std::size_t off) {
   off = std::min(off, t.size());
@@ -76,11 +62,15 @@ std::size_t quote_end(std::string_view t, std::size_t off, std::size_t limit) {
   return std::string_view::npos;
 }
 
-// `!!int` as written, not yaml-cpp's `tag:yaml.org,2002:int`.
-std::string tag_as_written(const std::string& tag) {
+// `!!int` as written, not the resolved `tag:yaml.org,2002:int`.
+std::string tag_as_written(std::string_view tag) {
   constexpr std::string_view core = "tag:yaml.org,2002:";
-  if (tag.rfind(core, 0) == 0) return "!!" + tag.substr(core.size());
-  return tag;
+  if (tag.substr(0, core.size()) == core) return "!!" + std::string(tag.substr(core.size()));
+  return std::string(tag);
+}
+
+std::string_view text_of(const yaml_char_t* s) {
+  return s == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(s));
 }
 
 }  // namespace
@@ -191,12 +181,54 @@ std::vector<Diagnostic> check_text(const SourceFile& file, const Limits& limits)
 }
 
 // ---------------------------------------------------------------------------------------------
-// Building the tree from yaml-cpp's events
+// Building the tree from libyaml's events
 
-class Builder final : public YAML::EventHandler {
+namespace {
+
+// libyaml counts places in characters, after a byte-order mark; the tree and the diagnostics
+// count bytes from the start of the file. A file in ASCII needs no walking; otherwise a cursor
+// walks the UTF-8 text from the last place asked, forwards or backwards (the parser's places
+// mostly grow, so the walks are short).
+class ByteOffsets {
  public:
-  Builder(Tree& tree, const SourceFile& file, std::size_t base, const Limits& limits)
-      : tree_(tree), file_(file), base_(base), limits_(limits) {
+  ByteOffsets(std::string_view text, std::size_t base)
+      : text_(text), base_(base),
+        ascii_(std::none_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; })),
+        byte_(base) {}
+
+  std::size_t operator()(std::size_t index) {
+    if (ascii_) return std::min(base_ + index, text_.size());
+    while (index_ < index && byte_ < text_.size()) {
+      ++byte_;
+      while (byte_ < text_.size() && continuation(text_[byte_])) ++byte_;
+      ++index_;
+    }
+    while (index_ > index && byte_ > base_) {
+      --byte_;
+      while (byte_ > base_ && continuation(text_[byte_])) --byte_;
+      --index_;
+    }
+    return byte_;
+  }
+
+ private:
+  static bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+  std::string_view text_;
+  std::size_t base_;
+  bool ascii_;
+  std::size_t index_ = 0;  // the character the cursor is on
+  std::size_t byte_;       // and its first byte
+};
+
+// A YAML plain word that means "no value", as YAML's core schema reads it.
+bool is_null_word(std::string_view v) { return v.empty() || v == "~" || v == "null" || v == "Null" || v == "NULL"; }
+
+}  // namespace
+
+class Builder {
+ public:
+  Builder(Tree& tree, const SourceFile& file, const Limits& limits) : tree_(tree), file_(file), limits_(limits) {
     tree_.source_ = file.text();
     tree_.nodes_.reserve(file.text().size() / 8 + 16);  // about two nodes per line of a case file
     tree_.children_.reserve(file.text().size() / 8 + 16);
@@ -204,38 +236,28 @@ class Builder final : public YAML::EventHandler {
 
   std::size_t documents() const { return documents_; }
 
-  // Where the innermost collection still open starts, or npos (after yaml-cpp gave up mid-way).
-  std::size_t innermost_open(Node::Kind kind) const {
-    for (auto it = open_.rbegin(); it != open_.rend(); ++it)
-      if (tree_.nodes_[it->id].kind == kind) return tree_.nodes_[it->id].offset;
-    return std::string_view::npos;
-  }
-
-  void OnDocumentStart(const YAML::Mark& mark) override {
+  void document_start(std::size_t offset) {
     if (documents_++ > 0)
-      throw Refusal{make_error("case.second-document", at(mark),
+      throw Refusal{make_error("case.second-document", file_.locate(offset),
                                "a second YAML document (after `---`): a case file holds one document",
                                "put several cases in one `cases:` list")};
   }
-  void OnDocumentEnd() override {}
 
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    NodeId id = make(Node::Kind::Null, mark);
-    remember(anchor, id, 1, true);
-    attach(id, 1);
-  }
-
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    if (anchor == 0 || anchor >= anchors_.size()) return;  // yaml-cpp reports unknown anchors itself
-    const Anchor& a = anchors_[anchor];
+  void alias(std::size_t offset, std::string_view name) {
+    auto it = anchors_.find(name);
+    if (it == anchors_.end())
+      throw Refusal{make_error("case.yaml-syntax", file_.locate(offset, 1 + name.size()),
+                               fmt::format("invalid YAML: the alias `*{}` names no anchor written before it", name),
+                               fmt::format("write `&{}` on a value before `*{}` repeats it", name, name))};
+    const Anchor& a = it->second;
     if (!a.complete)
-      throw Refusal{make_error("case.alias-cycle", at(mark),
-                               fmt::format("the alias `*{}` is inside the node it names, so it would never end", a.name),
+      throw Refusal{make_error("case.alias-cycle", file_.locate(offset),
+                               fmt::format("the alias `*{}` is inside the node it names, so it would never end", name),
                                "an alias may only name a node written completely before it")};
     alias_nodes_ += a.expanded;
     if (alias_nodes_ > limits_.max_alias_nodes)
       throw Refusal{make_error(
-          "case.alias-limit", at(mark),
+          "case.alias-limit", file_.locate(offset),
           fmt::format("aliases up to here repeat more than {} nodes, the limit for a case file",
                       with_commas(limits_.max_alias_nodes)),
           "each alias (`*name`) repeats everything its anchor (`&name`) holds, so aliases of aliases "
@@ -243,77 +265,98 @@ class Builder final : public YAML::EventHandler {
     attach(a.id, a.expanded);
   }
 
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor, const std::string& value) override {
-    check_tag(mark, tag, "tag:yaml.org,2002:str");
-    NodeId id = make(Node::Kind::Scalar, mark);
-    if (tag != "?") check_closed(tree_.nodes_[id].offset);
+  void scalar(std::size_t offset, const yaml_event_t& e) {
+    const auto& s = e.data.scalar;
+    check_tag(offset, s.tag, "tag:yaml.org,2002:str");
+    std::string_view value(reinterpret_cast<const char*>(s.value), s.length);
+    const bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && s.tag == nullptr;
+    if (plain && is_null_word(value)) {
+      NodeId id = make(Node::Kind::Null, offset);
+      remember(s.anchor, id, 1, true);
+      attach(id, 1);
+      return;
+    }
+    NodeId id = make(Node::Kind::Scalar, offset);
     Node& n = tree_.nodes_[id];
-    n.plain = tag == "?";
+    n.plain = plain;
     n.count = static_cast<std::uint32_t>(value.size());
+    // Written as it reads (a plain word, or quoted text without escapes on one line): a view of
+    // the file's text, no copy.
     std::string_view text = file_.text();
-    if (n.plain && text.substr(n.offset, value.size()) == value) {
-      n.first = n.offset;  // written as it reads: no copy
+    std::size_t start = value_start(text, offset);
+    if (s.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || s.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) ++start;
+    if (s.style != YAML_LITERAL_SCALAR_STYLE && s.style != YAML_FOLDED_SCALAR_STYLE &&
+        text.substr(start, value.size()) == value) {
+      n.first = static_cast<std::uint32_t>(start);
     } else {
       n.pooled = true;
       n.first = static_cast<std::uint32_t>(tree_.pool_.size());
       tree_.pool_ += value;
     }
-    remember(anchor, id, 1, true);
+    remember(s.anchor, id, 1, true);
     attach(id, 1);
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    check_tag(mark, tag, "tag:yaml.org,2002:seq");
-    open(Node::Kind::Sequence, mark, anchor);
+  void open(Node::Kind kind, std::size_t offset, const yaml_char_t* tag, const yaml_char_t* anchor) {
+    check_tag(offset, tag, kind == Node::Kind::Map ? "tag:yaml.org,2002:map" : "tag:yaml.org,2002:seq");
+    if (open_.size() >= limits_.max_depth)
+      throw Refusal{make_error("case.too-deep", file_.locate(offset),
+                               fmt::format("lists and mappings nest more than {} levels deep here, the limit for a case file",
+                                           limits_.max_depth),
+                               "a case needs six levels at most (cases, a case, facts, a fact, ...)")};
+    NodeId id = make(kind, offset);
+    remember(anchor, id, 0, false);
+    open_.push_back(Open{id, pending_.size(), 1, anchor == nullptr ? std::string() : std::string(text_of(anchor))});
   }
-  void OnSequenceEnd() override { close(); }
 
-  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    check_tag(mark, tag, "tag:yaml.org,2002:map");
-    open(Node::Kind::Map, mark, anchor);
+  void close() {
+    Open o = std::move(open_.back());
+    open_.pop_back();
+    Node& n = tree_.nodes_[o.id];
+    n.first = static_cast<std::uint32_t>(tree_.children_.size());
+    n.count = static_cast<std::uint32_t>(pending_.size() - o.first_pending);
+    tree_.children_.insert(tree_.children_.end(), pending_.begin() + static_cast<std::ptrdiff_t>(o.first_pending),
+                           pending_.end());
+    pending_.resize(o.first_pending);
+    if (!o.anchor.empty()) {
+      auto it = anchors_.find(o.anchor);
+      if (it != anchors_.end() && it->second.id == o.id) {
+        it->second.expanded = o.expanded;
+        it->second.complete = true;
+      }
+    }
+    attach(o.id, o.expanded);
   }
-  void OnMapEnd() override { close(); }
-
-  void OnAnchor(const YAML::Mark&, const std::string& name) override { pending_anchor_name_ = name; }
 
  private:
   struct Open {
     NodeId id;
     std::size_t first_pending;  // where this collection's children start in pending_
     std::uint64_t expanded;     // nodes it holds, aliases counted at their full size
-    YAML::anchor_t anchor;
+    std::string anchor;         // its anchor's name, or empty
   };
   struct Anchor {
-    std::string name;
     NodeId id = 0;
     std::uint64_t expanded = 0;
     bool complete = false;  // false while the anchored collection is still being read
   };
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
 
-  SourceLoc at(const YAML::Mark& mark) const {
-    if (mark.pos < 0) {
-      SourceLoc loc;
-      loc.file = file_.name();
-      return loc;
-    }
-    return file_.locate(base_ + static_cast<std::size_t>(mark.pos));
-  }
-
-  NodeId make(Node::Kind kind, const YAML::Mark& mark) {
+  NodeId make(Node::Kind kind, std::size_t offset) {
     Node n;
     n.kind = kind;
-    n.offset = static_cast<std::uint32_t>(base_ + static_cast<std::size_t>(std::max(0, mark.pos)));
+    n.offset = static_cast<std::uint32_t>(offset);
     tree_.nodes_.push_back(n);
     return static_cast<NodeId>(tree_.nodes_.size() - 1);
   }
 
-  void remember(YAML::anchor_t anchor, NodeId id, std::uint64_t expanded, bool complete) {
-    if (anchor == 0) return;
-    if (anchors_.size() <= anchor) anchors_.resize(anchor + 1);
-    anchors_[anchor] = Anchor{std::move(pending_anchor_name_), id, expanded, complete};
-    pending_anchor_name_.clear();
+  // YAML lets a later anchor of the same name take the name over: aliases after it mean the new node.
+  void remember(const yaml_char_t* anchor, NodeId id, std::uint64_t expanded, bool complete) {
+    if (anchor == nullptr) return;
+    anchors_.insert_or_assign(std::string(text_of(anchor)), Anchor{id, expanded, complete});
   }
 
   void attach(NodeId id, std::uint64_t expanded) {
@@ -325,123 +368,25 @@ class Builder final : public YAML::EventHandler {
     open_.back().expanded += expanded;
   }
 
-  void open(Node::Kind kind, const YAML::Mark& mark, YAML::anchor_t anchor) {
-    if (open_.size() >= limits_.max_depth)
-      throw Refusal{make_error("case.too-deep", at(mark),
-                               fmt::format("lists and mappings nest more than {} levels deep here, the limit for a case file",
-                                           limits_.max_depth),
-                               "a case needs six levels at most (cases, a case, facts, a fact, ...)")};
-    NodeId id = make(kind, mark);
-    remember(anchor, id, 0, false);
-    open_.push_back(Open{id, pending_.size(), 1, anchor});
-  }
-
-  void close() {
-    Open o = open_.back();
-    open_.pop_back();
-    Node& n = tree_.nodes_[o.id];
-    n.first = static_cast<std::uint32_t>(tree_.children_.size());
-    n.count = static_cast<std::uint32_t>(pending_.size() - o.first_pending);
-    tree_.children_.insert(tree_.children_.end(), pending_.begin() + static_cast<std::ptrdiff_t>(o.first_pending),
-                           pending_.end());
-    pending_.resize(o.first_pending);
-    if (o.anchor != 0 && o.anchor < anchors_.size()) {
-      anchors_[o.anchor].expanded = o.expanded;
-      anchors_[o.anchor].complete = true;
-    }
-    attach(o.id, o.expanded);
-  }
-
-  // yaml-cpp takes a quoted text that the file ends inside as if it were closed there.
-  void check_closed(std::size_t offset) {
-    std::string_view t = file_.text();
-    std::size_t start = value_start(t, offset);
-    if (start >= t.size() || (t[start] != '"' && t[start] != '\'')) return;
-    if (quote_end(t, start, t.size()) != std::string_view::npos) return;
-    throw Refusal{make_error("case.yaml-syntax", file_.locate(start),
-                             fmt::format("invalid YAML: the quoted text that starts here is not closed: the file ends before its `{}`", t[start]),
-                             "close the quotes")};
-  }
-
-  void check_tag(const YAML::Mark& mark, const std::string& tag, const char* allowed) {
-    if (tag == "?" || tag == "!" || tag == allowed) return;
-    throw Refusal{make_error("case.yaml-tag", at(mark),
-                             fmt::format("the YAML tag `{}` has no meaning in a case file", tag_as_written(tag)),
+  void check_tag(std::size_t offset, const yaml_char_t* tag, std::string_view allowed) {
+    std::string_view t = text_of(tag);
+    if (tag == nullptr || t == "!" || t == allowed) return;
+    throw Refusal{make_error("case.yaml-tag", file_.locate(offset),
+                             fmt::format("the YAML tag `{}` has no meaning in a case file", tag_as_written(t)),
                              "remove it: write the value plainly, or in quotes for text")};
   }
 
   Tree& tree_;
   const SourceFile& file_;
-  std::size_t base_;  // bytes before what yaml-cpp reads (a UTF-8 byte-order mark)
   const Limits& limits_;
   std::vector<Open> open_;
   std::vector<NodeId> pending_;
-  std::vector<Anchor> anchors_;  // by yaml-cpp's anchor number (from 1)
-  std::string pending_anchor_name_;
+  std::unordered_map<std::string, Anchor, NameHash, std::equal_to<>> anchors_;
   std::uint64_t alias_nodes_ = 0;
   std::size_t documents_ = 0;
 };
 
 namespace {
-
-// yaml-cpp's messages are terse; say what is wrong in a reader's words, and how to fix it.
-std::pair<std::string, std::string> explain_yaml_error(const std::string& msg) {
-  using namespace YAML::ErrorMsg;
-  struct Known {
-    const char* yaml;
-    const char* message;
-    const char* hint;
-  };
-  static const Known known[] = {
-      {MAP_VALUE, "a `key: value` is not allowed here",
-       "check this line's indentation against the lines above; a value that holds `: ` must be in quotes"},
-      {MAP_KEY, "a `? key` is not allowed here", "check the indentation of this line"},
-      {BLOCK_ENTRY, "a list item `- ` is not allowed here",
-       "check the indentation: list items line up under each other, below the key that holds them"},
-      {END_OF_MAP, "this mapping is not closed properly", "check the indentation of this line"},
-      {END_OF_SEQ, "this list is not closed properly", "check the indentation of this line"},
-      {END_OF_MAP_FLOW, "a `{` is not closed by a `}`", "close the mapping, or check the commas inside it"},
-      {END_OF_SEQ_FLOW, "a `[` is not closed by a `]`", "close the list, or check the commas inside it"},
-      {FLOW_END, "a `]` or `}` closes nothing", "remove it, or open the list or mapping it closes"},
-      {EOF_IN_SCALAR, "a quoted text is not closed before the end of the file", "close the quotes"},
-      {DOC_IN_SCALAR, "a `---` or `...` inside a quoted text", "close the quotes before it"},
-      {UNKNOWN_ANCHOR, "an alias names an anchor that is not defined", "write `&name` on a value before `*name` repeats it"},
-      {TAB_IN_INDENTATION, "a tab in the indentation: YAML forbids tabs for indentation", "indent with spaces"},
-      {CHAR_IN_SCALAR, "a character that is not allowed here in a plain value", "put the value in quotes"},
-      {INVALID_ESCAPE, "an unknown escape after a backslash in double quotes",
-       "write `\\\\` for a backslash, or use single quotes, where a backslash is just a backslash"},
-      {MULTIPLE_ANCHORS, "two anchors on one value", "keep one `&name`"},
-      {MULTIPLE_TAGS, "two tags on one value", "remove them"},
-  };
-  for (const auto& k : known) {
-    if (msg.rfind(k.yaml, 0) == 0) {
-      std::string message = k.message;
-      if (msg.size() > std::char_traits<char>::length(k.yaml) && k.yaml == std::string_view(INVALID_ESCAPE))
-        message += fmt::format(" (`\\{}`)", msg.substr(std::char_traits<char>::length(k.yaml)));
-      return {"invalid YAML: " + message, k.hint};
-    }
-  }
-  return {"invalid YAML: " + msg, {}};
-}
-
-// Where to point for yaml-cpp's error at `offset`: yaml-cpp notices some mistakes a little
-// after them (past an unknown escape; at the colon of a key indented wrongly).
-std::size_t error_offset(std::string_view t, std::size_t offset, const std::string& msg) {
-  offset = std::min(offset, t.size());
-  std::size_t line_start = t.rfind('\n', offset == 0 ? 0 : offset - 1);
-  line_start = line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1;
-  if (msg.rfind(YAML::ErrorMsg::INVALID_ESCAPE, 0) == 0) {
-    std::size_t slash = t.rfind('\\', offset == 0 ? 0 : offset - 1);
-    if (slash != std::string_view::npos && slash >= line_start) return slash;
-  }
-  if (msg == YAML::ErrorMsg::MAP_VALUE && offset < t.size() && t[offset] == ':') {
-    std::size_t key = line_start;
-    while (key < offset && is_blank(t[key])) ++key;
-    std::string_view before = t.substr(key, offset - key);
-    if (key < offset && before.find(": ") == std::string_view::npos && before[0] != '-' && before[0] != '#') return key;
-  }
-  return offset;
-}
 
 // Lines up to `last_line` whose indentation holds a tab, with the tab's offset.
 std::vector<std::size_t> tab_indents(const SourceFile& file, std::uint32_t last_line) {
@@ -464,6 +409,228 @@ std::vector<std::size_t> tab_indents(const SourceFile& file, std::uint32_t last_
   return out;
 }
 
+// libyaml's report of where it stopped, with its places in bytes.
+struct Stop {
+  yaml_error_type_t type = YAML_NO_ERROR;
+  std::string_view problem;
+  std::string_view context;        // "while parsing a flow sequence", or empty
+  std::size_t at = 0;              // where it stopped
+  std::size_t context_at = 0;      // where what it was reading started (with a context)
+  int value = -1;                  // the offending character (reader errors)
+};
+
+// The UTF-8 character at `at`.
+std::string_view char_at(std::string_view t, std::size_t at) {
+  if (at >= t.size()) return {};
+  unsigned char c = static_cast<unsigned char>(t[at]);
+  std::size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+  return t.substr(at, n);
+}
+
+// What is written at `at`, for "found X": the word there (up to a blank), or the end of the
+// line or file.
+std::string found_at(std::string_view t, std::size_t at) {
+  if (at >= t.size()) return "the end of the file";
+  if (t[at] == '\n' || t[at] == '\r') return "the end of the line";
+  std::size_t end = t.find_first_of(" \t\r\n", at);
+  std::string_view word = t.substr(at, (end == std::string_view::npos ? t.size() : end) - at);
+  if (word.size() > 30) {
+    std::size_t cut = 30;
+    while (cut > 0 && (static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+    return fmt::format("`{}...`", word.substr(0, cut));
+  }
+  return fmt::format("`{}`", word);
+}
+
+// The column (1-based) where the first key of the line holding `at` starts, after any `- `.
+std::uint32_t key_column(std::string_view t, std::size_t line_start) {
+  std::size_t i = line_start;
+  while (i < t.size() && (t[i] == ' ' || (t[i] == '-' && i + 1 < t.size() && t[i + 1] == ' '))) ++i;
+  return static_cast<std::uint32_t>(i - line_start + 1);
+}
+
+// Where the last line before the one holding `at` that holds anything but blanks and a comment
+// starts, or npos.
+std::size_t previous_content_line(std::string_view t, std::size_t at) {
+  std::size_t line_start = t.rfind('\n', at == 0 ? 0 : at - 1);
+  while (line_start != std::string_view::npos && line_start > 0) {
+    std::size_t prev = t.rfind('\n', line_start - 1);
+    prev = prev == std::string_view::npos ? 0 : prev + 1;
+    std::size_t first = t.find_first_not_of(" \t\r", prev);
+    if (first < line_start && t[first] != '#') return prev;
+    line_start = prev == 0 ? std::string_view::npos : prev - 1;
+  }
+  return std::string_view::npos;
+}
+
+// libyaml's messages name its own grammar; say what is wrong in a reader's words, where the
+// mistake is, and how to fix it.
+Diagnostic explain(const Stop& stop, const SourceFile& file) {
+  std::string_view t = file.text();
+  const std::string_view p = stop.problem;
+  std::size_t at = std::min(stop.at, t.size());
+  std::string message;
+  std::string hint;
+  std::vector<DiagnosticNote> notes;
+  auto note_at_context = [&](std::string what) {
+    if (!stop.context.empty()) notes.push_back({file.locate(stop.context_at), std::move(what)});
+  };
+  // Only blanks follow: the file ends here.
+  auto at_end = [&](std::size_t from) {
+    return t.find_first_not_of(" \t\r\n", std::min(from, t.size())) == std::string_view::npos;
+  };
+  // Just after the last thing written before `from`, so the caret follows it on its line.
+  auto last_token_end = [&](std::size_t from) {
+    std::size_t end = t.find_last_not_of(" \t\r\n", from == 0 ? 0 : from - 1);
+    return end == std::string_view::npos ? from : end + 1;
+  };
+  constexpr std::string_view backslash_hint =
+      "write `\\\\` for a backslash, or use single quotes, where a backslash is just a backslash";
+
+  if (p == "mapping values are not allowed in this context") {
+    message = "a `key: value` is not allowed here";
+    hint = "check this line's indentation against the lines above; a value that holds `: ` must be in quotes";
+    // Point at the key rather than its colon when the key is all this line holds before it.
+    std::size_t line_start = t.rfind('\n', at == 0 ? 0 : at - 1);
+    line_start = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;
+    std::size_t key = line_start;
+    while (key < at && is_blank(t[key])) ++key;
+    std::string_view before = t.substr(key, at - key);
+    if (key < at && before.find(": ") == std::string_view::npos && before[0] != '-' && before[0] != '#') at = key;
+  } else if (p == "mapping keys are not allowed in this context") {
+    message = "a `? key` is not allowed here";
+    hint = "check the indentation of this line";
+  } else if (p == "block sequence entries are not allowed in this context") {
+    message = "a list item `- ` is not allowed here";
+    hint = "check the indentation: list items line up under each other, below the key that holds them";
+  } else if (p == "did not find expected key") {
+    // Often a key meant for the mapping just above, one column off: say between which two.
+    const SourceLoc here = file.locate(at);
+    const std::uint32_t outer = stop.context.empty() ? 0 : file.locate(stop.context_at).column;
+    const std::size_t prev = previous_content_line(t, at);
+    const std::uint32_t above = prev == std::string_view::npos ? 0 : key_column(t, prev);
+    if (outer != 0 && outer < here.column && here.column < above) {
+      message = fmt::format("this key is in column {}, between the keys above it (column {}) and those of the "
+                            "mapping around them (column {})", here.column, above, outer);
+      hint = "line it up with the keys of the mapping it belongs to";
+      notes.push_back({file.locate(prev + above - 1), "the keys above it start here"});
+      note_at_context("the mapping around them starts here");
+    } else {
+      message = "this line does not line up with the keys of the mapping it is in";
+      hint = "the keys of one mapping start in the same column; indent a value that runs over lines further than its key";
+      note_at_context("the mapping starts here");
+    }
+  } else if (p == "did not find expected '-' indicator") {
+    message = "this line does not continue the list above it";
+    hint = "list items start with `- ` in the same column; check this line's indentation";
+    note_at_context("the list starts here");
+  } else if (p == "did not find expected ',' or ']'" || p == "did not find expected ',' or '}'") {
+    const bool list = p.back() == '\'' && p[p.size() - 2] == ']';
+    const char opener = list ? '[' : '{';
+    const char closer = list ? ']' : '}';
+    const char other = list ? '}' : ']';
+    if (at < t.size() && t[at] == other) {
+      message = fmt::format("a `{}` closes the `{}` opened before it; it takes a `{}`", other, opener, closer);
+      hint = fmt::format("write `{}` here", closer);
+    } else {
+      message = fmt::format("a `{}` is not closed by a `{}`", opener, closer);
+      hint = list ? "close the list, or check the commas inside it" : "close the mapping, or check the commas inside it";
+    }
+    note_at_context(fmt::format("the `{}` opened here", opener));
+  } else if (p == "did not find expected node content") {
+    if (at < t.size() && (t[at] == ']' || t[at] == '}')) {
+      message = fmt::format("a `{}` closes nothing", t[at]);
+      hint = "remove it, or open the list or mapping it closes";
+    } else {
+      message = fmt::format("expected a value here, found {}", found_at(t, at));
+      hint = "write the value, or put it in quotes";
+    }
+  } else if (p == "found unexpected end of stream" && stop.context == "while scanning a quoted scalar") {
+    at = std::min(stop.context_at, t.size());
+    message = fmt::format("the quoted text that starts here is not closed: the file ends before its `{}`",
+                          at < t.size() ? t[at] : '"');
+    hint = "close the quotes";
+  } else if (p == "found unexpected end of stream") {
+    message = "the file ends in the middle of a value";
+    hint = "finish the value, or remove what was begun";
+    note_at_context("the value starts here");
+  } else if (p == "found unexpected document indicator") {
+    message = "a `---` or `...` at the start of a line inside a quoted text";
+    hint = "close the quotes before it";
+    note_at_context("the quoted text starts here");
+  } else if (p == "found unknown escape character") {
+    message = fmt::format("an unknown escape after a backslash in double quotes (`\\{}`)",
+                          char_at(t, at + 1));
+    hint = backslash_hint;
+  } else if (p == "did not find expected hexdecimal number") {
+    message = "a `\\x`, `\\u` or `\\U` escape takes 2, 4 or 8 hexadecimal digits";
+    hint = backslash_hint;
+  } else if (p == "found invalid Unicode character escape code") {
+    message = "this escape names no Unicode character";
+    hint = backslash_hint;
+  } else if (p == "found character that cannot start any token" && at < t.size() && (t[at] == '@' || t[at] == '`')) {
+    message = fmt::format("a value cannot start with {}: YAML keeps it for later use",
+                          t[at] == '@' ? "`@`" : "a backquote");
+    hint = "put the value in quotes";
+  } else if (p == "found character that cannot start any token") {
+    message = fmt::format("`{}` cannot start a value here", char_at(t, at));
+    hint = "put the value in quotes";
+  } else if (p == "could not find expected ':'") {
+    if (!stop.context.empty()) at = std::min(stop.context_at, t.size());
+    message = "this key has no `:` on its line";
+    hint = "write `key: value` on one line (a key is at most 1,024 characters); a text that runs over lines goes in quotes";
+  } else if (p == "found unexpected ':'") {
+    message = "a `:` inside a plain value in a `[...]` or `{...}`";
+    hint = "put the value in quotes";
+  } else if (p == "did not find expected alphabetic or numeric character") {
+    message = stop.context == "while scanning an alias" ? "a `*` with no anchor name after it"
+                                                          : "a `&` with no anchor name after it";
+    hint = "an anchor is `&name` and an alias `*name`; put a value that starts with `&` or `*` in quotes";
+  } else if (p == "found undefined tag handle") {
+    message = "a tag whose handle no `%TAG` line declares";
+    hint = "remove it: tags have no meaning in a case file";
+  } else if (p == "found incompatible YAML document") {
+    message = "the `%YAML` line names a version of YAML other than 1.x";
+    hint = "remove the `%YAML` line";
+  } else if (p == "did not find expected <document start>") {
+    message = fmt::format("found {} after the end of the document", found_at(t, at));
+    hint = "a case file holds one document: remove the `...` line or what follows it";
+  } else if (p == "control characters are not allowed") {
+    message = fmt::format("the control character U+{:04X} is not allowed in YAML text", std::max(0, stop.value));
+    hint = "remove it; in double quotes an escape such as `\\t` can stand for one";
+  } else {
+    message = std::string(p);
+    if (!stop.context.empty()) message += fmt::format(" ({})", stop.context);
+  }
+  if (at_end(at)) at = last_token_end(at);  // not on the blank line after the text
+  Diagnostic d = make_error("case.yaml-syntax", file.locate(at), "invalid YAML: " + message, hint);
+  d.notes = std::move(notes);
+  return d;
+}
+
+bool is_tab_problem(const Stop& stop, std::string_view t) {
+  return stop.problem == "found a tab character that violates indentation" ||
+         stop.problem == "found a tab character where an indentation space is expected" ||
+         (stop.problem == "found character that cannot start any token" && stop.at < t.size() && t[stop.at] == '\t');
+}
+
+// The parser and its current event, released however the reading ends.
+struct Parser {
+  yaml_parser_t parser;
+  bool ready;
+  Parser() { ready = yaml_parser_initialize(&parser) != 0; }
+  ~Parser() {
+    if (ready) yaml_parser_delete(&parser);
+  }
+  Parser(const Parser&) = delete;
+  Parser& operator=(const Parser&) = delete;
+};
+
+struct Event {
+  yaml_event_t event{};
+  ~Event() { yaml_event_delete(&event); }
+};
+
 }  // namespace
 
 ReadResult read_yaml(const SourceFile& file, const Limits& limits) {
@@ -472,51 +639,70 @@ ReadResult read_yaml(const SourceFile& file, const Limits& limits) {
   if (has_errors(result.diagnostics)) return result;
 
   std::string_view text = file.text();
-  std::size_t base = 0;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") base = 3;  // yaml-cpp skips the mark and counts from after it
-  TextBuf buf(text.substr(base));
-  std::istream in(&buf);
+  std::size_t base = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;  // libyaml skips the mark and counts from after it
+  ByteOffsets bytes(text, base);
+
+  Parser p;
+  if (!p.ready) {
+    result.diagnostics.push_back(make_error("case.yaml-syntax", file.locate(0), "the YAML parser could not start (out of memory)"));
+    return result;
+  }
+  yaml_parser_set_input_string(&p.parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
 
   Tree tree;
-  Builder builder(tree, file, base, limits);
+  Builder builder(tree, file, limits);
   try {
-    YAML::Parser parser(in);
-    if (!parser.HandleNextDocument(builder)) {
-      result.empty = true;
-      return result;
+    for (bool done = false; !done;) {
+      Event e;
+      if (!yaml_parser_parse(&p.parser, &e.event)) {
+        const yaml_parser_t& y = p.parser;
+        Stop stop;
+        stop.type = y.error;
+        stop.problem = y.problem == nullptr ? std::string_view("unreadable YAML") : std::string_view(y.problem);
+        stop.context = y.context == nullptr ? std::string_view() : std::string_view(y.context);
+        stop.at = y.error == YAML_READER_ERROR ? std::min(base + y.problem_offset, text.size())
+                                               : bytes(y.problem_mark.index);
+        stop.context_at = stop.context.empty() ? stop.at : bytes(y.context_mark.index);
+        stop.value = y.problem_value;
+        SourceLoc loc = file.locate(stop.at);
+        // YAML forbids tabs for indentation; libyaml stumbles over them with various messages.
+        auto tabs = tab_indents(file, loc.line);
+        bool tab_on_error_line = false;
+        for (std::size_t offset : tabs) {
+          SourceLoc tab = file.locate(offset);
+          tab_on_error_line = tab_on_error_line || tab.line == loc.line;
+          result.diagnostics.push_back(make_error("case.tab-indent", tab,
+                                                  "a tab in the indentation: YAML forbids tabs for indentation",
+                                                  "indent with spaces"));
+        }
+        if (is_tab_problem(stop, text) && !tab_on_error_line)
+          result.diagnostics.push_back(make_error("case.tab-indent", loc,
+                                                  "a tab where YAML expects indentation: YAML forbids tabs for indentation",
+                                                  "indent with spaces"));
+        else if (!tab_on_error_line)
+          result.diagnostics.push_back(explain(stop, file));
+        return result;
+      }
+      const yaml_event_t& ev = e.event;
+      std::size_t at = bytes(ev.start_mark.index);
+      switch (ev.type) {
+        case YAML_STREAM_END_EVENT: done = true; break;
+        case YAML_DOCUMENT_START_EVENT: builder.document_start(at); break;
+        case YAML_ALIAS_EVENT: builder.alias(at, text_of(ev.data.alias.anchor)); break;
+        case YAML_SCALAR_EVENT: builder.scalar(at, ev); break;
+        case YAML_SEQUENCE_START_EVENT:
+          builder.open(Node::Kind::Sequence, at, ev.data.sequence_start.tag, ev.data.sequence_start.anchor);
+          break;
+        case YAML_MAPPING_START_EVENT:
+          builder.open(Node::Kind::Map, at, ev.data.mapping_start.tag, ev.data.mapping_start.anchor);
+          break;
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT: builder.close(); break;
+        default: break;  // stream start, document end
+      }
     }
-    parser.HandleNextDocument(builder);  // a second document is refused as it starts
   } catch (const Refusal& r) {
     result.diagnostics.push_back(r.diagnostic);
-    return result;
-  } catch (const YAML::Exception& e) {
-    SourceLoc loc;
-    loc.file = file.name();
-    if (e.mark.pos >= 0) loc = file.locate(error_offset(file.text(), base + static_cast<std::size_t>(e.mark.pos), e.msg));
-    // YAML forbids tabs for indentation; yaml-cpp stumbles over them with various messages.
-    auto tabs = tab_indents(file, loc.known() ? loc.line : file.line_count());
-    bool tab_on_error_line = false;
-    for (std::size_t offset : tabs) {
-      SourceLoc tab = file.locate(offset);
-      tab_on_error_line = tab_on_error_line || tab.line == loc.line;
-      result.diagnostics.push_back(make_error("case.tab-indent", tab,
-                                              "a tab in the indentation: YAML forbids tabs for indentation",
-                                              "indent with spaces"));
-    }
-    if (!tab_on_error_line) {
-      auto [message, hint] = explain_yaml_error(e.msg);
-      Diagnostic d = make_error("case.yaml-syntax", loc, message, hint);
-      // An unclosed `[` or `{` is noticed far from where it opened: show both places.
-      for (auto [yaml_msg, kind, opener] : {std::tuple{YAML::ErrorMsg::END_OF_SEQ_FLOW, Node::Kind::Sequence, '['},
-                                            std::tuple{YAML::ErrorMsg::END_OF_MAP_FLOW, Node::Kind::Map, '{'}}) {
-        if (e.msg != yaml_msg) continue;
-        std::size_t open = builder.innermost_open(kind);
-        if (open != std::string_view::npos) open = value_start(file.text(), open);
-        if (open < file.text().size() && file.text()[open] == opener)
-          d.notes.push_back({file.locate(open), fmt::format("the `{}` opened here", opener)});
-      }
-      result.diagnostics.push_back(std::move(d));
-    }
     return result;
   }
   if (builder.documents() == 0 || tree.kind(tree.root()) == Node::Kind::Null) {

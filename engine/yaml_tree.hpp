@@ -1,7 +1,7 @@
 // Reading a case file's YAML into a small tree with places, refusing what is unsafe before and
-// while yaml-cpp reads it: size, binary or non-UTF-8 text, tabs in indentation, nesting depth,
+// while libyaml reads it: size, binary or non-UTF-8 text, tabs in indentation, nesting depth,
 // aliases that expand without end, YAML tags. The case loader walks the tree (and asks it for
-// duplicate keys); no yaml-cpp type crosses this header.
+// duplicate keys); no libyaml type crosses this header (docs/case-files.md says why libyaml).
 #pragma once
 
 #include <cstddef>
@@ -32,7 +32,7 @@ struct Node {
   Kind kind = Kind::Null;
   bool plain = false;        // Scalar: written without quotes or tag, so `true`, `42`, `unknown` are words, not text
   bool pooled = false;       // Scalar: its text is in the tree's pool (unquoted, unfolded), not the file's text as is
-  std::uint32_t offset = 0;  // where yaml-cpp says the node starts (bytes from the start of the file)
+  std::uint32_t offset = 0;  // where the node starts, at its anchor or tag if any (bytes from the start of the file)
   std::uint32_t first = 0;   // Scalar: where its text starts (in the pool or the file); Sequence and Map: first child
   std::uint32_t count = 0;   // Scalar: bytes; Sequence: items; Map: keys and values alternating, two per entry
 };
@@ -73,7 +73,7 @@ struct ReadResult {
   std::vector<Diagnostic> diagnostics;
 };
 
-// Reads `file`'s text. Errors name the limit or the YAML rule broken, with yaml-cpp's place.
+// Reads `file`'s text. Errors name the limit or the YAML rule broken, in words, at its place.
 ReadResult read_yaml(const SourceFile& file, const Limits& limits = {});
 
 // Checks done on the raw text before any YAML is read: size, binary, UTF-8. Empty when fine.
