@@ -31,6 +31,7 @@ struct DiffArgs {
   std::string format = "text";
   bool grounds = false;
   bool explore = false;
+  SpaceArgs space;  // with --explore
   std::size_t limit = 50;
 };
 
@@ -57,9 +58,19 @@ std::optional<LoadedPolicy> load(const std::string& path, SourceSet& sources) {
 
 int run_diff(const DiffArgs& args) {
   if (args.explore) {
-    if (!args.cases.empty())
+    if (!args.cases.empty()) {
       fmt::print(stderr, "decree diff: error: --explore compares the whole space of cases; name no case files with it\n");
-    return args.cases.empty() ? run_diff_explore(args.a, args.b, args.format) : kExitBadInput;
+      return kExitBadInput;
+    }
+    engine::SpaceOptions options;
+    if (!space_options(args.space, options)) return kExitBadInput;
+    return run_diff_explore(args.a, args.b, args.format, options);
+  }
+  if (any_space_option(args.space)) {
+    fmt::print(stderr,
+               "decree diff: error: --decision, --set, --known, --known-fact and --space-limit shape the space of "
+               "cases that --explore compares; add --explore, or leave them out\n");
+    return kExitBadInput;
   }
   if (args.cases.empty()) {
     fmt::print(stderr, "decree diff: error: name the cases to compare: case files, folders or populations (or --explore)\n");
@@ -171,12 +182,15 @@ Subcommand add_diff(CLI::App& root) {
   app->add_flag("--explore", args->explore,
                 "Compare over the whole space of cases instead (see `decree explore`): the regions where A and B differ");
   app->add_option("--limit", args->limit, "List at most this many differing cases in full (default 50; the summary counts all)");
+  add_space_options(app, args->space, "--space-limit");
   app->footer(
       "For each differing case: each decision that differs (its outcome under A → under B), and under\n"
       "each policy the rule that decided with its conditions, the exception that defeated it, or the\n"
       "default; obligations and flags owed under one policy only. Then, per decision, a table of A's\n"
       "outcomes against B's with counts. Decisions are matched by name; a fact only one policy declares\n"
       "is absent for the other. Populations are described in docs/counterfactuals.md.\n"
+      "With --explore, --decision, --set, --known, --known-fact and --space-limit shape the space of\n"
+      "cases compared, as for `decree explore` (docs/explore.md).\n"
       "Exit status: 1 when any outcome differs, 0 when none does, 2 on bad input.");
   return {app, [args] { return run_diff(*args); }};
 }

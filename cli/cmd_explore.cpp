@@ -22,13 +22,9 @@ namespace {
 struct ExploreArgs {
   std::string policy;
   std::string against;
-  std::string decision;
   std::string format = "text";
-  std::vector<std::string> set;
-  std::vector<std::string> known_facts;
-  bool known = false;
+  SpaceArgs space;
   bool strict = false;
-  std::uint64_t limit = engine::kDefaultSpaceLimit;
 };
 
 void print_error(const engine::SpaceError& e) {
@@ -36,28 +32,11 @@ void print_error(const engine::SpaceError& e) {
   if (!e.hint.empty()) fmt::print(stderr, "hint: {}\n", e.hint);
 }
 
-// `FACT=VALUE` pairs; false (after saying why) when one has no `=`.
-bool parse_set(const std::vector<std::string>& items, engine::SpaceOptions& options) {
-  for (const auto& item : items) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      print_error({fmt::format("--set expects FACT=VALUE, got `{}`", item), "for example --set justified=true"});
-      return false;
-    }
-    options.set.emplace_back(item.substr(0, eq), item.substr(eq + 1));
-  }
-  return true;
-}
-
 void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 int run_explore(const ExploreArgs& args) {
   engine::SpaceOptions options;
-  options.decision = args.decision;
-  options.all_known = args.known;
-  options.known = args.known_facts;
-  options.limit = args.limit;
-  if (!parse_set(args.set, options)) return kExitBadInput;
+  if (!space_options(args.space, options)) return kExitBadInput;
   if (!args.against.empty()) return run_diff_explore(args.policy, args.against, args.format, options);
 
   Prepared prep;
@@ -76,6 +55,36 @@ int run_explore(const ExploreArgs& args) {
 
 }  // namespace
 
+void add_space_options(CLI::App* app, SpaceArgs& args, const std::string& limit_flag) {
+  app->add_option("--decision", args.decision, "Explore only this decision (and the rules that set it)");
+  app->add_option("--set", args.set, "Fix a fact for the whole space: FACT=VALUE (VALUE may be `unknown`); repeatable");
+  app->add_flag("--known", args.known, "Assume every fact is known: leave `unknown` out of the values tried");
+  app->add_option("--known-fact", args.known_facts, "Assume this fact is known (repeatable)");
+  app->add_option(limit_flag, args.limit, "Combinations one table may need (default 67108864 = 2^26)")
+      ->check(CLI::PositiveNumber);
+}
+
+bool space_options(const SpaceArgs& args, engine::SpaceOptions& options) {
+  options.decision = args.decision;
+  options.all_known = args.known;
+  options.known = args.known_facts;
+  options.limit = args.limit;
+  for (const auto& item : args.set) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      print_error({fmt::format("--set expects FACT=VALUE, got `{}`", item), "for example --set justified=true"});
+      return false;
+    }
+    options.set.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  return true;
+}
+
+bool any_space_option(const SpaceArgs& args) {
+  return !args.decision.empty() || !args.set.empty() || !args.known_facts.empty() || args.known ||
+         args.limit != engine::kDefaultSpaceLimit;
+}
+
 int run_diff_explore(const std::string& a, const std::string& b, const std::string& format,
                      const engine::SpaceOptions& options) {
   Prepared pa, pb;
@@ -90,10 +99,6 @@ int run_diff_explore(const std::string& a, const std::string& b, const std::stri
   return result.diff->differs() ? kExitFailed : kExitOk;
 }
 
-int run_diff_explore(const std::string& a, const std::string& b, const std::string& format) {
-  return run_diff_explore(a, b, format, engine::SpaceOptions{});
-}
-
 Subcommand add_explore(CLI::App& root) {
   auto args = std::make_shared<ExploreArgs>();
   CLI::App* app = root.add_subcommand(
@@ -102,12 +107,7 @@ Subcommand add_explore(CLI::App& root) {
   app->add_option("policy", args->policy, "The policy (.decree) to explore")->required();
   app->add_option("--against", args->against,
                   "Another policy: show only where the two decide differently (as `decree diff --explore POLICY B`)");
-  app->add_option("--decision", args->decision, "Explore only this decision (and the rules that set it)");
-  app->add_option("--set", args->set, "Fix a fact for the whole space: FACT=VALUE (VALUE may be `unknown`); repeatable");
-  app->add_flag("--known", args->known, "Assume every fact is known: leave `unknown` out of the values tried");
-  app->add_option("--known-fact", args->known_facts, "Assume this fact is known (repeatable)");
-  app->add_option("--limit", args->limit, "Combinations one table may need (default 67108864 = 2^26)")
-      ->check(CLI::PositiveNumber);
+  add_space_options(app, args->space, "--limit");
   app->add_option("--format", args->format, "Output format: text (tables to read) or json (schema decree.explore/1)")
       ->check(CLI::IsMember({"text", "json"}));
   app->add_flag("--strict", args->strict, "Exit 1 when a conflict or a rule that can never apply is found");
