@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -208,7 +209,10 @@ class Checker {
     if (values.size() < 2)
       error("check.too-few-values", values.empty() ? owner.loc : values[0].loc,
             fmt::format("{} {} has only one value; it needs two or more", what, quoted(owner.text)),
-            "list the values separated by `|`, e.g. `granted | refused`");
+            std::string_view(what) == "decision"
+                ? "a decision chooses one of its values: list every value it can take, separated by `|`, e.g. "
+                  "`granted | refused`"
+                : "list the values separated by `|`, e.g. `granted | refused`");
     std::map<std::string, const ast::Name*> seen;
     for (const auto& v : values) {
       auto [it, inserted] = seen.emplace(v.text, &v);

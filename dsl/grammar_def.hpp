@@ -538,6 +538,13 @@ x3::rule<enum_values_class, std::vector<ast::Name>> const enum_values = "values 
 auto const enum_values_def = value_name >> +(bar > value_name);
 BOOST_SPIRIT_DEFINE(enum_values)
 
+// The values of a `type` or a decision: one is accepted here, so that the checker can say
+// that two or more are needed (in a fact's type, one name is a type's name).
+struct value_list_class;
+x3::rule<value_list_class, std::vector<ast::Name>> const value_list = "values separated by `|`";
+auto const value_list_def = value_name >> *(bar > value_name);
+BOOST_SPIRIT_DEFINE(value_list)
+
 struct type_ref_class;
 x3::rule<type_ref_class, ast::TypeRef> const type_ref =
     "a type (bool, int, date, text, a declared type, or values `a | b`)";
@@ -578,7 +585,7 @@ auto const type_decl_action = [](auto& ctx) {
   d.description = optional_text(boost::fusion::at_c<2>(attr));
   _val(ctx) = std::move(d);
 };
-auto const type_decl_def = located[(kw_type > name > colon > enum_values > -string)[type_decl_action]];
+auto const type_decl_def = located[(kw_type > name > colon > value_list > -string)[type_decl_action]];
 
 auto const fact_decl_action = [](auto& ctx) {
   auto& attr = _attr(ctx);
@@ -640,7 +647,7 @@ auto const decision_action = [](auto& ctx) {
   }
   _val(ctx) = std::move(d);
 };
-auto const decision_decl_def = located[(kw_decision > name > -string > colon > enum_values > *decision_clause)[decision_action]];
+auto const decision_decl_def = located[(kw_decision > name > -string > colon > value_list > *decision_clause)[decision_action]];
 
 auto const declared_action = [](ast::Declared::Kind kind) {
   return [kind](auto& ctx) {
@@ -714,7 +721,9 @@ auto const exception_list_def = name % comma;
 BOOST_SPIRIT_DEFINE(exception_list)
 struct conclusions_class;
 x3::rule<conclusions_class, std::vector<ast::Conclusion>> const conclusions = "conclusions";
-auto const conclusions_def = conclusion % comma;
+// After a comma another conclusion must follow (`conclusion % comma` would leave a trailing
+// comma behind and report it as the start of the next item).
+auto const conclusions_def = conclusion >> *(comma > conclusion);
 BOOST_SPIRIT_DEFINE(conclusions)
 auto const rule_decl_def = located[(kw_rule > name > -string > colon > -(kw_exception > kw_to > exception_list) >
                             -(kw_when > expr) > kw_then > conclusions > *citation)[rule_action]];

@@ -4,7 +4,9 @@
 #include "dsl/parse.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -282,7 +284,11 @@ class Driver {
   // ---- Expectation failures: "expected X after `Y`, found Z".
 
   void expectation_error(const std::string& which, const char* where) {
+    if (unclosed_string_error(which, where)) return;
     const char* at = skip_blank(where);
+    if (stray_paren_error(which, at) || trailing_comma_error(which, where, at) || date_format_error(which, at) ||
+        quoted_values_error(which, at))
+      return;
     std::string prev = previous_token(where);
     std::string found = found_at(at);
     std::string after = prev == "a string" ? prev : fmt::format("`{}`", prev);
@@ -292,6 +298,188 @@ class Driver {
     SourceLoc loc = loc_at(at, std::min<std::size_t>(token_length(at), 200));
     if (at >= end_) loc = loc_at(end_of_previous_token(where));
     error("parse.expected", std::move(loc), std::move(message), std::move(hint));
+  }
+
+  // ---- Mistakes that deserve their own message rather than "expected X, found Y".
+
+  static bool at_line_end(const char* p, const char* end) {
+    return p >= end || *p == '\n' || *p == '\r';
+  }
+
+  // A string still open at the end of its line: the grammar stops at the line break, but the
+  // mistake is at the opening quote.
+  bool unclosed_string_error(const std::string& which, const char* where) {
+    bool string_end = which.rfind("a closing `\"`", 0) == 0;
+    bool escape_at_end = which.rfind("`\"` or `\\`", 0) == 0 && at_line_end(where, end_);
+    if (!string_end && !escape_at_end) return false;
+    const char* line_start = where;
+    while (line_start > begin_ && line_start[-1] != '\n') --line_start;
+    const char* open = nullptr;
+    bool escaped_quote = false;  // a `\"` inside the open string
+    for (const char* q = line_start; q < where; ++q) {
+      if (open == nullptr && *q == '#') break;
+      if (*q == '"') {
+        open = open == nullptr ? q : nullptr;
+        escaped_quote = false;
+      } else if (*q == '\\' && open != nullptr) {
+        if (q + 1 < where && q[1] == '"') escaped_quote = true;
+        ++q;
+      }
+    }
+    if (open == nullptr) return false;
+    const char* stop = where;
+    while (stop > open + 1 && (stop[-1] == ' ' || stop[-1] == '\t')) --stop;
+    std::string hint = "end the string with `\"` on the same line; a string cannot continue on the next line";
+    if (escaped_quote)
+      hint = "end the string with `\"` on the same line; `\\\"` is a quote inside the string, not its end (a string "
+             "that ends with a backslash ends with `\\\\\"`)";
+    else if (stop[-1] == '\\')
+      hint = "a `\\` starts an escape (`\\\"` or `\\\\`); end the string with `\"` on the same line";
+    error("parse.unclosed-string", loc_at(open, static_cast<std::size_t>(stop - open)),
+          "this string is not closed: there is no closing `\"` before the end of the line", std::move(hint));
+    return true;
+  }
+
+  // A `)` with no `(` open before it in the same item.
+  bool stray_paren_error(const std::string& which, const char* at) {
+    if (at >= end_ || *at != ')') return false;
+    // Where a condition is missing, the missing condition is the mistake to report.
+    if (which == "a condition" || which == "a value or a fact") return false;
+    std::size_t open = 0;
+    for (const char* q = item_start_; q < at; ++q) {
+      if (*q == '#') {
+        while (q < at && *q != '\n') ++q;
+      } else if (*q == '"') {
+        ++q;
+        while (q < at && *q != '"' && *q != '\n') q += (*q == '\\' && q + 1 < at) ? 2 : 1;
+      } else if (*q == '(') {
+        ++open;
+      } else if (*q == ')' && open > 0) {
+        --open;
+      }
+    }
+    if (open > 0) return false;
+    error("parse.unmatched-paren", loc_at(at), "this `)` closes nothing: there is no `(` open before it",
+          "remove the `)`, or add the `(` it was meant to close");
+    return true;
+  }
+
+  // `then x = y,` with no conclusion after the comma.
+  bool trailing_comma_error(const std::string& which, const char* where, const char* at) {
+    if (which.rfind("a conclusion", 0) != 0) return false;
+    const char* comma = end_of_previous_token(where);
+    if (comma == begin_ || comma[-1] != ',') return false;
+    --comma;
+    error("parse.trailing-comma", loc_at(comma),
+          fmt::format("a comma must be followed by another conclusion, but this one is followed by {}", found_at(at)),
+          "remove the comma after the rule's last conclusion");
+    return true;
+  }
+
+  // A date not written YYYY-MM-DD, such as `1956-2-10` or `10-02-1956`: the parts and their
+  // digits, when `p` starts three groups of digits joined by `-`.
+  struct DateParts {
+    std::string_view year, month, day;
+    const char* end = nullptr;
+  };
+  std::optional<DateParts> date_like_at(const char* p) const {
+    std::string_view parts[3];
+    for (int i = 0; i < 3; ++i) {
+      if (i > 0) {
+        if (p >= end_ || *p != '-') return std::nullopt;
+        ++p;
+      }
+      const char* start = p;
+      while (p < end_ && *p >= '0' && *p <= '9') ++p;
+      if (p == start) return std::nullopt;
+      parts[i] = std::string_view(start, static_cast<std::size_t>(p - start));
+    }
+    if (p < end_ && is_ident(*p)) return std::nullopt;
+    return DateParts{parts[0], parts[1], parts[2], p};
+  }
+
+  bool date_format_error(const std::string& which, const char* at) {
+    if (which.find("a date") == std::string::npos && which != "a value or a fact" && which != "a condition")
+      return false;
+    auto date = at < end_ ? date_like_at(at) : std::nullopt;
+    if (!date) return false;
+    auto two = [](std::string_view digits) {
+      std::string out(digits.size() < 2 ? 2 - digits.size() : 0, '0');
+      out.append(digits);
+      return out;
+    };
+    std::string year(date->year), month(date->month), day(date->day);
+    // Day first (`10-02-1956`): the year is the last part.
+    bool day_first = date->year.size() <= 2 && date->day.size() == 4;
+    if (day_first) std::swap(year, day);
+    std::string hint;
+    if (year.size() == 4 && month.size() <= 2 && day.size() <= 2)
+      hint = fmt::format("write `{}-{}-{}`", year, two(month), two(day));
+    std::string text(at, date->end);
+    std::string message =
+        day_first ? fmt::format("`{}` is not written as a date: dates are written YYYY-MM-DD, year first", text)
+        : year.size() != 4
+            ? fmt::format("`{}` is not written as a date: dates are written YYYY-MM-DD, with a four-digit year", text)
+            : fmt::format("`{}` is not written as a date: dates are written YYYY-MM-DD, with a two-digit month "
+                          "and day",
+                          text);
+    error("parse.date-format", loc_at(at, static_cast<std::size_t>(date->end - at)), std::move(message),
+          std::move(hint));
+    return true;
+  }
+
+  // Enumeration values written as strings: `fact request: "return" | "stay"`.
+  bool quoted_values_error(const std::string& which, const char* at) {
+    bool wants_values = which.rfind("a type (", 0) == 0 || which == "values separated by `|`";
+    if (!wants_values || at >= end_ || *at != '"') return false;
+    // The strings joined by `|` from `at`, and the names they would be without quotes.
+    std::vector<std::string> names;
+    const char* p = at;
+    const char* last = at;
+    for (;;) {
+      if (p >= end_ || *p != '"') break;
+      const char* q = p + 1;
+      // Runs of characters other than letters, digits and `_` become one `_` between words.
+      std::string name;
+      bool gap = false;
+      while (q < end_ && *q != '"' && *q != '\n') {
+        if (*q == '\\' && q + 1 < end_) ++q;
+        if (!is_ident(*q)) {
+          gap = !name.empty();
+        } else {
+          if (gap) name += '_';
+          gap = false;
+          name += *q;
+        }
+        ++q;
+      }
+      if (q >= end_ || *q != '"') break;
+      last = q + 1;
+      names.push_back(std::move(name));
+      p = skip_blank(last);
+      if (p >= end_ || *p != '|') break;
+      p = skip_blank(p + 1);
+    }
+    if (names.size() < 2) return false;
+    std::string corrected;
+    for (auto& n : names) {
+      bool valid = !n.empty() && !(n[0] >= '0' && n[0] <= '9') && !is_keyword(n);
+      if (!valid) return false;
+      corrected += corrected.empty() ? n : " | " + n;
+    }
+    std::string lead = previous_token(at) == ":" ? std::string(statement_head(at)) : std::string();
+    error("parse.quoted-values", loc_at(at, static_cast<std::size_t>(last - at)),
+          "enumeration values are bare names, not strings: write them without quotes",
+          fmt::format("write `{}{}`", lead, corrected));
+    return true;
+  }
+
+  // The start of the line that holds `p` up to `p` (blanks trimmed): `fact request: `.
+  std::string_view statement_head(const char* p) const {
+    const char* line_start = p;
+    while (line_start > begin_ && line_start[-1] != '\n') --line_start;
+    while (line_start < p && (*line_start == ' ' || *line_start == '\t')) ++line_start;
+    return std::string_view(line_start, static_cast<std::size_t>(p - line_start));
   }
 
   std::string hint_for(const std::string& which, const std::string& prev, const char* at) const {
@@ -305,18 +493,23 @@ class Driver {
     if (which == "a condition" && (word == "then" || word == "cites" || at >= end_))
       return fmt::format("`{}` must be followed by a condition, such as `friends_agree` or `request is return_to_ussr`",
                          prev);
-    if (which.rfind("a closing `\"`", 0) == 0) return "close the string with `\"` before the end of the line";
     if (which == "`)`") return "every `(` needs a matching `)`";
     if (which == "`:`" && (word == "when" || word == "then" || word == "exception"))
       return "a rule's name (and title) end with a colon: `rule NAME \"Title\":`";
     if (which.find("a value") == 0 && word.empty() && at < end_ && *at == '"')
       return "enumeration values are names, written without quotes";
+    if (which.rfind("a type (", 0) == 0 && at < end_ && *at == '"')
+      return "the type comes before the description: `fact NAME: TYPE \"description\"`; enumeration values are "
+             "names, written without quotes";
+    if (which == "values separated by `|`" && at < end_ && *at == '"')
+      return "values are names, written without quotes: `a | b`";
     return {};
   }
 
   // ---- Soft failures at the start of an item.
 
   void item_error(const char* at) {
+    if (stray_paren_error("an item", at)) return;
     std::string word = at < end_ && is_ident(*at) ? word_at(at) : std::string();
     std::string found = found_at(at);
     std::string hint;
@@ -387,6 +580,7 @@ class Driver {
       return false;
     }
     bool expectation_failed = false;
+    item_start_ = first;
     if (parse_one(first, grammar::header_rule(), header, expectation_failed)) {
       position_ = first;
       return true;
@@ -414,6 +608,7 @@ class Driver {
       ast::Item item;
       bool expectation_failed = false;
       const char* start = first;
+      item_start_ = start;
       if (parse_one(first, grammar::item_rule(), item, expectation_failed)) {
         items.push_back(std::move(item));
         continue;
@@ -431,6 +626,7 @@ class Driver {
   const char* begin_ = nullptr;
   const char* end_ = nullptr;
   const char* position_ = nullptr;
+  const char* item_start_ = nullptr;  // where the header or item being parsed starts
   std::vector<Diagnostic> diagnostics_;
   grammar::ParseState state_;
 };

@@ -189,6 +189,11 @@ TEST(Check, DuplicateNamesPointAtTheFirst) {
   EXPECT_TRUE(errors_only(problems(kUseAll + "flag all\n")).empty());
 }
 
+TEST(Check, DecisionWithOneValue) {
+  auto d = only_error(kUseAll + "decision d: only\n", "check.too-few-values");
+  EXPECT_EQ(d.message, "decision `d` has only one value; it needs two or more");
+}
+
 TEST(Check, DuplicateValues) {
   only_error(kUseAll + "decision d: a | b | a\n", "check.duplicate-value");
 }

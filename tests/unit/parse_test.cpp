@@ -321,10 +321,80 @@ TEST(ParseErrors, MisspelledItemKeyword) {
   EXPECT_EQ(ds[0].hint, "did you mean `rule`?");
 }
 
-TEST(ParseErrors, UnterminatedString) {
-  auto ds = parse_errors(std::string(kHeader) + "fact a: bool \"no end\nfact b: bool\n");
+TEST(ParseErrors, UnterminatedStringPointsAtItsOpeningQuote) {
+  auto ds = parse_errors(std::string(kHeader) + "fact a: bool \"no end \nfact b: bool\n");
   ASSERT_EQ(ds.size(), 1u);
-  EXPECT_NE(ds[0].message.find("closing `\"`"), std::string::npos);
+  EXPECT_EQ(ds[0].code, "parse.unclosed-string");
+  EXPECT_EQ(ds[0].message, "this string is not closed: there is no closing `\"` before the end of the line");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 14u);
+  EXPECT_EQ(ds[0].loc.length, 7u);
+}
+
+TEST(ParseErrors, UnterminatedStringAtTheEndOfTheFileOrAfterABackslash) {
+  auto ds = parse_errors("policy p \"P");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.unclosed-string");
+  EXPECT_EQ(ds[0].loc.column, 10u);
+  ds = parse_errors(std::string(kHeader) + "fact a: bool \"dir\\\r\nfact b: bool\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.unclosed-string");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 14u);
+  EXPECT_NE(ds[0].hint.find("escape"), std::string::npos);
+}
+
+TEST(ParseErrors, ClosingParenthesisThatClosesNothing) {
+  auto ds = parse_errors(std::string(kHeader) + "rule r: when a and b) then x = y\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.unmatched-paren");
+  EXPECT_EQ(ds[0].message, "this `)` closes nothing: there is no `(` open before it");
+  EXPECT_EQ(ds[0].hint, "remove the `)`, or add the `(` it was meant to close");
+  EXPECT_EQ(ds[0].loc.column, 21u);
+  ds = parse_errors(std::string(kHeader) + "define d = (a and b)) or c\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.unmatched-paren");
+  EXPECT_EQ(ds[0].loc.column, 21u);
+}
+
+TEST(ParseErrors, ClosingParenthesisWhereAConditionIsMissing) {
+  auto ds = parse_errors(std::string(kHeader) + "rule r: when (a and ) then x = y\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].message, "expected a condition after `and`, found `)`");
+}
+
+TEST(ParseErrors, TrailingCommaAfterTheLastConclusion) {
+  auto ds = parse_errors(std::string(kHeader) + "rule r: then x = y,\n\nrule s: then x = z\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.trailing-comma");
+  EXPECT_EQ(ds[0].message,
+            "a comma must be followed by another conclusion, but this one is followed by the keyword `rule`");
+  EXPECT_EQ(ds[0].hint, "remove the comma after the rule's last conclusion");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 19u);
+}
+
+TEST(ParseErrors, QuotedEnumerationValuesShowTheBareNames) {
+  auto ds = parse_errors(std::string(kHeader) + "fact request: \"return\" | \"stay\" \"What was asked\"\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.quoted-values");
+  EXPECT_EQ(ds[0].message, "enumeration values are bare names, not strings: write them without quotes");
+  EXPECT_EQ(ds[0].hint, "write `fact request: return | stay`");
+  EXPECT_EQ(ds[0].loc.column, 15u);
+  EXPECT_EQ(ds[0].loc.length, 17u);
+}
+
+TEST(ParseErrors, DateWithOneDigitMonth) {
+  auto ds = parse_errors("policy p \"P\" in force from 1956-2-10\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.date-format");
+  EXPECT_EQ(ds[0].message,
+            "`1956-2-10` is not written as a date: dates are written YYYY-MM-DD, with a two-digit month and day");
+  EXPECT_EQ(ds[0].hint, "write `1956-02-10`");
+  EXPECT_EQ(ds[0].loc.length, 9u);
+  ds = parse_errors(std::string(kHeader) + "define d = on < 10-2-1956\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].hint, "write `1956-02-10`");
 }
 
 TEST(ParseErrors, MissingCommaBetweenConclusions) {
@@ -338,6 +408,12 @@ TEST(ParseErrors, MissingCommaBetweenConclusions) {
 
 namespace decree::dsl {
 namespace {
+
+TEST(Parse, DecisionWithOneValueIsLeftToTheChecker) {
+  auto p = parse_ok(std::string(kHeader) + "decision d: only\ntype t: one \"One\"\n");
+  EXPECT_EQ(std::get<ast::DecisionDecl>(p.items[0].body).values.size(), 1u);
+  EXPECT_EQ(std::get<ast::TypeDecl>(p.items[1].body).values.size(), 1u);
+}
 
 TEST(Parse, ObligationIndicating) {
   auto p = parse_ok(std::string(kHeader) +
