@@ -332,6 +332,27 @@ PackedValue pack(const Value& v, std::vector<std::string>& texts) {
   return out;
 }
 
+Value bind_value(const dsl::FactType& type, const Value& v) {
+  switch (type.kind) {
+    case dsl::FactType::Kind::Bool: return v.kind == Value::Kind::Bool ? v : Value::unknown();
+    case dsl::FactType::Kind::Int: return v.kind == Value::Kind::Int ? v : Value::unknown();
+    case dsl::FactType::Kind::Date: return v.kind == Value::Kind::Date ? v : Value::unknown();
+    case dsl::FactType::Kind::Text: return v.kind == Value::Kind::Text ? v : Value::unknown();
+    case dsl::FactType::Kind::Enum: {
+      // The index by this policy's declaration, found by name: a case file is loaded against
+      // one policy but may be run under another whose enumeration lists the values otherwise.
+      if (v.kind != Value::Kind::Enum && v.kind != Value::Kind::Text) return Value::unknown();
+      auto at = std::find(type.values.begin(), type.values.end(), v.text);
+      if (at != type.values.end()) return Value::of_enum(static_cast<std::uint32_t>(at - type.values.begin()), v.text);
+      if (v.kind == Value::Kind::Enum && v.text.empty() && v.integer >= 0 &&
+          static_cast<std::size_t>(v.integer) < type.values.size())
+        return Value::of_enum(static_cast<std::uint32_t>(v.integer), type.values[static_cast<std::size_t>(v.integer)]);
+      return Value::unknown();
+    }
+  }
+  return Value::unknown();
+}
+
 Binding bind(const CompiledPolicy& p, const Case& c) {
   Binding b;
   b.source = &c;
@@ -342,35 +363,7 @@ Binding bind(const CompiledPolicy& p, const Case& c) {
     auto it = c.facts.find(f.name);
     if (it == c.facts.end()) continue;
     b.provenance[slot] = &it->second;
-    const Value& v = it->second.value;
-    Value bound;
-    switch (f.type.kind) {
-      case dsl::FactType::Kind::Bool:
-        if (v.kind == Value::Kind::Bool) bound = v;
-        break;
-      case dsl::FactType::Kind::Int:
-        if (v.kind == Value::Kind::Int) bound = v;
-        break;
-      case dsl::FactType::Kind::Date:
-        if (v.kind == Value::Kind::Date) bound = v;
-        break;
-      case dsl::FactType::Kind::Text:
-        if (v.kind == Value::Kind::Text) bound = v;
-        break;
-      case dsl::FactType::Kind::Enum: {
-        // The index by this policy's declaration, found by name: a case file is loaded against
-        // one policy but may be run under another whose enumeration lists the values otherwise.
-        if (v.kind != Value::Kind::Enum && v.kind != Value::Kind::Text) break;
-        auto at = std::find(f.type.values.begin(), f.type.values.end(), v.text);
-        if (at != f.type.values.end())
-          bound = Value::of_enum(static_cast<std::uint32_t>(at - f.type.values.begin()), v.text);
-        else if (v.kind == Value::Kind::Enum && v.text.empty() && v.integer >= 0 &&
-                 static_cast<std::size_t>(v.integer) < f.type.values.size())
-          bound = Value::of_enum(static_cast<std::uint32_t>(v.integer), f.type.values[static_cast<std::size_t>(v.integer)]);
-        break;
-      }
-    }
-    b.values[slot] = std::move(bound);
+    b.values[slot] = bind_value(f.type, it->second.value);
   }
   return b;
 }

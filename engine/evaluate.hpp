@@ -88,6 +88,11 @@ struct Binding {
 };
 Binding bind(const CompiledPolicy& policy, const Case& c);
 
+// A value read for a fact of `type`: as it is when its kind fits, an enumeration value
+// re-indexed by this declaration (found by name: a case may be run under a policy that lists the
+// values otherwise), and unknown when it does not fit.
+Value bind_value(const dsl::FactType& type, const Value& v);
+
 // ---- exploring an undetermined decision ----------------------------------------------------
 
 inline constexpr std::size_t kMaxExploredUnknowns = 12;

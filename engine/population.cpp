@@ -10,7 +10,9 @@
 
 #include "dsl/load.hpp"
 #include "dsl/types.hpp"
+#include "engine/evaluate.hpp"
 #include "engine/random.hpp"
+#include "engine/words.hpp"
 #include "engine/yaml_tree.hpp"
 
 namespace decree::engine {
@@ -27,15 +29,6 @@ const std::vector<std::string> kBranchKeys = {"if", "then", "times"};
 // A factor in `times:` is counted in millionths; at most this many times the default share.
 constexpr std::uint64_t kFactorScale = 1'000'000;
 constexpr std::uint64_t kMaxFactor = 1'000;
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += sep;
-    out += w;
-  }
-  return out;
-}
 
 std::string did_you_mean(std::string_view wrong, const std::vector<std::string>& candidates) {
   std::string near = nearest_name(std::string(wrong), candidates);
@@ -971,30 +964,7 @@ PopulationBinder::PopulationBinder(const CompiledPolicy& policy, const Populatio
     s.slot = policy.find_fact(a.name);
     if (s.slot == kNone) continue;
     const dsl::FactType& type = policy.facts[s.slot].type;
-    for (const Value& v : a.values) {
-      Value bound;
-      switch (type.kind) {
-        case dsl::FactType::Kind::Bool:
-          if (v.kind == Value::Kind::Bool) bound = v;
-          break;
-        case dsl::FactType::Kind::Int:
-          if (v.kind == Value::Kind::Int) bound = v;
-          break;
-        case dsl::FactType::Kind::Date:
-          if (v.kind == Value::Kind::Date) bound = v;
-          break;
-        case dsl::FactType::Kind::Text:
-          if (v.kind == Value::Kind::Text) bound = v;
-          break;
-        case dsl::FactType::Kind::Enum: {
-          if (v.kind != Value::Kind::Enum) break;
-          auto at = std::find(type.values.begin(), type.values.end(), v.text);
-          if (at != type.values.end()) bound = Value::of_enum(static_cast<std::uint32_t>(at - type.values.begin()), v.text);
-          break;
-        }
-      }
-      s.values.push_back(std::move(bound));
-    }
+    for (const Value& v : a.values) s.values.push_back(bind_value(type, v));
     bound_.push_back(std::move(s));
   }
 }

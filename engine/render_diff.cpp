@@ -6,6 +6,7 @@
 
 #include "dsl/source.hpp"
 #include "engine/render_text.hpp"
+#include "engine/words.hpp"
 
 namespace decree::engine {
 
@@ -20,15 +21,6 @@ std::string pad(std::string s, std::size_t width) {
   const std::size_t n = utf8_length(s);
   if (n < width) s.append(width - n, ' ');
   return s;
-}
-
-std::string join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 std::string words(std::string s) {

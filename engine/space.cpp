@@ -1,4 +1,5 @@
 #include "engine/space.hpp"
+#include "engine/words.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -37,13 +38,7 @@ std::uint64_t times(std::uint64_t a, std::uint64_t b) {
 
 std::string count_text(std::uint64_t n) {
   if (n == kSaturated) return "more than 18 quintillion";
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
+  return with_commas(n);
 }
 
 std::string limit_text(std::uint64_t limit) {

@@ -1,4 +1,5 @@
 #include "engine/space_render.hpp"
+#include "engine/words.hpp"
 
 #include <algorithm>
 
@@ -10,24 +11,10 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string count_text(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
+std::string count_text(std::uint64_t n) { return with_commas(n); }
 
 std::string plural(std::uint64_t n, const char* one, const char* many) {
   return count_text(n) + " " + (n == 1 ? one : many);
-}
-
-std::string join(const std::vector<std::string>& parts, const char* sep = ", ") {
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : sep) + p;
-  return out;
 }
 
 // Characters as a terminal shows them (UTF-8 continuation bytes take no room).

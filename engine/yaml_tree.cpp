@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <yaml.h>
 
+#include "engine/words.hpp"
+
 namespace decree::engine::yaml {
 
 namespace {
@@ -15,16 +17,6 @@ namespace {
 struct Refusal {
   Diagnostic diagnostic;
 };
-
-std::string with_commas(std::uint64_t n) {
-  std::string digits = std::to_string(n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 std::string mib(std::size_t bytes) {
   if (bytes % (1u << 20) == 0) return fmt::format("{} MiB", bytes >> 20);
