@@ -35,19 +35,6 @@ bool is_policy_path(const std::string& path) {
   return path.size() > 7 && path.compare(path.size() - 7, 7, ".decree") == 0;
 }
 
-nlohmann::ordered_json brief_json(const engine::CompiledPolicy& p, const engine::CaseEvaluation& ev) {
-  auto named = engine::name_outcome(p, ev.outcome);
-  nlohmann::ordered_json decisions = nlohmann::ordered_json::array();
-  for (const auto& d : named.decisions) {
-    decisions.push_back({{"decision", d.decision},
-                         {"status", d.status},
-                         {"outcome", d.outcome},
-                         {"by", d.by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.by)},
-                         {"rule", d.rule.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.rule)}});
-  }
-  return {{"id", ev.source->id}, {"decisions", decisions}, {"obligations", named.obligations}, {"flags", named.flags}};
-}
-
 int run_run(const RunArgs& args) {
   // ---- --summary (owned with cli/run_summary.cpp): counts, no traces; populations accepted.
   if (args.summary) return run_summary(args.policy, args.cases, args.format);
@@ -75,7 +62,7 @@ int run_run(const RunArgs& args) {
     nlohmann::ordered_json out;
     if (args.brief) {
       nlohmann::ordered_json cases = nlohmann::ordered_json::array();
-      for (const auto& ev : evaluations) cases.push_back(brief_json(policy, ev));
+      for (const auto& ev : evaluations) cases.push_back(engine::brief_case_json(policy, ev));
       out = {{"schema", engine::kTraceSchema}, {"policy", engine::policy_json(policy)}, {"cases", cases}};
     } else {
       std::vector<const engine::CaseEvaluation*> list;

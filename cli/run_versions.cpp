@@ -71,31 +71,34 @@ int run_versions(const VersionRunArgs& args) {
   const auto& cases = versions.front()->cases;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
-    std::optional<ast::Date> day = as_of ? as_of : c.date;
+    std::optional<engine::CaseDate> day = as_of ? std::optional(engine::exact_day(*as_of)) : c.date;
     nlohmann::ordered_json jcase = {{"id", c.id}, {"title", c.title}};
     std::vector<std::size_t> chosen;
     std::string line;
     if (!day) {
       line = fmt::format("{}: the case gives no date and no --as-of was given, so no version is picked; "
+                         "give the case the `date:` its sources allow (a day, a month, a year or a range), "
                          "give --as-of DATE, or run it under one policy",
                          c.id);
       jcase["choice"] = "no_date";
     } else {
       auto choice = engine::choose_version(headers, *day, args.drafts);
       std::string whence = as_of ? "the date given (--as-of)" : "the case's date";
-      jcase["date"] = ast::to_string(*day);
+      jcase["date"] = day->written;
+      jcase["date_span"] = {{"first", ast::to_string(day->first)}, {"last", ast::to_string(day->last)}};
       jcase["choice"] = kind_word(choice.kind);
       jcase["reason"] = choice.reason;
       if (choice.kind == engine::VersionChoice::Kind::Picked) {
         chosen.push_back(choice.picked);
         line = fmt::format("{}: version {}, by {}, {}: {}", c.id, headers[choice.picked]->name.text, whence,
-                           ast::to_string(*day), choice.reason);
+                           day->written, choice.reason);
       } else if (choice.kind == engine::VersionChoice::Kind::Open) {
         chosen = choice.candidates;
-        line = fmt::format("{}: OPEN QUESTION, by {}, {}: {}. It is shown under each of them; the tool does not guess.",
-                           c.id, whence, ast::to_string(*day), choice.reason);
+        line = fmt::format("{}: OPEN QUESTION, by {}, {}: {}. It is shown under {}; the tool does not guess.", c.id,
+                           whence, day->written, choice.reason, chosen.size() == 1 ? "that version" : "each of them");
       } else {
-        line = fmt::format("{}: {} ({}); nothing is evaluated", c.id, choice.reason, whence);
+        line = fmt::format("{}: no version, by {}, {}: {}; nothing is evaluated", c.id, whence, day->written,
+                           choice.reason);
       }
     }
     if (i > 0 && !args.brief) out += "\n";
@@ -109,7 +112,7 @@ int run_versions(const VersionRunArgs& args) {
       if (mine == nullptr) continue;
       auto ev = engine::evaluate_case(*prep.policy, *mine, options);
       if (args.format == "json") {
-        auto j = engine::case_json(*prep.policy, ev);
+        auto j = args.brief ? engine::brief_case_json(*prep.policy, ev) : engine::case_json(*prep.policy, ev);
         evaluations.push_back({{"policy", prep.policy->name}, {"evaluation", j}});
         continue;
       }

@@ -10,6 +10,7 @@
 
 #include "dsl/ast.hpp"
 #include "dsl/source.hpp"
+#include "engine/case_date.hpp"
 #include "engine/value.hpp"
 
 namespace decree::engine {
@@ -54,7 +55,7 @@ struct History {
 struct Case {
   std::string id;
   std::string title;
-  std::optional<ast::Date> date;
+  std::optional<CaseDate> date;               // when the request was decided, as exactly as the sources give it
   std::string source;
   SourceLoc loc;                              // the case's first line
   std::map<std::string, FactValue> facts;     // absent: unknown

@@ -126,12 +126,6 @@ std::string expected_phrase(const dsl::FactType& type) {
   return "a value";
 }
 
-const char* month_name(int m) {
-  static const char* names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                "July",    "August",   "September", "October", "November", "December"};
-  return names[m - 1];
-}
-
 // A case as it is being loaded, with what the duplicate-id check needs.
 struct LoadedCase {
   Case value;
@@ -328,20 +322,36 @@ class FileLoader {
       return v;
     };
     ast::Date d{number(0, 4), number(5, 2), number(8, 2)};
-    if (!ast::is_valid(d)) {
-      std::string why;
-      if (d.year < 1) why = "there is no year 0";
-      else if (d.month < 1 || d.month > 12) why = fmt::format("there is no month {}", d.month);
-      else if (d.day < 1) why = "there is no day 0";
-      else {
-        int last = 28;
-        while (last < 31 && ast::is_valid(ast::Date{d.year, d.month, last + 1})) ++last;
-        why = fmt::format("{} {} has {} days", month_name(d.month), d.year, last);
-      }
+    if (std::string why = why_not_a_day(d); !why.empty()) {
       error("case.bad-date", value, fmt::format("`{}` is not a real calendar day: {}", shown(s), why));
       return std::nullopt;
     }
     return d;
+  }
+
+  // The case's own `date:`: a day, a month, a year, or a range of them (case_date.hpp).
+  std::optional<CaseDate> case_date(NodeId value) {
+    if (tree_.kind(value) != Kind::Scalar) {
+      error("case.bad-date", value, fmt::format("expected a date for `date`, found {}", found(value)),
+            "a date is a day (1956-02-10), a month (1956-02), a year (1957), or a range on one line (1957 .. 1958)");
+      return std::nullopt;
+    }
+    auto parsed = parse_case_date(tree_.scalar(value));
+    if (auto* e = std::get_if<CaseDateError>(&parsed)) {
+      error("case.bad-date", within(value, e->offset, e->length), e->message, e->hint);
+      return std::nullopt;
+    }
+    return std::get<CaseDate>(std::move(parsed));
+  }
+
+  // The place of `length` bytes at `offset` in a scalar's text, when the file holds that text as
+  // is (written plainly on one line); else the whole scalar.
+  SourceLoc within(NodeId scalar, std::size_t offset, std::size_t length) const {
+    SourceLoc whole = place(scalar);
+    std::string_view s = tree_.scalar(scalar);
+    if (!tree_.node(scalar).plain || tree_.node(scalar).pooled || offset + length > s.size()) return whole;
+    if (std::string_view(file_.text()).substr(whole.offset, s.size()) != s) return whole;
+    return file_.locate(whole.offset + offset, length);
   }
 
   // --- fact values ---------------------------------------------------------------------------
@@ -766,8 +776,11 @@ class FileLoader {
       } else if (*name == "source") {
         if (auto t = text(k, v, "source")) c.source = std::move(*t);
       } else if (*name == "date") {
-        if (tree_.kind(v) == Kind::Null) error("case.no-value", k, "`date` has no value", "write the day as YYYY-MM-DD, or leave the key out");
-        else c.date = date(v, "date");
+        if (tree_.kind(v) == Kind::Null)
+          error("case.no-value", k, "`date` has no value",
+                "write the day (1956-02-10), the month (1956-02), the year (1957) or a range (1957 .. 1958), "
+                "or leave the key out");
+        else c.date = case_date(v);
       } else if (*name == "facts") {
         facts(k, v, c);
       } else if (*name == "expect") {

@@ -216,6 +216,16 @@ nlohmann::ordered_json policy_json(const CompiledPolicy& p) {
 
 nlohmann::ordered_json case_json(const CompiledPolicy& p, const CaseEvaluation& ev) { return Builder(p, ev).whole_case(); }
 
+nlohmann::ordered_json brief_case_json(const CompiledPolicy& p, const CaseEvaluation& ev) {
+  auto named = name_outcome(p, ev.outcome);
+  auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s); };
+  nlohmann::ordered_json decisions = nlohmann::ordered_json::array();
+  for (const auto& d : named.decisions)
+    decisions.push_back({{"decision", d.decision}, {"status", d.status}, {"outcome", d.outcome},
+                         {"by", or_null(d.by)}, {"rule", or_null(d.rule)}});
+  return {{"id", ev.source->id}, {"decisions", decisions}, {"obligations", named.obligations}, {"flags", named.flags}};
+}
+
 nlohmann::ordered_json run_json(const CompiledPolicy& p, const std::vector<const CaseEvaluation*>& cases) {
   json list = json::array();
   for (const auto* ev : cases) list.push_back(case_json(p, *ev));

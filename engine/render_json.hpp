@@ -20,6 +20,10 @@ nlohmann::ordered_json policy_json(const CompiledPolicy& policy);
 // Needs an evaluation made with options.trace.
 nlohmann::ordered_json case_json(const CompiledPolicy& policy, const CaseEvaluation& ev);
 
+// One case in brief (`decree run --brief --format json`): each decision's status, outcome, who
+// decides and the rule, with the obligations and flags; no conditions.
+nlohmann::ordered_json brief_case_json(const CompiledPolicy& policy, const CaseEvaluation& ev);
+
 // {"schema": "decree.trace/1", "policy": {...}, "cases": [...]}
 nlohmann::ordered_json run_json(const CompiledPolicy& policy, const std::vector<const CaseEvaluation*>& cases);
 

@@ -128,7 +128,9 @@ history:
   EXPECT_EQ(c.id, "ly-kim");
   EXPECT_EQ(c.title, "L. Yu. Kim");
   ASSERT_TRUE(c.date.has_value());
-  EXPECT_EQ(*c.date, (ast::Date{1956, 2, 10}));
+  EXPECT_EQ(c.date->written, "1956-02-10");
+  EXPECT_EQ(c.date->first, (ast::Date{1956, 2, 10}));
+  EXPECT_TRUE(c.date->exact());
   EXPECT_EQ(c.source, "memo p2, p4");
   EXPECT_EQ(c.loc.line, 1u);
 
@@ -236,6 +238,34 @@ TEST(CaseLoad, DatesAreRealCalendarDays) {
   EXPECT_EQ(r.diagnostics[0].message, "`1955-02-29` is not a real calendar day: February 1955 has 28 days");
   EXPECT_TRUE(load("id: x\nfacts:\n  requested_on: 1956-02-29\n").diagnostics.empty());
   EXPECT_TRUE(has_code(load("id: x\ndate: 56-2-1\n"), "case.bad-date"));
+}
+
+TEST(CaseLoad, ACaseDateMayBeAMonthAYearOrARange) {
+  auto r = load("cases:\n  - id: a\n    date: 1957\n  - id: b\n    date: 1956-02\n  - id: c\n    date: 1957 .. 1958\n"
+                "  - id: d\n    date: \"1956-02-02 .. 1956-02-10\"\n");
+  ASSERT_TRUE(r.diagnostics.empty()) << render_all(r.diagnostics, SourceSet{});
+  ASSERT_EQ(r.cases.size(), 4u);
+  EXPECT_EQ(*r.cases[0].date, (CaseDate{"1957", {1957, 1, 1}, {1957, 12, 31}}));
+  EXPECT_EQ(*r.cases[1].date, (CaseDate{"1956-02", {1956, 2, 1}, {1956, 2, 29}}));
+  EXPECT_EQ(*r.cases[2].date, (CaseDate{"1957 .. 1958", {1957, 1, 1}, {1958, 12, 31}}));
+  EXPECT_EQ(*r.cases[3].date, (CaseDate{"1956-02-02 .. 1956-02-10", {1956, 2, 2}, {1956, 2, 10}}));
+}
+
+TEST(CaseLoad, ACaseDateErrorPointsAtTheWrongEnd) {
+  auto r = load("id: x\ndate: 1956-02-02 .. 1956-2\n");
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].code, "case.bad-date");
+  EXPECT_EQ(r.diagnostics[0].message, "`1956-2` is not a date: a month is written with two digits, as in 1956-02");
+  EXPECT_EQ(r.diagnostics[0].loc.line, 2u);
+  EXPECT_EQ(r.diagnostics[0].loc.column, 26u);
+  EXPECT_EQ(r.diagnostics[0].loc.length, 1u);
+  EXPECT_TRUE(r.cases.empty());
+  // In quotes the text is not the file's as is: the whole value is shown.
+  auto quoted = load("id: x\ndate: \"1958 .. 1957\"\n");
+  ASSERT_EQ(quoted.diagnostics.size(), 1u);
+  EXPECT_EQ(quoted.diagnostics[0].loc.column, 7u);
+  // A fact of type date is still one day.
+  EXPECT_TRUE(has_code(load("id: x\nfacts:\n  requested_on: 1956\n"), "case.bad-date"));
 }
 
 TEST(CaseLoad, PlacesCountCharactersAndSurviveCrlfAndByteOrderMark) {
