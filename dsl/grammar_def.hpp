@@ -670,10 +670,15 @@ auto const obligation_action = [](auto& ctx) {
   if (boost::fusion::at_c<2>(attr)) d.indicating = std::move(*boost::fusion::at_c<2>(attr));
   _val(ctx) = std::move(d);
 };
+// The comma-separated lists read an element after a comma with a rule of its own, so that a
+// comma with no element after it is reported for the list it belongs to (see dsl/parse.cpp).
 struct fact_list_class;
+struct listed_fact_class;
 x3::rule<fact_list_class, std::vector<ast::Name>> const fact_list = "the facts the report indicates";
-auto const fact_list_def = name % comma;
-BOOST_SPIRIT_DEFINE(fact_list)
+x3::rule<listed_fact_class, ast::Name> const listed_fact = "a fact's name";
+auto const listed_fact_def = name;
+auto const fact_list_def = listed_fact >> *(comma > listed_fact);
+BOOST_SPIRIT_DEFINE(fact_list, listed_fact)
 auto const declared_def = located[(kw_authority > name > -string)[declared_action(ast::Declared::Kind::Authority)] |
                           (kw_obligation > name > -string > -(kw_indicating > fact_list))[obligation_action] |
                           (kw_flag > name > -string)[declared_action(ast::Declared::Kind::Flag)]];
@@ -715,14 +720,17 @@ auto const rule_action = [](auto& ctx) {
   r.cites = std::move(boost::fusion::at_c<5>(attr));
   _val(ctx) = std::move(r);
 };
+// After a comma another element must follow (`name % comma` would leave a trailing comma
+// behind and report it as the start of the next item or clause).
 struct exception_list_class;
+struct listed_rule_class;
 x3::rule<exception_list_class, std::vector<ast::Name>> const exception_list = "the rules this one is an exception to";
-auto const exception_list_def = name % comma;
-BOOST_SPIRIT_DEFINE(exception_list)
+x3::rule<listed_rule_class, ast::Name> const listed_rule = "a rule's name";
+auto const listed_rule_def = name;
+auto const exception_list_def = listed_rule >> *(comma > listed_rule);
+BOOST_SPIRIT_DEFINE(exception_list, listed_rule)
 struct conclusions_class;
 x3::rule<conclusions_class, std::vector<ast::Conclusion>> const conclusions = "conclusions";
-// After a comma another conclusion must follow (`conclusion % comma` would leave a trailing
-// comma behind and report it as the start of the next item).
 auto const conclusions_def = conclusion >> *(comma > conclusion);
 BOOST_SPIRIT_DEFINE(conclusions)
 auto const rule_decl_def = located[(kw_rule > name > -string > colon > -(kw_exception > kw_to > exception_list) >

@@ -286,7 +286,7 @@ class Driver {
   void expectation_error(const std::string& which, const char* where) {
     if (unclosed_string_error(which, where)) return;
     const char* at = skip_blank(where);
-    if (stray_paren_error(which, at) || trailing_comma_error(which, where, at) || date_format_error(which, at) ||
+    if (stray_paren_error(which, at) || list_comma_error(which, where, at) || date_format_error(which, at) ||
         quoted_values_error(which, at))
       return;
     std::string prev = previous_token(where);
@@ -364,15 +364,74 @@ class Driver {
     return true;
   }
 
-  // `then x = y,` with no conclusion after the comma.
-  bool trailing_comma_error(const std::string& which, const char* where, const char* at) {
-    if (which.rfind("a conclusion", 0) != 0) return false;
-    const char* comma = end_of_previous_token(where);
-    if (comma == begin_ || comma[-1] != ',') return false;
-    --comma;
-    error("parse.trailing-comma", loc_at(comma),
-          fmt::format("a comma must be followed by another conclusion, but this one is followed by {}", found_at(at)),
-          "remove the comma after the rule's last conclusion");
+  // The comma-separated lists: `then` conclusions, `exception to` rules, `indicating` facts.
+  struct CommaList {
+    std::string_view element_rule;  // the grammar's name for an element after a comma (a prefix)
+    std::string_view list_rule;     // the grammar's name for the whole list
+    std::string_view opener;        // the words that start the list
+    std::string_view element;       // what each element is
+    std::string_view last;          // where a comma at the end stands, for the hint
+  };
+  static constexpr CommaList kCommaLists[] = {
+      {"a conclusion", "conclusions", "`then`", "conclusion", "the rule's last conclusion"},
+      {"a rule's name", "the rules this one is an exception to", "`exception to`", "rule name",
+       "the last rule in `exception to`"},
+      {"a fact's name", "the facts the report indicates", "`indicating`", "fact", "the last fact in `indicating`"},
+  };
+
+  // A comma out of place in a list: at its start (`exception to , a`), doubled (`a,, b`), or
+  // at its end with nothing after it (`then x = y,`).
+  bool list_comma_error(const std::string& which, const char* where, const char* at) {
+    for (const auto& list : kCommaLists) {
+      if (which == list.list_rule && at < end_ && *at == ',') {
+        const char* next = skip_blank(at + 1);
+        std::string hint = next < end_ && is_ident(*next) && !is_keyword(word_at(next))
+                               ? fmt::format("remove the comma before `{}`", shorten(word_at(next)))
+                               : std::string();
+        error("parse.leading-comma", loc_at(at),
+              fmt::format("{} must be followed by a {}, but it is followed by a comma", list.opener, list.element),
+              std::move(hint));
+        return true;
+      }
+      if (which.rfind(list.element_rule, 0) != 0) continue;
+      const char* comma = end_of_previous_token(where);
+      if (comma == begin_ || comma[-1] != ',') return false;
+      --comma;
+      if (at < end_ && *at == ',') {
+        bool same_line = std::find(comma, at, '\n') == at;
+        error("parse.doubled-comma", same_line ? loc_at(comma, static_cast<std::size_t>(at - comma + 1)) : loc_at(at),
+              fmt::format("two commas in a row: a comma must be followed by another {}", list.element),
+              "remove one of the commas");
+        return true;
+      }
+      // The list has clearly ended when a keyword or the end of the file follows.
+      bool list_ended = at >= end_ || (is_ident(*at) && is_keyword(word_at(at)));
+      error("parse.trailing-comma", loc_at(comma),
+            fmt::format("a comma must be followed by another {}, but this one is followed by {}", list.element,
+                        found_at(at)),
+            list_ended ? fmt::format("remove the comma after {}", list.last) : std::string());
+      return true;
+    }
+    return false;
+  }
+
+  // `cites telegram s1, memo s2`: citations are not a list; each one starts with `cites`.
+  bool citation_comma_error(const char* at) {
+    if (at >= end_ || *at != ',') return false;
+    std::string_view head = statement_head(at);
+    if (head.rfind("cites ", 0) != 0) return false;
+    const char* rest = at + 1;
+    while (rest < end_ && (*rest == ' ' || *rest == '\t')) ++rest;
+    const char* stop = rest;
+    while (stop < end_ && *stop != '\n' && *stop != '\r' && *stop != '#') ++stop;
+    while (stop > rest && (stop[-1] == ' ' || stop[-1] == '\t')) --stop;
+    std::string next(rest, stop);
+    std::string hint = "remove the comma";
+    if (!next.empty() && is_ident(next[0]) && !is_keyword(word_at(rest)))
+      hint = utf8_length(next) <= 80 ? fmt::format("remove the comma and write `cites {}` on a line of its own", next)
+                                     : "remove the comma and start the next citation with `cites` on a line of its own";
+    error("parse.comma-between-citations", loc_at(at),
+          "citations are not separated by commas: each citation starts with its own `cites`", std::move(hint));
     return true;
   }
 
@@ -509,7 +568,7 @@ class Driver {
   // ---- Soft failures at the start of an item.
 
   void item_error(const char* at) {
-    if (stray_paren_error("an item", at)) return;
+    if (stray_paren_error("an item", at) || citation_comma_error(at)) return;
     std::string word = at < end_ && is_ident(*at) ? word_at(at) : std::string();
     std::string found = found_at(at);
     std::string hint;

@@ -374,6 +374,110 @@ TEST(ParseErrors, TrailingCommaAfterTheLastConclusion) {
   EXPECT_EQ(ds[0].loc.column, 19u);
 }
 
+TEST(ParseErrors, TrailingCommaAfterTheLastException) {
+  auto ds = parse_errors(std::string(kHeader) + "rule r: then x = y\nrule s:\n  exception to r, q,\n  then x = z\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.trailing-comma");
+  EXPECT_EQ(ds[0].message,
+            "a comma must be followed by another rule name, but this one is followed by the keyword `then`");
+  EXPECT_EQ(ds[0].hint, "remove the comma after the last rule in `exception to`");
+  EXPECT_EQ(ds[0].loc.line, 4u);
+  EXPECT_EQ(ds[0].loc.column, 20u);
+}
+
+TEST(ParseErrors, TrailingCommaAfterTheLastIndicatedFact) {
+  auto ds = parse_errors(std::string(kHeader) + "obligation o \"O\" indicating a, b,");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.trailing-comma");
+  EXPECT_EQ(ds[0].message, "a comma must be followed by another fact, but this one is followed by the end of the file");
+  EXPECT_EQ(ds[0].hint, "remove the comma after the last fact in `indicating`");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 33u);
+}
+
+TEST(ParseErrors, CommaFollowedByWhatCannotBeAnElement) {
+  // The list has not visibly ended, so removing the comma is not suggested.
+  auto ds = parse_errors(std::string(kHeader) + "obligation o indicating a, 5\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.trailing-comma");
+  EXPECT_EQ(ds[0].message, "a comma must be followed by another fact, but this one is followed by `5`");
+  EXPECT_EQ(ds[0].hint, "");
+  EXPECT_EQ(ds[0].loc.column, 26u);
+}
+
+TEST(ParseErrors, CommaAtTheStartOfAList) {
+  auto ds = parse_errors(std::string(kHeader) + "rule s: exception to , r then x = z\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.leading-comma");
+  EXPECT_EQ(ds[0].message, "`exception to` must be followed by a rule name, but it is followed by a comma");
+  EXPECT_EQ(ds[0].hint, "remove the comma before `r`");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 22u);
+
+  ds = parse_errors(std::string(kHeader) + "obligation o indicating , a\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.leading-comma");
+  EXPECT_EQ(ds[0].message, "`indicating` must be followed by a fact, but it is followed by a comma");
+  EXPECT_EQ(ds[0].hint, "remove the comma before `a`");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 25u);
+
+  ds = parse_errors(std::string(kHeader) + "rule r: then , x = y\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.leading-comma");
+  EXPECT_EQ(ds[0].message, "`then` must be followed by a conclusion, but it is followed by a comma");
+  EXPECT_EQ(ds[0].hint, "remove the comma before `x`");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 14u);
+}
+
+TEST(ParseErrors, TwoCommasInARow) {
+  auto ds = parse_errors(std::string(kHeader) + "rule s: exception to r,, q then x = z\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.doubled-comma");
+  EXPECT_EQ(ds[0].message, "two commas in a row: a comma must be followed by another rule name");
+  EXPECT_EQ(ds[0].hint, "remove one of the commas");
+  EXPECT_EQ(ds[0].loc.line, 2u);
+  EXPECT_EQ(ds[0].loc.column, 23u);
+  EXPECT_EQ(ds[0].loc.length, 2u);
+
+  ds = parse_errors(std::string(kHeader) + "obligation o indicating a,, b\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.doubled-comma");
+  EXPECT_EQ(ds[0].message, "two commas in a row: a comma must be followed by another fact");
+  EXPECT_EQ(ds[0].loc.column, 26u);
+  EXPECT_EQ(ds[0].loc.length, 2u);
+
+  ds = parse_errors(std::string(kHeader) + "rule r: then x = y,, owe o\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.doubled-comma");
+  EXPECT_EQ(ds[0].message, "two commas in a row: a comma must be followed by another conclusion");
+  EXPECT_EQ(ds[0].loc.column, 19u);
+  EXPECT_EQ(ds[0].loc.length, 2u);
+}
+
+TEST(ParseErrors, CommaBetweenCitations) {
+  auto ds = parse_errors(std::string(kHeader) + "rule r: then x = y\n  cites t s1, m s2\n");
+  ASSERT_EQ(ds.size(), 1u);
+  EXPECT_EQ(ds[0].code, "parse.comma-between-citations");
+  EXPECT_EQ(ds[0].message, "citations are not separated by commas: each citation starts with its own `cites`");
+  EXPECT_EQ(ds[0].hint, "remove the comma and write `cites m s2` on a line of its own");
+  EXPECT_EQ(ds[0].loc.line, 3u);
+  EXPECT_EQ(ds[0].loc.column, 13u);
+}
+
+TEST(Parse, CommaSeparatedLists) {
+  auto p = parse_ok(std::string(kHeader) + "obligation o indicating a, b\nrule s: exception to q, r then x = z, owe o\n");
+  ASSERT_EQ(p.items.size(), 2u);
+  const auto& o = std::get<ast::Declared>(p.items[0].body);
+  ASSERT_EQ(o.indicating.size(), 2u);
+  EXPECT_EQ(o.indicating[1].text, "b");
+  const auto& r = std::get<ast::Rule>(p.items[1].body);
+  ASSERT_EQ(r.exception_to.size(), 2u);
+  EXPECT_EQ(r.exception_to[1].text, "r");
+  EXPECT_EQ(r.then.size(), 2u);
+}
+
 TEST(ParseErrors, QuotedEnumerationValuesShowTheBareNames) {
   auto ds = parse_errors(std::string(kHeader) + "fact request: \"return\" | \"stay\" \"What was asked\"\n");
   ASSERT_EQ(ds.size(), 1u);
