@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "dsl/types.hpp"
+#include "engine/words.hpp"
 #include "engine/yaml_tree.hpp"
 
 namespace decree::engine {
@@ -32,15 +33,6 @@ const std::vector<std::string> kDecisionKeys = {"value", "by"};
 const std::vector<std::string> kHistoryKeys = {"summary", "decisions", "source"};
 const std::vector<std::string> kCertainties = {"documented", "inferred", "contested"};
 const std::vector<std::string> kOutcomeWords = {"undetermined", "conflict", "not_applicable", "no_decision"};
-
-std::string join(const std::vector<std::string>& words, std::string_view sep) {
-  std::string out;
-  for (const auto& w : words) {
-    if (!out.empty()) out += sep;
-    out += w;
-  }
-  return out;
-}
 
 // "did you mean `x`?" when a candidate is close (or the only one that begins with what was
 // written, as `return` for `return_to_ussr`), else "".
