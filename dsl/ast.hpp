@@ -43,7 +43,7 @@ enum class CompareOp { Eq, Ne, Lt, Le, Gt, Ge };
 const char* to_string(CompareOp op);
 
 // What a name in an expression turned out to mean; filled in by the checker.
-enum class Ref { Unresolved, Fact, Definition, EnumValue };
+enum class Ref { Unresolved, Fact, Definition, EnumValue, Decision };  // Decision: `return is granted` in a rule's `when`
 
 // An expression. One struct with a kind keeps the tree easy to walk for the checker, the
 // formatter and the compiler alike; which members are meaningful depends on `kind`.

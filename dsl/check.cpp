@@ -109,6 +109,7 @@ class Checker {
     for (auto& item : policy_.items) check_item(item);
     find_definition_cycles();
     find_exception_cycles();
+    find_exceptions_to_followers();
     warn_unused_facts();
     sort_by_place(out_);
     return std::move(out_);
@@ -124,6 +125,13 @@ class Checker {
   std::map<std::string, FactInfo> facts_;
   std::map<std::string, const ast::Definition*> definitions_;
   std::map<std::string, const ast::DecisionDecl*> decisions_;
+  const ast::Rule* reading_rule_ = nullptr;  // while its `when` is checked: decisions may be read
+  const Expr* decision_read_ = nullptr;      // the first decision that `when` reads
+  struct Follower {
+    const ast::Rule* rule;
+    DiagnosticNote read;
+  };
+  std::vector<Follower> followers_;          // rules that read a decision
   std::map<std::string, const ast::Declared*> authorities_, obligations_, flags_;
   std::map<std::string, const ast::Rule*> rules_;
   std::map<std::string, const ast::SourceDecl*> sources_;
@@ -456,6 +464,7 @@ class Checker {
         continue;
       }
       if (defeated->second == &r) continue;  // reported as a cycle
+      if (r.when && names_a_decision(*r.when)) continue;  // reported as check.reads-decision-exception
       auto mine = decisions_set(r);
       auto theirs = decisions_set(*defeated->second);
       if (theirs.empty()) continue;  // it only owes or flags; an exception may cancel that
@@ -468,7 +477,13 @@ class Checker {
               "an exception defeats another rule's conclusion, so it must set a decision that the rule also sets",
               {{defeated->second->name.loc, fmt::format("rule {} is declared here", quoted(target.text))}});
     }
-    if (r.when) condition(*r.when, 0);
+    if (r.when) {
+      reading_rule_ = &r;
+      decision_read_ = nullptr;
+      condition(*r.when, 0);
+      reading_rule_ = nullptr;
+      if (decision_read_ != nullptr) follows_decision(r, *decision_read_);
+    }
     std::map<std::string, const ast::Conclusion*> set;
     for (const auto& c : r.then) {
       conclusion(c);
@@ -604,8 +619,9 @@ class Checker {
         if (auto f = facts_.find(near); f != facts_.end()) use_fact(f->second);
       }
     }
-    if (hint.empty() && decisions_.count(name.text) != 0)
-      hint = fmt::format("{} is a decision; conditions test facts and definitions, not decisions", quoted(name.text));
+    if (auto d = decisions_.find(name.text); hint.empty() && d != decisions_.end())
+      hint = fmt::format("{} is a decision: a rule's `when` may test its outcome, e.g. `{} is {}`", quoted(name.text),
+                         name.text, d->second->values.empty() ? std::string("VALUE") : d->second->values.front().text);
     error("check.undeclared-name", name.loc, fmt::format("{} is not declared: expected {}", quoted(name.text), expected),
           hint);
   }
@@ -676,6 +692,52 @@ class Checker {
           hint);
   }
 
+  // Whether `e` tests a decision's outcome (`return is granted`) anywhere.
+  bool names_a_decision(const Expr& e) const {
+    if ((e.kind == Expr::Kind::Is || e.kind == Expr::Kind::IsNot) && decisions_.count(e.name.text) != 0 &&
+        facts_.count(e.name.text) == 0 && definitions_.count(e.name.text) == 0)
+      return true;
+    return std::any_of(e.operands.begin(), e.operands.end(), [&](const Expr& o) { return names_a_decision(o); });
+  }
+
+  // `return is granted`: only in the `when` of a rule that owes or flags (see follows_decision).
+  void decision_value(Expr& e, const ast::DecisionDecl& d) {
+    const std::string& n = e.name.text;
+    const std::string& v = e.value.text;
+    if (reading_rule_ == nullptr) {
+      error("check.decision-read-here", e.name.loc,
+            fmt::format("decision {} is read here, but only a rule's `when` may read a decision", quoted(n)),
+            "definitions and `applies when` read facts; move the test into the `when` of the rule that follows from "
+            "the decision");
+      return;
+    }
+    e.ref = ast::Ref::Decision;
+    if (decision_read_ == nullptr) decision_read_ = &e;
+    std::vector<std::string> values = names_of(d.values);
+    if (std::find(values.begin(), values.end(), v) == values.end())
+      error("check.not-a-value", e.value.loc, fmt::format("decision {} has no value {}", quoted(n), quoted(v)),
+            values_hint(v, values, fmt::format("{} is one of", quoted(n)).c_str()));
+  }
+
+  // A rule whose `when` reads a decision follows from it: it may owe and flag, but neither set a
+  // decision nor take part in exceptions, so that no decision can depend on itself and the
+  // decisions are settled before any rule reads them.
+  void follows_decision(const ast::Rule& r, const Expr& read) {
+    auto sets = decisions_set(r);
+    const DiagnosticNote note{read.name.loc, fmt::format("it reads decision {} here", quoted(read.name.text))};
+    if (!sets.empty())
+      error("check.reads-decision-and-sets", r.name.loc,
+            fmt::format("rule {} reads a decision and sets decision{} {}: a rule that follows from a decision may "
+                        "only owe and flag",
+                        quoted(r.name.text), sets.size() == 1 ? "" : "s", list_in_words(sets)),
+            "set the decision in a rule that reads only facts and definitions", {note});
+    if (!r.exception_to.empty())
+      error("check.reads-decision-exception", r.exception_to.front().loc,
+            fmt::format("rule {} reads a decision, so it cannot be an exception to another rule", quoted(r.name.text)),
+            "an exception changes a decision; a rule that follows from a decision only owes and flags", {note});
+    followers_.push_back({&r, note});
+  }
+
   void is_known(Expr& e) {
     const std::string& n = e.name.text;
     const char* form = e.kind == Expr::Kind::IsKnown ? "is known" : "is unknown";
@@ -700,6 +762,10 @@ class Checker {
     const std::string& v = e.value.text;
     const char* form = e.kind == Expr::Kind::Is ? "is" : "is not";
     const bool bool_value = v == "true" || v == "false";
+    if (auto d = decisions_.find(n); d != decisions_.end() && facts_.count(n) == 0 && definitions_.count(n) == 0) {
+      decision_value(e, *d->second);
+      return;
+    }
     if (auto d = definitions_.find(n); d != definitions_.end()) {
       e.ref = ast::Ref::Definition;
       use_definition(e.name);
@@ -982,6 +1048,22 @@ class Checker {
     std::string out;
     for (const auto& [node, loc] : steps) out += node + " → ";
     return out + steps.front().first;
+  }
+
+  // No exception may defeat a rule that follows from a decision (see follows_decision).
+  void find_exceptions_to_followers() {
+    for (const auto& [name, rule] : rules_) {
+      for (const auto& target : rule->exception_to) {
+        auto f = std::find_if(followers_.begin(), followers_.end(),
+                              [&](const Follower& x) { return x.rule->name.text == target.text; });
+        if (f == followers_.end() || f->rule == rule) continue;
+        error("check.reads-decision-exception", target.loc,
+              fmt::format("rule {} is an exception to {}, but {} reads a decision, and no rule may be an exception "
+                          "to a rule that follows from a decision",
+                          quoted(rule->name.text), quoted(target.text), quoted(target.text)),
+              "write the exception's condition into that rule's `when` instead", {f->read});
+      }
+    }
   }
 
   void find_definition_cycles() {

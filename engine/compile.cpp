@@ -360,6 +360,7 @@ class Compiler {
           error("unknown-value", e.loc, fmt::format("`{}` is not a value of the fact it is compared with", e.name.text));
           return std::nullopt;
         }
+        case ast::Ref::Decision:  // the checker allows a decision only in `is` and `is not`
         case ast::Ref::Unresolved: break;
       }
     }
@@ -444,6 +445,15 @@ class Compiler {
                  : e.kind == ast::Expr::Kind::IsUnknown ? NodeKind::IsUnknown
                  : e.kind == ast::Expr::Kind::Is        ? NodeKind::IsValue
                                                         : NodeKind::IsNotValue;
+        if (e.ref == ast::Ref::Decision && test) {
+          n.kind = e.kind == ast::Expr::Kind::Is ? NodeKind::DecisionIs : NodeKind::DecisionIsNot;
+          n.a = lookup(decision_index_, e.name, "decision");
+          if (n.a == kNone) break;
+          n.b = p_.find_value(n.a, e.value.text);
+          if (n.b == kNone)
+            error("unknown-value", e.value.loc, fmt::format("`{}` is not a value of decision `{}`", e.value.text, e.name.text));
+          break;
+        }
         const dsl::FactType* type = nullptr;
         static const dsl::FactType kBool{};
         if (e.ref == ast::Ref::Definition && def_slot_.count(e.name.text)) {
@@ -477,11 +487,15 @@ class Compiler {
     return at;
   }
 
-  // Fact and definition slots a subtree reads directly.
-  void reads_of(Index root, std::vector<Index>& facts, std::vector<Index>& defs) {
+  // Fact and definition slots a subtree reads directly (and the decisions, when asked).
+  void reads_of(Index root, std::vector<Index>& facts, std::vector<Index>& defs, std::vector<Index>* decisions = nullptr) {
     for (Index i = root; i < p_.nodes[root].end; ++i) {
       const Node& n = p_.nodes[i];
       switch (n.kind) {
+        case NodeKind::DecisionIs:
+        case NodeKind::DecisionIsNot:
+          if (decisions != nullptr) decisions->push_back(n.a);
+          break;
         case NodeKind::Fact: facts.push_back(n.a); break;
         case NodeKind::Definition: defs.push_back(n.a); break;
         case NodeKind::IsKnown:
@@ -513,15 +527,17 @@ class Compiler {
     c.node = node;
     c.text = condition_text(e);
     c.loc = e.loc;
-    std::vector<Index> facts, defs;
-    reads_of(node, facts, defs);
+    std::vector<Index> facts, defs, decisions;
+    reads_of(node, facts, defs, &decisions);
+    normalise(decisions);
     std::vector<Index> all = facts;
     for (Index d : defs)
       if (d < def_closure_.size()) all.insert(all.end(), def_closure_[d].begin(), def_closure_[d].end());
     normalise(all);
     c.facts = append_reads(facts);
     c.definitions = append_reads(defs);
-    c.all_facts = append_reads(all);
+    c.decisions = append_reads(decisions);
+    c.all_facts = append_reads(all);  // the decisions' facts are added once they are known (compute_dependencies)
     p_.conditions.push_back(std::move(c));
     return static_cast<Index>(p_.conditions.size() - 1);
   }
@@ -603,6 +619,9 @@ class Compiler {
         auto [root, conds] = compile_condition(*r.when);
         cr.when = root;
         cr.conditions = conds;
+        for (Index n = root; n < p_.nodes[root].end; ++n)
+          cr.follows_decisions = cr.follows_decisions || p_.nodes[n].kind == NodeKind::DecisionIs ||
+                                 p_.nodes[n].kind == NodeKind::DecisionIsNot;
       } else {
         cr.conditions = {static_cast<Index>(p_.conditions.size()), static_cast<Index>(p_.conditions.size())};
       }
@@ -704,6 +723,17 @@ class Compiler {
       normalise(facts);
       d.depends_on = std::move(facts);
     }
+    // A condition that reads a decision depends on every fact the decision does.
+    for (auto& c : p_.conditions) {
+      if (c.decisions.empty()) continue;
+      std::vector<Index> all(p_.reads.begin() + c.all_facts.begin, p_.reads.begin() + c.all_facts.end);
+      for (Index i = c.decisions.begin; i < c.decisions.end; ++i) {
+        const auto& more = p_.decisions[p_.reads[i]].depends_on;
+        all.insert(all.end(), more.begin(), more.end());
+      }
+      normalise(all);
+      c.all_facts = append_reads(all);
+    }
   }
 
   void make_plan() {
@@ -712,6 +742,8 @@ class Compiler {
       EvalPlan::Rule pr;
       pr.when = r.when;
       pr.defeaters = r.defeaters;
+      pr.after_decisions = r.follows_decisions;
+      if (r.follows_decisions) plan.followers.push_back(static_cast<Index>(plan.rules.size()));
       std::vector<Index> decisions;
       for (Index s = r.settings.begin; s < r.settings.end; ++s) decisions.push_back(p_.settings[s].decision);
       normalise(decisions);

@@ -43,6 +43,8 @@ enum class NodeKind : std::uint8_t {
   IsValue,     // facts[a] is value `b` (enum index, or 0/1 for bool)
   IsNotValue,
   Compare,     // operand a `op` operand b (see Operand)
+  DecisionIs,  // decision a's outcome is value b (only in the `when` of a rule that follows from decisions)
+  DecisionIsNot,
 };
 
 // A comparison operand, packed in 32 bits: the top two bits say what the rest indexes.
@@ -71,7 +73,8 @@ struct Condition {
   SourceLoc loc;
   Range facts;          // into `reads`: fact slots read directly
   Range definitions;    // into `reads`: definition slots read directly
-  Range all_facts;      // into `reads`: fact slots read, through definitions too (sorted)
+  Range decisions;      // into `reads`: decisions read directly (`return is granted`)
+  Range all_facts;      // into `reads`: fact slots read, through definitions and decisions too (sorted)
 };
 
 struct CompiledCitation {
@@ -144,6 +147,7 @@ struct CompiledRule {
   Range owes;                      // into `owes`
   Range raises;                    // into `raises`
   std::vector<CompiledCitation> cites;
+  bool follows_decisions = false;  // its `when` reads a decision: evaluated after the decisions (owes and flags only)
 };
 
 struct Declaration {  // an authority, obligation or flag
@@ -164,6 +168,7 @@ struct EvalPlan {
     Index when = kNone;   // root node, or kNone (always applies)
     Range defeaters;      // into CompiledPolicy::defeaters
     Range decisions;      // into `rule_decisions`: the decisions it sets
+    bool after_decisions = false;  // reads decisions: its `when` is evaluated once they are settled
   };
   struct Decision {
     Index applies = kNone;        // root node, or kNone
@@ -183,6 +188,7 @@ struct EvalPlan {
   std::vector<Index> definitions;        // by definition slot: its body's root node
   std::vector<Index> owes;               // by CompiledPolicy::owes index: the rule
   std::vector<Index> raises;             // by CompiledPolicy::raises index: the rule
+  std::vector<Index> followers;          // rules that read decisions (after_decisions), in rule order
 };
 
 struct CompiledPolicy {

@@ -92,15 +92,13 @@ RuleLine rule_line(const CompiledPolicy& p, const CaseEvaluation& ev, Index s, S
   return l;
 }
 
-std::string settled_text(const CompiledPolicy& p, Index d, const DecisionResult& r) {
+std::string settled_text(const CompiledPolicy& p, Index d, const Settlement& s) {
+  const DecisionResult& r = s.result;
   std::string t = describe_result(p, d, r);
-  if (r.status == Status::Decided && r.setting != kNone) {
-    const Index rule = p.settings[r.setting].rule;
-    std::string owes;
-    for (Index i = p.rules[rule].owes.begin; i < p.rules[rule].owes.end; ++i)
-      owes += fmt::format("; owes {}", p.obligations[p.owes[i].what].name);
-    t += fmt::format(" ({}{})", p.rules[rule].name, owes);
-  }
+  std::string owes;
+  for (Index o : s.owed) owes += fmt::format("; owes {}", p.obligations[p.owes[o].what].name);
+  if (r.status == Status::Decided && r.setting != kNone) t += fmt::format(" ({}{})", p.rules[p.settings[r.setting].rule].name, owes);
+  else t += owes;
   return t;
 }
 
@@ -202,7 +200,7 @@ Ground ground(const CompiledPolicy& p, const CaseEvaluation& ev, Index d) {
         for (const auto& s : ex->minimal) {
           Branch b;
           for (const auto& a : s.facts) b.facts.emplace_back(p.facts[a.fact].name, to_string(a.value));
-          b.result = settled_text(p, d, s.result);
+          b.result = settled_text(p, d, s);
           g.branches.push_back(std::move(b));
         }
         g.more_branches = ex->minimal_total - ex->minimal.size();

@@ -64,6 +64,36 @@ struct Machine {
   Tri* definitions;
   const Index* bodies;       // by definition slot: the root node of its body
   const std::string* texts;  // PackedValue: the texts that text facts index
+  const Outcome* settled = nullptr;  // once the decisions are settled: what rules that follow from them read
+  const EvalPlan* plan = nullptr;    // with `settled`
+
+  // `return is granted`: true when decided (or defaulted) with that value; false when decided
+  // otherwise, not applicable or without a decision; when undetermined, false if no rule that
+  // might still stand sets that value and the default cannot give it, else unknown; unknown in
+  // a conflict.
+  Tri decision_is(const Node& n) const {
+    if (settled == nullptr) return Tri::Unknown;
+    const DecisionResult& r = settled->decisions[n.a];
+    switch (r.status) {
+      case Status::Decided:
+      case Status::Defaulted: return tri(r.value == n.b);
+      case Status::NotApplicable:
+      case Status::NoDecision: return Tri::False;
+      case Status::Conflict: return Tri::Unknown;
+      case Status::Undetermined: {
+        const EvalPlan::Decision& d = plan->decisions[n.a];
+        bool some_stands = false;
+        for (Index i = d.sets.begin; i < d.sets.end; ++i) {
+          const EvalPlan::Set& set = plan->sets[i];
+          const Tri e = settled->effective[set.rule];
+          if (e != Tri::False && set.value == n.b) return Tri::Unknown;
+          some_stands = some_stands || e == Tri::True;
+        }
+        return d.default_value == n.b && !some_stands ? Tri::Unknown : Tri::False;
+      }
+    }
+    return Tri::Unknown;
+  }
 
   Tri definition(Index d) const {
     Tri v = definitions[d];
@@ -160,6 +190,8 @@ struct Machine {
       case NodeKind::IsNotValue: return kleene_not(subject_is(n));
       case NodeKind::IsKnown: return tri(subject_known(n));
       case NodeKind::IsUnknown: return tri(!subject_known(n));
+      case NodeKind::DecisionIs: return decision_is(n);
+      case NodeKind::DecisionIsNot: return kleene_not(decision_is(n));
     }
     return Tri::Unknown;
   }
@@ -184,15 +216,18 @@ const char* to_string(Status s) {
   return "?";
 }
 
-Tri eval_condition(const CompiledPolicy& p, std::span<const Value> facts, std::span<Tri> definitions, Index node) {
-  const Machine<Value> m{p.nodes.data(), facts.data(), p.constants.data(), definitions.data(), p.plan.definitions.data(), nullptr};
+Tri eval_condition(const CompiledPolicy& p, std::span<const Value> facts, std::span<Tri> definitions, Index node,
+                   const Outcome* settled) {
+  const Machine<Value> m{p.nodes.data(), facts.data(), p.constants.data(), definitions.data(), p.plan.definitions.data(),
+                         nullptr, settled, &p.plan};
   return m.node(node);
 }
 
 Tri eval_condition(const CompiledPolicy& p, std::span<const Value> facts, const Outcome& o, Index node) {
   thread_local std::vector<Tri> definitions;  // reused: no allocation after the first call
   definitions.assign(o.definitions.begin(), o.definitions.end());
-  return eval_condition(p, facts, std::span<Tri>(definitions), node);
+  const bool settled = o.decisions.size() == p.decisions.size() && o.effective.size() == p.rules.size();
+  return eval_condition(p, facts, std::span<Tri>(definitions), node, settled ? &o : nullptr);
 }
 
 namespace {
@@ -215,17 +250,23 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
     for (std::size_t d = 0; d < p.definitions.size(); ++d) out.definitions[d] = m.eval(p.definitions[d].body);
 
   const EvalPlan& plan = p.plan;
-  for (std::size_t r = 0; r < plan.rules.size(); ++r)
-    out.when[r] = plan.rules[r].when == kNone ? Tri::True : m.eval(plan.rules[r].when);
+  const EvalPlan::Rule* const rules = plan.rules.data();
+  const std::size_t rule_count = plan.rules.size();
+  Tri* const when = out.when.data();
+  Tri* const effective = out.effective.data();
+  const Index* const defeaters = p.defeaters.data();
+
+  // Rules that read decisions come out unknown here (the decisions are not settled yet) and are
+  // evaluated again below; testing for them in this loop would cost every policy more.
+  for (std::size_t r = 0; r < rule_count; ++r) when[r] = rules[r].when == kNone ? Tri::True : m.eval(rules[r].when);
 
   // A rule stands when it applies and no exception to it stands; an exception that might
   // stand (unknown) leaves the rule it names unknown too. Defeaters come first in rule_order.
   for (Index r : p.rule_order) {
-    Tri e = out.when[r];
-    const Range def = plan.rules[r].defeaters;
-    for (Index i = def.begin; i < def.end && e != Tri::False; ++i)
-      e = kleene_and(e, kleene_not(out.effective[p.defeaters[i]]));
-    out.effective[r] = e;
+    Tri e = when[r];
+    const Range def = rules[r].defeaters;
+    for (Index i = def.begin; i < def.end && e != Tri::False; ++i) e = kleene_and(e, kleene_not(effective[defeaters[i]]));
+    effective[r] = e;
   }
 
   for (std::size_t d = 0; d < plan.decisions.size(); ++d) {
@@ -242,7 +283,7 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
     const EvalPlan::Set* maybe = nullptr;
     for (Index i = decision.sets.begin; i < decision.sets.end; ++i) {
       const EvalPlan::Set& set = plan.sets[i];
-      const Tri e = out.effective[set.rule];
+      const Tri e = effective[set.rule];
       if (e == Tri::True) {
         if (winner == nullptr) winner = &set;
         else if (clash == nullptr && winner->value != set.value) clash = &set;
@@ -257,7 +298,7 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
         maybe_differs = true;
       } else {
         for (Index i = decision.sets.begin; i < decision.sets.end && !maybe_differs; ++i)
-          maybe_differs = out.effective[plan.sets[i].rule] == Tri::Unknown && plan.sets[i].value != winner->value;
+          maybe_differs = effective[plan.sets[i].rule] == Tri::Unknown && plan.sets[i].value != winner->value;
       }
     }
     if (clash != nullptr) {
@@ -288,12 +329,25 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
     out.decisions[d] = res;
   }
 
+  // Rules that follow from decisions neither set decisions nor take part in exceptions (the
+  // checker sees to it), so reading the settled decisions now changes nothing above.
+  if (!plan.followers.empty()) {
+    Machine<F> after = m;
+    after.settled = &out;
+    after.plan = &plan;
+    for (Index r : plan.followers) {
+      const Node& root = p.nodes[rules[r].when];  // most often the test alone: `when return is granted`
+      effective[r] = when[r] = root.kind == NodeKind::DecisionIs ? after.decision_is(root) : after.eval(rules[r].when);
+    }
+  }
+
   // A standing rule owes and raises what it says, unless a decision it sets does not apply.
+  const DecisionResult* const decisions = out.decisions.data();
   auto fires = [&](Index r) {
-    if (out.effective[r] != Tri::True) return false;
-    const Range ds = plan.rules[r].decisions;
+    if (effective[r] != Tri::True) return false;
+    const Range ds = rules[r].decisions;
     for (Index i = ds.begin; i < ds.end; ++i)
-      if (out.decisions[plan.rule_decisions[i]].applies != Tri::True) return false;
+      if (decisions[plan.rule_decisions[i]].applies != Tri::True) return false;
     return true;
   };
   for (std::size_t i = 0; i < plan.owes.size(); ++i)
@@ -418,6 +472,22 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
     evaluate(p, work, scratch);
     return scratch.decisions[decision];
   };
+  // The rules whose obligations go with an outcome of this decision: the one that decides it,
+  // and those that follow from it.
+  std::vector<bool> follows(p.rules.size(), false);
+  for (std::size_t r = 0; r < p.rules.size(); ++r) {
+    const Range cs = p.rules[r].conditions;
+    for (Index c = cs.begin; c < cs.end && !follows[r]; ++c)
+      for (Index i = p.conditions[c].decisions.begin; i < p.conditions[c].decisions.end; ++i)
+        follows[r] = follows[r] || p.reads[i] == decision;
+  }
+  auto owed_now = [&](const DecisionResult& r) {  // after result_now()
+    std::vector<Index> owed;
+    const Index decider = r.status == Status::Decided && r.setting != kNone ? p.settings[r.setting].rule : kNone;
+    for (Index o : scratch.owed)
+      if (p.owes[o].rule == decider || follows[p.owes[o].rule]) owed.push_back(o);
+    return owed;
+  };
 
   for (Index f : probed) {
     for (const Value& v : p.facts[f].probes) {
@@ -425,6 +495,7 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
       Settlement s;
       s.facts.push_back({f, v});
       s.result = result_now();
+      s.owed = owed_now(s.result);
       ex.single.push_back(std::move(s));
     }
     work[f] = facts[f];
@@ -500,7 +571,13 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
       needed[probed[k]] = true;
     }
     s.result = keys[cls[code] - 1].result;
-    if (ex.minimal.size() < kMaxSettlementsListed) ex.minimal.push_back(std::move(s));
+    if (ex.minimal.size() < kMaxSettlementsListed) {
+      work.assign(facts.begin(), facts.end());
+      for (const auto& a : s.facts) assign(work[a.fact], a.value);
+      result_now();
+      s.owed = owed_now(s.result);
+      ex.minimal.push_back(std::move(s));
+    }
   }
   for (Index f : probed)
     if (needed[f]) ex.needs.push_back(f);

@@ -75,7 +75,10 @@ PackedValue pack(const Value& v, std::vector<std::string>& texts);
 
 // The value of one condition (a node of CompiledPolicy::nodes) for these facts. `definitions`
 // (by slot) holds what is derived so far, kNotDerived elsewhere; it is completed as needed.
-Tri eval_condition(const CompiledPolicy& policy, std::span<const Value> facts, std::span<Tri> definitions, Index node);
+// `settled`, when given, is an evaluate() of the same facts: what conditions that read a
+// decision see; without it such a condition is unknown.
+Tri eval_condition(const CompiledPolicy& policy, std::span<const Value> facts, std::span<Tri> definitions, Index node,
+                   const Outcome* settled = nullptr);
 // The same, reading the definitions an evaluate() of the same facts left in `outcome`
 // (deriving, on the side, any it did not need).
 Tri eval_condition(const CompiledPolicy& policy, std::span<const Value> facts, const Outcome& outcome, Index node);
@@ -108,6 +111,9 @@ struct Assignment {
 struct Settlement {
   std::vector<Assignment> facts;
   DecisionResult result;  // Undetermined when these facts alone do not settle it
+  // Into CompiledPolicy::owes: what the deciding rule, and every rule that follows from this
+  // decision (`when return is granted`), owe with these facts.
+  std::vector<Index> owed;
 };
 
 struct Exploration {

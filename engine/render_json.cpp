@@ -80,8 +80,25 @@ class Builder {
     for (Index i = cond.facts.begin; i < cond.facts.end; ++i) facts.push_back(fact(p_.reads[i]));
     json defs = json::array();
     for (Index i = cond.definitions.begin; i < cond.definitions.end; ++i) defs.push_back(definition(p_.reads[i], depth));
-    return json{{"text", cond.text}, {"value", to_string(ev_.trace.conditions[c])}, {"at", loc_json(cond.loc)},
-                {"facts", std::move(facts)}, {"definitions", std::move(defs)}};
+    json j{{"text", cond.text}, {"value", to_string(ev_.trace.conditions[c])}, {"at", loc_json(cond.loc)},
+           {"facts", std::move(facts)}, {"definitions", std::move(defs)}};
+    if (!cond.decisions.empty()) {  // only in rules that follow from a decision
+      json decisions = json::array();
+      for (Index i = cond.decisions.begin; i < cond.decisions.end; ++i) decisions.push_back(decision_read(p_.reads[i]));
+      j["decisions"] = std::move(decisions);
+    }
+    return j;
+  }
+
+  // A decision as a condition read it: its outcome, who decides, and the rule that decided.
+  json decision_read(Index d) const {
+    const DecisionResult& r = ev_.outcome.decisions[d];
+    const bool has_rule = (r.status == Status::Decided || r.status == Status::Undetermined) && r.setting != kNone;
+    return json{{"decision", p_.decisions[d].name},
+                {"status", to_string(r.status)},
+                {"outcome", outcome_word(p_, d, r)},
+                {"by", r.by == kNone ? json(nullptr) : json(p_.authorities[r.by].name)},
+                {"rule", has_rule ? json(p_.rules[p_.settings[r.setting].rule].name) : json(nullptr)}};
   }
 
   json conditions(Range r, int depth = 0) const {
@@ -172,11 +189,14 @@ class Builder {
     json out = json::array();
     for (Index i : list) {
       const Raising& x = all[i];
-      out.push_back(json{{key, decls[x.what].name},
-                         {"description", decls[x.what].description},
-                         {"detail", x.detail.empty() ? json(nullptr) : json(x.detail)},
-                         {"rule", p_.rules[x.rule].name},
-                         {"citations", citations_json(p_.rules[x.rule].cites)}});
+      json j{{key, decls[x.what].name},
+             {"description", decls[x.what].description},
+             {"detail", x.detail.empty() ? json(nullptr) : json(x.detail)},
+             {"rule", p_.rules[x.rule].name},
+             {"citations", citations_json(p_.rules[x.rule].cites)}};
+      // A rule that follows from a decision: its conditions, the decision read among them.
+      if (p_.rules[x.rule].follows_decisions) j["conditions"] = conditions(p_.rules[x.rule].conditions);
+      out.push_back(std::move(j));
     }
     return out;
   }

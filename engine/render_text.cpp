@@ -129,6 +129,18 @@ class Writer {
     return s;
   }
 
+  // "← decision return: granted by embassy (grant_return)": what a rule that follows from a
+  // decision read.
+  std::string decision_where(Index d) const {
+    const DecisionResult& r = ev_.outcome.decisions[d];
+    std::string s = "← decision " + p_.decisions[d].name + ": " + words(outcome_word(p_, d, r));
+    if (r.status == Status::Defaulted) s += " (default)";
+    if (r.by != kNone) s += " by " + p_.authorities[r.by].name;
+    if ((r.status == Status::Decided || r.status == Status::Undetermined) && r.setting != kNone)
+      s += " (" + p_.rules[p_.settings[r.setting].rule].name + ")";
+    return s;
+  }
+
   void definition_conditions(Index d, int indent, int depth) {
     if (depth >= kDefinitionDepth) return;
     const Range r = p_.definitions[d].conditions;
@@ -142,12 +154,17 @@ class Writer {
     const Tri v = ev_.trace.conditions[c];
     const Range facts = cond.facts;
     const Range defs = cond.definitions;
+    const Range decisions = cond.decisions;
     const std::string text = std::string(prefix) + cond.text;
-    if (facts.size() == 1 && defs.empty()) {
+    if (facts.empty() && defs.empty() && decisions.size() == 1) {
+      row(indent, text, v, to_string(v), decision_where(p_.reads[decisions.begin]));
+      return;
+    }
+    if (facts.size() == 1 && defs.empty() && decisions.empty()) {
       row(indent, text, v, to_string(v), provenance(p_.reads[facts.begin]));
       return;
     }
-    if (facts.empty() && defs.size() == 1) {
+    if (facts.empty() && defs.size() == 1 && decisions.empty()) {
       const Index d = p_.reads[defs.begin];
       row(indent, text, v, to_string(v), definition_where(d));
       definition_conditions(d, indent + 2, depth);
@@ -164,6 +181,11 @@ class Writer {
       const Tri dv = ev_.trace.definitions[d];
       row(indent + 2, p_.definitions[d].name, dv, to_string(dv), definition_where(d));
       definition_conditions(d, indent + 4, depth);
+    }
+    for (Index i = decisions.begin; i < decisions.end; ++i) {
+      const Index d = p_.reads[i];
+      row(indent + 2, p_.decisions[d].name, Tri::True, words(outcome_word(p_, d, ev_.outcome.decisions[d])),
+          decision_where(d));
     }
   }
 
@@ -264,14 +286,11 @@ class Writer {
     return facts;
   }
 
-  std::string settlement_result(Index d, const DecisionResult& r) const {
+  std::string settlement_result(Index d, const Settlement& s) const {
+    const DecisionResult& r = s.result;
     std::string t = describe_result(p_, d, r);
-    if (r.status == Status::Decided && r.setting != kNone) {
-      const Index rule = p_.settings[r.setting].rule;
-      t += fmt::format(" ({})", p_.rules[rule].name);
-      const Range owes = p_.rules[rule].owes;
-      for (Index i = owes.begin; i < owes.end; ++i) t += fmt::format("; owes {}", p_.obligations[p_.owes[i].what].name);
-    }
+    if (r.status == Status::Decided && r.setting != kNone) t += fmt::format(" ({})", p_.rules[p_.settings[r.setting].rule].name);
+    for (Index o : s.owed) t += fmt::format("; owes {}", p_.obligations[p_.owes[o].what].name);
     return t;
   }
 
@@ -295,7 +314,7 @@ class Writer {
       if (!needed(s.facts[0].fact)) continue;
       if (!single) line(4, "one fact at a time:");
       single = true;
-      const std::string result = s.result.status == Status::Undetermined ? "still undetermined" : settlement_result(d, s.result);
+      const std::string result = s.result.status == Status::Undetermined ? "still undetermined" : settlement_result(d, s);
       line(6, fmt::format("if {} → {}", pad(settlement_text(s), width), result));
     }
     bool together = false;
@@ -303,7 +322,7 @@ class Writer {
       if (s.facts.size() < 2) continue;
       if (!together) line(4, "facts together (the smallest combinations that settle it):");
       together = true;
-      line(6, fmt::format("if {} → {}", pad(settlement_text(s), width), settlement_result(d, s.result)));
+      line(6, fmt::format("if {} → {}", pad(settlement_text(s), width), settlement_result(d, s)));
     }
     if (ex.minimal_total > ex.minimal.size())
       line(6, fmt::format("… and {} more combinations", ex.minimal_total - ex.minimal.size()));
@@ -432,6 +451,8 @@ class Writer {
       t += fmt::format(" — from {}", p_.rules[x.rule].name);
       if (!p_.rules[x.rule].cites.empty()) t += fmt::format(" ({})", cites_short(p_.rules[x.rule].cites));
       line(4, t);
+      // A rule that follows from a decision: the decision it read, and its other conditions.
+      if (p_.rules[x.rule].follows_decisions) conditions(p_.rules[x.rule].conditions, 6);
     }
   }
 

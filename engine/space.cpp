@@ -915,7 +915,7 @@ Tri Explorer::conjunct(Index node) {
     const Value& f = views_[0].work[x->a];
     v = f.kind == Value::Kind::Bool ? tri(f.boolean) : Tri::Unknown;
   } else {
-    return eval_condition(p, views_[0].work, std::span<Tri>(out.definitions), node);
+    return eval_condition(p, views_[0].work, std::span<Tri>(out.definitions), node, &out);
   }
   return negated ? kleene_not(v) : v;
 }

@@ -52,7 +52,7 @@ void build_trace(const CompiledPolicy& p, std::span<const Value> facts, std::spa
   for (std::size_t d = 0; d < p.definitions.size(); ++d)
     if (t.definitions[d] == kNotDerived) t.definitions[d] = eval_condition(p, facts, t.definitions, p.definitions[d].body);
   for (std::size_t c = 0; c < p.conditions.size(); ++c)
-    t.conditions[c] = eval_condition(p, facts, t.definitions, p.conditions[c].node);
+    t.conditions[c] = eval_condition(p, facts, t.definitions, p.conditions[c].node, &o);
 
   for (std::size_t r = 0; r < p.rules.size(); ++r) {
     const CompiledRule& rule = p.rules[r];

@@ -371,5 +371,53 @@ TEST(Check, Deterministic) {
   }
 }
 
+// ---- rules that follow from a decision ----------------------------------------------------
+
+TEST(Check, ARuleMayOweWhatFollowsFromADecision) {
+  auto ds = problems(kUseAll + "rule follow:\n  when ret is granted and citizen\n  then owe report\n  cites memo p2\n");
+  EXPECT_TRUE(errors_only(ds).empty()) << ::testing::PrintToString(codes(ds));
+  auto checked = check_text(kHeader + kFacts + kUseAll + "rule follow:\n  when ret is not refused\n  then flag mismatch\n  cites memo p2\n");
+  EXPECT_TRUE(errors_only(checked.diagnostics).empty()) << ::testing::PrintToString(codes(checked.diagnostics));
+}
+
+TEST(Check, ADecisionReadHasItsValuesChecked) {
+  auto d = only_error(kUseAll + "rule follow:\n  when ret is grantd\n  then owe report\n  cites memo p2\n", "check.not-a-value");
+  EXPECT_EQ(d.message, "decision `ret` has no value `grantd`");
+  EXPECT_NE(d.hint.find("did you mean `granted`?"), std::string::npos) << d.hint;
+}
+
+TEST(Check, ARuleThatReadsADecisionMayNotSetOne) {
+  auto d = only_error(kUseAll + "rule follow:\n  when ret is granted\n  then ret = refused, owe report\n  cites memo p2\n",
+                      "check.reads-decision-and-sets");
+  EXPECT_EQ(d.message, "rule `follow` reads a decision and sets decision `ret`: a rule that follows from a decision may "
+                       "only owe and flag");
+  ASSERT_EQ(d.notes.size(), 1u);
+  EXPECT_EQ(d.notes[0].message, "it reads decision `ret` here");
+}
+
+TEST(Check, ARuleThatReadsADecisionTakesNoPartInExceptions) {
+  auto as_exception = only_error(kUseAll + "rule follow:\n  exception to all\n  when ret is granted\n  then owe report\n  cites memo p2\n",
+                                 "check.reads-decision-exception");
+  EXPECT_EQ(as_exception.message, "rule `follow` reads a decision, so it cannot be an exception to another rule");
+  auto defeated = only_error(kUseAll +
+                                 "rule follow:\n  when ret is granted\n  then owe report\n  cites memo p2\n"
+                                 "rule stop:\n  exception to follow\n  when agree\n  then flag mismatch\n  cites memo p3\n",
+                             "check.reads-decision-exception");
+  EXPECT_NE(defeated.message.find("no rule may be an exception to a rule that follows from a decision"), std::string::npos);
+}
+
+TEST(Check, OnlyARulesWhenMayReadADecision) {
+  auto in_definition = only_error(kUseAll + "define done = ret is granted\n  cites memo p2\nrule r:\n  when done\n  then owe report\n  cites memo p2\n",
+                                  "check.decision-read-here");
+  EXPECT_EQ(in_definition.message, "decision `ret` is read here, but only a rule's `when` may read a decision");
+  auto in_applies = problems(kUseAll + "decision other: yes | no\n  applies when ret is granted\n");
+  EXPECT_EQ(codes(errors_only(in_applies)), (std::vector<std::string>{"check.decision-read-here"}));
+}
+
+TEST(Check, ADecisionAloneAsAConditionSuggestsTestingItsOutcome) {
+  auto d = only_error(kUseAll + "rule r:\n  when ret\n  then owe report\n  cites memo p1\n", "check.undeclared-name");
+  EXPECT_EQ(d.hint, "`ret` is a decision: a rule's `when` may test its outcome, e.g. `ret is granted`");
+}
+
 }  // namespace
 }  // namespace decree::dsl

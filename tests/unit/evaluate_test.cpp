@@ -460,5 +460,90 @@ TEST(Packed, SameOutcomesAsValues) {
   }
 }
 
+// ---- rules that follow from a decision (`when d is yes then owe report`) ------------------
+
+const char* kFollows = R"(
+policy f "Rules that follow from a decision"
+fact a: bool
+fact b: bool
+fact c: bool
+decision d: yes | no
+  default no
+  applies when c
+authority office
+obligation report
+flag not_yes
+rule grant: when a then d = yes by office
+rule deny: when b then d = no
+rule follow: when d is yes then owe report
+rule other: when d is not yes then flag not_yes
+)";
+
+struct Followed {
+  std::string decision;
+  bool owed = false;
+  bool raised = false;
+};
+
+Followed follow(const CompiledPolicy& p, const std::vector<Value>& f) {
+  Outcome o;
+  evaluate(p, f, o);
+  auto named = name_outcome(p, o);
+  return {word(p, o, "d"), !named.obligations.empty(), !named.flags.empty()};
+}
+
+TEST(Follows, ARuleReadsTheSettledDecision) {
+  const auto p = compile_text(kFollows);
+  auto granted = follow(p, facts(p, {{"a", B(true)}, {"b", B(false)}, {"c", B(true)}}));
+  EXPECT_EQ(granted.decision, "yes");
+  EXPECT_TRUE(granted.owed);
+  EXPECT_FALSE(granted.raised);
+  auto by_default = follow(p, facts(p, {{"a", B(false)}, {"b", B(false)}, {"c", B(true)}}));
+  EXPECT_EQ(by_default.decision, "no");
+  EXPECT_FALSE(by_default.owed);
+  EXPECT_TRUE(by_default.raised);
+  auto not_applicable = follow(p, facts(p, {{"a", B(true)}, {"c", B(false)}}));
+  EXPECT_EQ(not_applicable.decision, "not_applicable");
+  EXPECT_FALSE(not_applicable.owed);
+  EXPECT_TRUE(not_applicable.raised);  // `d is not yes` holds when d does not apply
+}
+
+TEST(Follows, AnUndecidedDecisionLeavesWhatFollowsOpenOnlyWhereTheValueIsPossible) {
+  const auto p = compile_text(kFollows);
+  // `yes` might still come (grant unknown): neither owed nor surely not.
+  auto open = follow(p, facts(p, {{"b", B(false)}, {"c", B(true)}}));
+  EXPECT_EQ(open.decision, "undetermined");
+  EXPECT_FALSE(open.owed);
+  EXPECT_FALSE(open.raised);
+  // Only `no` might come (deny unknown, grant false, default no): `d is yes` is false.
+  auto never_yes = follow(p, facts(p, {{"a", B(false)}, {"c", B(true)}}));
+  EXPECT_EQ(never_yes.decision, "undetermined");
+  EXPECT_FALSE(never_yes.owed);
+  EXPECT_TRUE(never_yes.raised);
+  // A conflict says nothing about the value.
+  auto conflict = follow(p, facts(p, {{"a", B(true)}, {"b", B(true)}, {"c", B(true)}}));
+  EXPECT_EQ(conflict.decision, "conflict");
+  EXPECT_FALSE(conflict.owed);
+  EXPECT_FALSE(conflict.raised);
+}
+
+TEST(Follows, TheConditionReadsTheFactsOfTheDecisionAndSettlementsSayWhatIsOwed) {
+  const auto p = compile_text(kFollows);
+  const Index follow_rule = p.find_rule("follow");
+  const Condition& c = p.conditions[p.rules[follow_rule].conditions.begin];
+  std::vector<std::string> read;
+  for (Index i = c.all_facts.begin; i < c.all_facts.end; ++i) read.push_back(p.facts[p.reads[i]].name);
+  EXPECT_EQ(read, (std::vector<std::string>{"a", "b", "c"}));
+  ASSERT_EQ(c.decisions.size(), 1u);
+  EXPECT_EQ(p.reads[c.decisions.begin], p.find_decision("d"));
+
+  auto f = facts(p, {{"b", B(false)}, {"c", B(true)}});
+  auto ex = explore(p, f, p.find_decision("d"));
+  ASSERT_EQ(ex.single.size(), 2u);  // a = false, a = true
+  EXPECT_TRUE(ex.single[0].owed.empty());
+  ASSERT_EQ(ex.single[1].owed.size(), 1u);
+  EXPECT_EQ(p.owes[ex.single[1].owed[0]].rule, follow_rule);
+}
+
 }  // namespace
 }  // namespace decree::engine

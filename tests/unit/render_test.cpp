@@ -92,5 +92,28 @@ TEST(RenderJson, VersionedSchemaFirstAndNamesNotIndices) {
   EXPECT_EQ(doc.dump(), run_json(f.policy, {&ev}).dump());
 }
 
+TEST(RenderText, ARuleThatFollowsFromADecisionShowsTheDecisionItRead) {
+  auto parsed = dsl::parse(std::string(kPolicy) + R"(
+obligation report "A report"
+rule report_granted "Report what is granted": when d is granted then owe report "why" cites memo p5
+)", "t.decree");
+  ASSERT_TRUE(parsed.policy);
+  dsl::check(*parsed.policy);
+  auto compiled = compile(*parsed.policy);
+  ASSERT_TRUE(compiled.policy);
+  Case kase;
+  kase.id = "c";
+  kase.facts["eligible"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 4, 3, 1}, "", Certainty::Documented, ""};
+  kase.facts["misdemeanor"] = FactValue{Value::of_bool(false), SourceLoc{"c.yaml", 0, 5, 3, 1}, "", Certainty::Documented, ""};
+  const auto ev = evaluate_case(*compiled.policy, kase);
+  const std::string text = render_case(*compiled.policy, ev);
+  EXPECT_NE(text.find("report \"why\" — from report_granted (memo p5)\n      d is granted"), std::string::npos) << text;
+  EXPECT_NE(text.find("← decision d: granted by embassy (grant)"), std::string::npos) << text;
+  const std::string json = case_json(*compiled.policy, ev).dump();
+  EXPECT_NE(json.find(R"("decisions":[{"decision":"d","status":"decided","outcome":"granted","by":"embassy","rule":"grant"}])"),
+            std::string::npos)
+      << json;
+}
+
 }  // namespace
 }  // namespace decree::engine
