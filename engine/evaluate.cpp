@@ -256,9 +256,11 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
   Tri* const effective = out.effective.data();
   const Index* const defeaters = p.defeaters.data();
 
-  // Rules that read decisions come out unknown here (the decisions are not settled yet) and are
-  // evaluated again below; testing for them in this loop would cost every policy more.
-  for (std::size_t r = 0; r < rule_count; ++r) when[r] = rules[r].when == kNone ? Tri::True : m.eval(rules[r].when);
+  // Rules that read decisions wait until the decisions are settled (below).
+  for (std::size_t r = 0; r < rule_count; ++r) {
+    if (rules[r].when == kNone) when[r] = Tri::True;
+    else if (!rules[r].after_decisions) when[r] = m.eval(rules[r].when);
+  }
 
   // A rule stands when it applies and no exception to it stands; an exception that might
   // stand (unknown) leaves the rule it names unknown too. Defeaters come first in rule_order.
@@ -272,7 +274,7 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
   for (std::size_t d = 0; d < plan.decisions.size(); ++d) {
     const EvalPlan::Decision& decision = plan.decisions[d];
     DecisionResult res;
-    res.applies = decision.applies == kNone ? Tri::True : m.eval(decision.applies);
+    res.applies = decision.applies == kNone ? Tri::True : m.node(decision.applies);  // most often `request is x`
     if (res.applies == Tri::False) {
       res.status = Status::NotApplicable;
       out.decisions[d] = res;
