@@ -1,4 +1,5 @@
 #include "engine/case_date.hpp"
+#include "engine/words.hpp"
 
 #include <algorithm>
 
@@ -29,14 +30,6 @@ int number(std::string_view s) {
   int v = 0;
   for (char c : s) v = v * 10 + (c - '0');
   return v;
-}
-
-// A value as written, for messages; long text is cut.
-std::string shown(std::string_view text) {
-  constexpr std::size_t kMax = 60;
-  std::string s(text.substr(0, kMax));
-  if (text.size() > kMax) s += "...";
-  return s;
 }
 
 // The days one end of a date stands for: a single day, or a whole month or year.

@@ -55,16 +55,6 @@ std::string hint(const std::string& first, const std::string& then) {
   return first + " " + then;
 }
 
-// A value as the reader wrote it, for "found ..." in messages; long text is cut.
-std::string shown(std::string_view text) {
-  constexpr std::size_t kMax = 60;
-  std::string s(text.substr(0, kMax));
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  if (text.size() > kMax) s += "...";
-  return s;
-}
-
 // What the loader needs of a policy, indexed once per load.
 struct PolicyIndex {
   std::string name;
@@ -233,18 +223,7 @@ class FileLoader {
     diagnostics_.push_back(make_warning(std::move(code), place(at), std::move(message), std::move(hint)));
   }
 
-  // "a list", "a mapping", "nothing", "`yes`", "\"yes\" (in quotes)"
-  std::string found(NodeId id) const {
-    switch (tree_.kind(id)) {
-      case Kind::Null: return "nothing";
-      case Kind::Sequence: return "a list";
-      case Kind::Map: return "a mapping";
-      case Kind::Scalar: break;
-    }
-    std::string_view s = tree_.scalar(id);
-    if (tree_.node(id).plain) return fmt::format("`{}`", shown(s));
-    return fmt::format("\"{}\" (in quotes)", shown(s));
-  }
+  std::string found(NodeId id) const { return yaml::found_text(tree_, id); }
 
   bool key_is(NodeId key, std::string_view name) const {
     return tree_.kind(key) == Kind::Scalar && tree_.scalar(key) == name;

@@ -35,15 +35,6 @@ std::string did_you_mean(std::string_view wrong, const std::vector<std::string>&
   return near.empty() ? std::string() : fmt::format("did you mean `{}`? ", near);
 }
 
-std::string shown(std::string_view text) {
-  constexpr std::size_t kMax = 60;
-  std::string s(text.substr(0, kMax));
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  if (text.size() > kMax) s += "...";
-  return s;
-}
-
 // "0.25" for 250000000 billionths: a share as a reader writes it.
 std::string share_text(std::uint64_t w) {
   if (w == kShareScale) return "1";
@@ -179,17 +170,7 @@ class Loader {
     return error(std::move(code), place(at), std::move(message), std::move(hint));
   }
 
-  std::string found(NodeId id) const {
-    switch (tree_.kind(id)) {
-      case Kind::Null: return "nothing";
-      case Kind::Sequence: return "a list";
-      case Kind::Map: return "a mapping";
-      case Kind::Scalar: break;
-    }
-    std::string_view s = tree_.scalar(id);
-    if (tree_.node(id).plain) return fmt::format("`{}`", shown(s));
-    return fmt::format("\"{}\" (in quotes)", shown(s));
-  }
+  std::string found(NodeId id) const { return yaml::found_text(tree_, id); }
 
   void duplicates(NodeId map) {
     for (auto [first, again] : tree_.duplicate_keys(map)) {

@@ -15,45 +15,12 @@ namespace {
 // Where a condition's value starts, counted from the start of the line.
 constexpr std::size_t kValueColumn = 50;
 
-enum class Paint { None, Bold, Good, Bad, Warn, Dim };
-
-std::string pad(std::string s, std::size_t width) {
-  const std::size_t n = utf8_length(s);
-  if (n < width) s.append(width - n, ' ');
-  return s;
-}
-
-std::string words(std::string s) {
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
-}
-
-// "NOT APPLICABLE" for not_applicable: an outcome word as describe_result() writes it.
-std::string upper_words(std::string s) {
-  for (char& c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    else if (c == '_') c = ' ';
-  return s;
-}
-
 class Writer {
  public:
   explicit Writer(const DiffTextOptions& o) : o_(o) {}
   std::string out;
 
-  std::string paint(std::string_view s, Paint how) const {
-    if (!o_.color || how == Paint::None) return std::string(s);
-    const char* code = "";
-    switch (how) {
-      case Paint::None: break;
-      case Paint::Bold: code = "\x1b[1m"; break;
-      case Paint::Good: code = "\x1b[1;32m"; break;
-      case Paint::Bad: code = "\x1b[1;31m"; break;
-      case Paint::Warn: code = "\x1b[1;33m"; break;
-      case Paint::Dim: code = "\x1b[2m"; break;
-    }
-    return fmt::format("{}{}\x1b[0m", code, s);
-  }
+  std::string paint(std::string_view s, Paint how) const { return engine::paint(s, how, o_.color); }
 
   void line(std::size_t indent, std::string_view text) {
     out.append(indent, ' ');

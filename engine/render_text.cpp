@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "dsl/source.hpp"
+#include "engine/words.hpp"
 
 namespace decree::engine {
 
@@ -17,26 +18,6 @@ constexpr std::size_t kValueColumn = 46;
 constexpr std::size_t kCiteColumn = 78;
 // How deep definitions are opened inside a condition (deeper ones are named, not opened).
 constexpr int kDefinitionDepth = 3;
-
-enum class Paint { None, Bold, Good, Bad, Warn, Dim };
-
-std::string upper(std::string s) {
-  for (char& c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    else if (c == '_') c = ' ';
-  return s;
-}
-
-std::string words(std::string s) {
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
-}
-
-std::string pad(std::string s, std::size_t width) {
-  const std::size_t n = utf8_length(s);
-  if (n < width) s.append(width - n, ' ');
-  return s;
-}
 
 std::string basename(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -78,19 +59,7 @@ class Writer {
 
   std::string out;
 
-  std::string paint(std::string_view s, Paint how) const {
-    if (!color_ || how == Paint::None) return std::string(s);
-    const char* code = "";
-    switch (how) {
-      case Paint::None: break;
-      case Paint::Bold: code = "\x1b[1m"; break;
-      case Paint::Good: code = "\x1b[1;32m"; break;
-      case Paint::Bad: code = "\x1b[1;31m"; break;
-      case Paint::Warn: code = "\x1b[1;33m"; break;
-      case Paint::Dim: code = "\x1b[2m"; break;
-    }
-    return fmt::format("{}{}\x1b[0m", code, s);
-  }
+  std::string paint(std::string_view s, Paint how) const { return engine::paint(s, how, color_); }
 
   Paint tri_paint(Tri v) const { return v == Tri::True ? Paint::Good : v == Tri::False ? Paint::Bad : Paint::Warn; }
 
@@ -521,6 +490,20 @@ class Writer {
 
 }  // namespace
 
+std::string paint(std::string_view text, Paint how, bool color) {
+  if (!color || how == Paint::None) return std::string(text);
+  const char* code = "";
+  switch (how) {
+    case Paint::None: break;
+    case Paint::Bold: code = "\x1b[1m"; break;
+    case Paint::Good: code = "\x1b[1;32m"; break;
+    case Paint::Bad: code = "\x1b[1;31m"; break;
+    case Paint::Warn: code = "\x1b[1;33m"; break;
+    case Paint::Dim: code = "\x1b[2m"; break;
+  }
+  return fmt::format("{}{}\x1b[0m", code, text);
+}
+
 std::string citation_text(const CompiledCitation& c, bool with_quote) {
   std::string s = c.source;
   if (!c.section.empty()) s += " " + c.section;
@@ -531,11 +514,11 @@ std::string citation_text(const CompiledCitation& c, bool with_quote) {
 std::string describe_result(const CompiledPolicy& p, Index d, const DecisionResult& r) {
   switch (r.status) {
     case Status::Decided: {
-      std::string s = upper(p.decisions[d].values[r.value]);
+      std::string s = upper_words(p.decisions[d].values[r.value]);
       if (r.by != kNone) s += " by " + p.authorities[r.by].name;
       return s;
     }
-    case Status::Defaulted: return upper(p.decisions[d].values[r.value]) + " (default)";
+    case Status::Defaulted: return upper_words(p.decisions[d].values[r.value]) + " (default)";
     case Status::NoDecision: return "NO DECISION";
     case Status::Undetermined: return "UNDETERMINED";
     case Status::Conflict: {

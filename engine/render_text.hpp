@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "engine/compile.hpp"
 #include "engine/trace.hpp"
@@ -13,6 +14,10 @@ namespace decree::engine {
 struct TextOptions {
   bool color = false;
 };
+
+// How a piece of text is coloured on a terminal; `paint` leaves it plain unless `color`.
+enum class Paint { None, Bold, Good, Bad, Warn, Dim };
+std::string paint(std::string_view text, Paint how, bool color);
 
 // `policy telegram_1956 "Telegram…" (enacted, in force from 1956-02-02 .. 1956-02-10)`
 std::string render_policy_line(const CompiledPolicy& policy, const TextOptions& options = {});

@@ -1,9 +1,11 @@
 #include "engine/space_render.hpp"
-#include "engine/words.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
+
+#include "dsl/source.hpp"
+#include "engine/words.hpp"
 
 namespace decree::engine {
 
@@ -16,15 +18,6 @@ std::string count_text(std::uint64_t n) { return with_commas(n); }
 std::string plural(std::uint64_t n, const char* one, const char* many) {
   return count_text(n) + " " + (n == 1 ? one : many);
 }
-
-// Characters as a terminal shows them (UTF-8 continuation bytes take no room).
-std::size_t width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-std::string pad(const std::string& s, std::size_t w) { return s + std::string(w > width(s) ? w - width(s) : 0, ' '); }
 
 std::string rules_text(const Verdict& v) {
   std::vector<std::string> parts;
@@ -56,12 +49,12 @@ std::string render_lines(const std::vector<SpaceColumn>& columns, const SpaceTab
   if (lines.empty()) return out;
   const std::size_t number_w = std::to_string(lines.size()).size();
   std::vector<std::size_t> w;
-  for (Index c : t.columns) w.push_back(width(columns[c].fact));
+  for (Index c : t.columns) w.push_back(utf8_length(columns[c].fact));
   std::vector<std::size_t> ow;
-  for (const auto& h : headers) ow.push_back(width(h));
+  for (const auto& h : headers) ow.push_back(utf8_length(h));
   for (const auto& l : lines) {
-    for (std::size_t k = 0; k < l.cells.size(); ++k) w[k] = std::max(w[k], width(l.cells[k]));
-    for (std::size_t k = 0; k < l.outcomes.size(); ++k) ow[k] = std::max(ow[k], width(l.outcomes[k]));
+    for (std::size_t k = 0; k < l.cells.size(); ++k) w[k] = std::max(w[k], utf8_length(l.cells[k]));
+    for (std::size_t k = 0; k < l.outcomes.size(); ++k) ow[k] = std::max(ow[k], utf8_length(l.outcomes[k]));
   }
   std::size_t total = margin.size() + number_w;
   for (std::size_t x : w) total += 2 + x;
@@ -102,14 +95,14 @@ std::string render_lines(const std::vector<SpaceColumn>& columns, const SpaceTab
     for (std::size_t k = 0; k < l.cells.size(); ++k)
       if (l.cells[k] != "any") parts.push_back(columns[t.columns[k]].fact + ": " + l.cells[k]);
     if (parts.empty()) parts.push_back("(every combination)");
-    const std::size_t start = width(line);
+    const std::size_t start = utf8_length(line);
     for (std::size_t k = 0; k < parts.size(); ++k) {
       const std::string piece = parts[k] + (k + 1 < parts.size() ? "," : "");
-      if (width(line) > start && width(line) + 1 + width(piece) > kSpaceGridWidth) {
+      if (utf8_length(line) > start && utf8_length(line) + 1 + utf8_length(piece) > kSpaceGridWidth) {
         out += line + "\n";
         line = indent + "  ";
       }
-      line += (width(line) > start ? " " : "") + piece;
+      line += (utf8_length(line) > start ? " " : "") + piece;
     }
     out += line + "\n";
   }
@@ -133,7 +126,7 @@ std::string columns_text(const std::vector<SpaceColumn>& columns, const std::vec
   std::string out;
   if (!columns.empty()) {
     std::size_t w = 0;
-    for (const auto& c : columns) w = std::max(w, width(c.fact));
+    for (const auto& c : columns) w = std::max(w, utf8_length(c.fact));
     out += "facts explored, and the values tried for each:\n";
     for (const auto& c : columns) {
       std::vector<std::string> labels;

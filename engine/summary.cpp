@@ -1,4 +1,5 @@
 #include "engine/summary.hpp"
+#include "engine/words.hpp"
 
 #include <algorithm>
 
@@ -34,17 +35,6 @@ std::vector<Row> rows(const CompiledPolicy& p, const Summary& s, std::size_t d) 
 std::string percent(std::uint64_t n, std::uint64_t of) {
   if (of == 0) return "";
   return fmt::format("{:.1f}%", 100.0 * static_cast<double>(n) / static_cast<double>(of));
-}
-
-std::string pad(std::string s, std::size_t width) {
-  const std::size_t n = utf8_length(s);
-  if (n < width) s.append(width - n, ' ');
-  return s;
-}
-
-std::string words(std::string s) {
-  std::replace(s.begin(), s.end(), '_', ' ');
-  return s;
 }
 
 }  // namespace

@@ -134,6 +134,18 @@ std::vector<std::pair<NodeId, NodeId>> Tree::duplicate_keys(NodeId map) const {
   return out;
 }
 
+std::string found_text(const Tree& tree, NodeId id) {
+  switch (tree.kind(id)) {
+    case Node::Kind::Null: return "nothing";
+    case Node::Kind::Sequence: return "a list";
+    case Node::Kind::Map: return "a mapping";
+    case Node::Kind::Scalar: break;
+  }
+  std::string_view s = tree.scalar(id);
+  if (tree.node(id).plain) return fmt::format("`{}`", shown(s));
+  return fmt::format("\"{}\" (in quotes)", shown(s));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Checks on the raw text
 

@@ -67,6 +67,10 @@ class Tree {
   NodeId root_ = 0;
 };
 
+// A node as a message says what was found: "a list", "a mapping", "nothing", "`yes`",
+// "\"yes\" (in quotes)".
+std::string found_text(const Tree& tree, NodeId id);
+
 struct ReadResult {
   std::optional<Tree> tree;  // absent when the text could not be read as YAML, or holds no document
   bool empty = false;        // the text holds no YAML document at all (only blanks and comments)
