@@ -692,11 +692,14 @@ class Checker {
           hint);
   }
 
+  // A name that means a decision where a condition reads it (facts and definitions come first).
+  bool is_decision_name(const std::string& n) const {
+    return decisions_.count(n) != 0 && facts_.count(n) == 0 && definitions_.count(n) == 0;
+  }
+
   // Whether `e` tests a decision's outcome (`return is granted`) anywhere.
   bool names_a_decision(const Expr& e) const {
-    if ((e.kind == Expr::Kind::Is || e.kind == Expr::Kind::IsNot) && decisions_.count(e.name.text) != 0 &&
-        facts_.count(e.name.text) == 0 && definitions_.count(e.name.text) == 0)
-      return true;
+    if ((e.kind == Expr::Kind::Is || e.kind == Expr::Kind::IsNot) && is_decision_name(e.name.text)) return true;
     return std::any_of(e.operands.begin(), e.operands.end(), [&](const Expr& o) { return names_a_decision(o); });
   }
 
@@ -762,8 +765,8 @@ class Checker {
     const std::string& v = e.value.text;
     const char* form = e.kind == Expr::Kind::Is ? "is" : "is not";
     const bool bool_value = v == "true" || v == "false";
-    if (auto d = decisions_.find(n); d != decisions_.end() && facts_.count(n) == 0 && definitions_.count(n) == 0) {
-      decision_value(e, *d->second);
+    if (is_decision_name(n)) {
+      decision_value(e, *decisions_.at(n));
       return;
     }
     if (auto d = definitions_.find(n); d != definitions_.end()) {
