@@ -1,10 +1,12 @@
-# Runs one golden test: `decree ARGS INPUT` from the source folder, captures what it prints
-# (stdout, then stderr) and its exit code, and compares that with INPUT's `.expected` file.
-# With the environment variable UPDATE_GOLDEN=1 it writes the expectation instead (review the
-# change by eye before committing it).
+# Runs one golden test: `decree ARGS INPUT EXTRA` from the source folder, captures what it prints
+# (stdout, then stderr) and its exit code, and compares that with INPUT's `.expected` file. For
+# checks whose arguments are not one input file (the counterfactual scenarios), give no INPUT and
+# name the expectation with EXPECTED instead. With the environment variable UPDATE_GOLDEN=1 it
+# writes the expectation (review the change by eye before committing it).
 #   cmake -DDECREE=... -DSOURCE_DIR=... -DINPUT=rel/path -DARGS="check" -P compare.cmake
+#   cmake -DDECREE=... -DSOURCE_DIR=... -DEXPECTED=rel/path.expected -DARGS="diff a b cases" -P compare.cmake
 separate_arguments(arg_list UNIX_COMMAND "${ARGS}")
-set(input_args "${INPUT}")
+set(input_args ${INPUT})
 if(EXTRA)
   separate_arguments(extra_list UNIX_COMMAND "${EXTRA}")
   list(APPEND input_args ${extra_list})
@@ -16,7 +18,11 @@ execute_process(
   ERROR_VARIABLE err
   RESULT_VARIABLE code)
 set(actual "${out}${err}exit: ${code}\n")
-string(REGEX REPLACE "\\.[^./]+$" ".expected" expected_file "${SOURCE_DIR}/${INPUT}")
+if(EXPECTED)
+  set(expected_file "${SOURCE_DIR}/${EXPECTED}")
+else()
+  string(REGEX REPLACE "\\.[^./]+$" ".expected" expected_file "${SOURCE_DIR}/${INPUT}")
+endif()
 if("$ENV{UPDATE_GOLDEN}" STREQUAL "1")
   file(WRITE "${expected_file}" "${actual}")
   message(STATUS "wrote ${expected_file}")
