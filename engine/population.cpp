@@ -541,6 +541,12 @@ class Loader {
   void read_distribution(NodeId key, NodeId v, const dsl::FactType* type, Population& p, Attribute& a) {
     std::optional<NodeId> def, when;
     if (tree_.kind(v) == Kind::Map) {
+      // A key written twice (`default:` twice, say) is refused here, before the mapping is read
+      // as shares or as branches: counting entries below assumes each key appears once.
+      if (!tree_.duplicate_keys(v).empty()) {
+        duplicates(v);
+        return;
+      }
       for (std::size_t i = 0; i < tree_.entries(v); ++i) {
         NodeId k = tree_.key(v, i);
         if (is_plain(k, "default")) def = tree_.value(v, i);
