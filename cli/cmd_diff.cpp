@@ -16,6 +16,7 @@
 #include "dsl/load.hpp"
 #include "engine/compile.hpp"
 #include "engine/diff.hpp"
+#include "dsl/input_file.hpp"
 #include "engine/inputs.hpp"
 #include "engine/population.hpp"
 #include "engine/render_diff.hpp"
@@ -118,7 +119,7 @@ int run_diff(const DiffArgs& args) {
   engine::DiffReport report;
   report.a = &pa;
   report.b = &pb;
-  report.inputs = args.cases;
+  for (const auto& c : args.cases) report.inputs.push_back(dsl::shown_name(c));
   report.grounds_listed = args.grounds;
 
   engine::Outcome oa, ob;

@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
+#include "dsl/input_file.hpp"
 #include "engine/inputs.hpp"
 #include "engine/population.hpp"
 #include "engine/render_json.hpp"
@@ -57,10 +58,12 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
     }
   }
 
+  std::vector<std::string> shown;  // `-` as <stdin>
+  for (const auto& i : inputs) shown.push_back(dsl::shown_name(i));
   if (format == "json") {
     nlohmann::ordered_json out = {{"schema", "decree.summary/1"},
                           {"policy", engine::policy_json(p)},
-                          {"inputs", inputs},
+                          {"inputs", shown},
                           {"summary", engine::summary_json(p, summary)}};
     fmt::print("{}\n", out.dump(2));
     return kExitOk;
@@ -68,7 +71,7 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
   engine::TextOptions text;
   text.color = use_color(stdout);
   std::string out = engine::render_policy_line(p, text);
-  out += fmt::format("cases: {}\n\n", fmt::join(inputs, ", "));
+  out += fmt::format("cases: {}\n\n", fmt::join(shown, ", "));
   out += engine::render_summary(p, summary, text.color);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;

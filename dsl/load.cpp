@@ -5,13 +5,13 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
 
 #include "dsl/amend.hpp"
 #include "dsl/check.hpp"
+#include "dsl/input_file.hpp"
 
 namespace decree::dsl {
 
@@ -95,18 +95,13 @@ struct Loader {
         }
         level.diagnostics.push_back(std::move(d));
       }
-      if (read.diagnostics.size() > 0 && read.diagnostics[0].loc.known() && named_by == nullptr) {
-        // Show the offending line of a file that is not UTF-8 (the bad bytes made printable).
-        std::ifstream in(path, std::ios::binary);
-        std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        if (raw.size() <= limits.max_file_bytes && raw.find('\0') == std::string::npos)
-          sources.add(std::make_shared<SourceFile>(path, printable(raw)));
-      }
+      // Show the offending line of a file that is not UTF-8 (the bad bytes made printable).
+      if (read.shown && named_by == nullptr) sources.add(std::make_shared<SourceFile>(shown_name(path), *read.shown));
       return level;
     }
-    sources.add(std::make_shared<SourceFile>(path, *read.text));
-    level.chain.push_back(path);
-    auto parsed = parse(*read.text, path, limits);
+    sources.add(std::make_shared<SourceFile>(shown_name(path), *read.text));
+    level.chain.push_back(shown_name(path));
+    auto parsed = parse(*read.text, shown_name(path), limits);
     level.diagnostics = parsed.diagnostics;
     if (!parsed.ok()) return level;
     ast::Policy policy = std::move(*parsed.policy);
@@ -198,43 +193,34 @@ struct Loader {
 
 ReadResult read_source_file(const std::string& path, std::size_t max_bytes, const std::string& what) {
   ReadResult result;
-  std::error_code ec;
-  auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) {
-    result.diagnostics.push_back(file_error("load.missing-file", path, fmt::format("cannot read {}: there is no such file", what),
-                                            "check the spelling of the path and the folder you run decree from"));
-    return result;
+  const std::string name = shown_name(path);
+  InputFile read = read_input(path, max_bytes);
+  switch (read.problem) {
+    case InputFile::Problem::None: break;
+    case InputFile::Problem::Missing:
+      result.diagnostics.push_back(file_error("load.missing-file", name, fmt::format("cannot read {}: there is no such file", what),
+                                              "check the spelling of the path and the folder you run decree from"));
+      return result;
+    case InputFile::Problem::Directory:
+      result.diagnostics.push_back(file_error("load.directory", name, fmt::format("this is a folder, not a {} file", what),
+                                              "name a file inside it"));
+      return result;
+    case InputFile::Problem::Unreadable:
+      result.diagnostics.push_back(file_error("load.unreadable", name, fmt::format("cannot read {}: {}", what, read.reason)));
+      return result;
+    case InputFile::Problem::TooLarge: {
+      std::string limit = fmt::format("{} ({} bytes)", size_in_words(max_bytes), max_bytes);
+      result.diagnostics.push_back(file_error(
+          "load.too-large", name,
+          read.size ? fmt::format("this {} file is {}; the limit for a {} file is {}", what, size_in_words(*read.size), what, limit)
+                    : fmt::format("this {} file holds more than {}, the limit for a {} file", what, limit, what),
+          "split it into smaller files (a policy can extend another)"));
+      return result;
+    }
   }
-  if (fs::is_directory(status)) {
-    result.diagnostics.push_back(file_error("load.directory", path, fmt::format("this is a folder, not a {} file", what),
-                                            "name a file inside it"));
-    return result;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    result.diagnostics.push_back(file_error("load.unreadable", path, fmt::format("cannot read {}: {}", what, std::strerror(errno))));
-    return result;
-  }
-  // Read one byte past the limit: enough to know the file is too large, without reading it all.
-  std::string text(max_bytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
-  if (in.bad()) {
-    result.diagnostics.push_back(file_error("load.unreadable", path, fmt::format("cannot read {}: {}", what, std::strerror(errno))));
-    return result;
-  }
-  if (text.size() > max_bytes) {
-    auto size = fs::file_size(path, ec);
-    std::string actual = ec ? "larger than that" : size_in_words(size);
-    result.diagnostics.push_back(file_error(
-        "load.too-large", path,
-        fmt::format("this {} file is {}; the limit for a {} file is {} ({} bytes)", what, actual, what,
-                    size_in_words(max_bytes), max_bytes),
-        "split it into smaller files (a policy can extend another)"));
-    return result;
-  }
+  std::string& text = *read.text;
   if (auto nul = text.find('\0'); nul != std::string::npos) {
-    auto d = make_error("load.binary", place_of(path, text, nul),
+    auto d = make_error("load.binary", place_of(name, text, nul),
                         fmt::format("this is a binary file, not a {} text: it holds a NUL byte", what),
                         fmt::format("a {} file is plain text in UTF-8", what));
     result.diagnostics.push_back(std::move(d));
@@ -242,11 +228,12 @@ ReadResult read_source_file(const std::string& path, std::size_t max_bytes, cons
   }
   if (auto bad = first_invalid_utf8(text); bad != std::string::npos) {
     auto d = make_error(
-        "load.not-utf8", place_of(path, text, bad),
+        "load.not-utf8", place_of(name, text, bad),
         fmt::format("this {} file is not UTF-8 text: the byte 0x{:02X} here does not belong to a UTF-8 character", what,
                     static_cast<unsigned char>(text[bad])),
         "save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")");
     result.diagnostics.push_back(std::move(d));
+    result.shown = printable(text);
     return result;
   }
   // A byte-order mark is valid UTF-8 but no part of the policy.

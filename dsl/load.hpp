@@ -13,11 +13,13 @@
 
 namespace decree::dsl {
 
-// Reads a file for parsing: refuses directories, missing files, files over the size limit,
-// binary files (a NUL byte) and text that is not UTF-8, each with its own message.
+// Reads a file for parsing (`-` is standard input, shown as `<stdin>`; dsl/input_file.hpp):
+// refuses directories, missing files, files over the size limit, binary files (a NUL byte) and
+// text that is not UTF-8, each with its own message.
 struct ReadResult {
   std::optional<std::string> text;
   std::vector<Diagnostic> diagnostics;
+  std::optional<std::string> shown;  // text that is not UTF-8, its bad bytes made printable, to show the line
 };
 ReadResult read_source_file(const std::string& path, std::size_t max_bytes, const std::string& what = "policy");
 

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "dsl/input_file.hpp"
 #include "dsl/types.hpp"
 #include "engine/words.hpp"
 #include "engine/yaml_tree.hpp"
@@ -804,9 +805,11 @@ std::string limit_in_words(std::size_t bytes) {
   return fmt::format("{} bytes", bytes);
 }
 
+// `size` is "" when it is not known (a pipe or a device, refused once it passed the limit).
 Diagnostic too_large(const SourceLoc& loc, const std::string& size, const CaseLimits& limits) {
+  std::string what = size.empty() ? "the file holds more than" : fmt::format("the file is {}, more than", size);
   return make_error("case.too-large", loc,
-                    fmt::format("the file is {}, more than the {} a case file may hold", size, limit_in_words(limits.max_file_bytes)),
+                    fmt::format("{} the {} a case file may hold", what, limit_in_words(limits.max_file_bytes)),
                     "split the cases into several files, or load a folder of them");
 }
 
@@ -849,60 +852,39 @@ void load_text(std::string text, const std::string& name, const PolicyIndex& pol
   FileLoader(*file, *read.tree, policy, limits, diagnostics).load(cases, rejected);
 }
 
-// Reads a case file, refusing a missing file, a folder and a file over the size limit without
-// reading it whole. (The text checks that follow are yaml::check_text's.)
+// Reads a case file (`-` is standard input), refusing a missing file, a folder and a file over
+// the size limit without reading it whole (dsl/input_file.hpp). (The text checks that follow
+// are yaml::check_text's.)
 std::optional<std::string> read_case_file(const std::string& path, const CaseLimits& limits,
                                           std::vector<Diagnostic>& diagnostics) {
-  namespace fs = std::filesystem;
   SourceLoc loc;
-  loc.file = path;
-  std::error_code ec;
-  auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) {
-    diagnostics.push_back(make_error("case.missing-file", loc, "cannot read the case file: there is no such file",
-                                     "check the spelling of the path and the folder you run decree from"));
-    return std::nullopt;
+  loc.file = dsl::shown_name(path);
+  auto read = dsl::read_input(path, limits.max_file_bytes);
+  switch (read.problem) {
+    case dsl::InputFile::Problem::None: return std::move(read.text);
+    case dsl::InputFile::Problem::Missing:
+      diagnostics.push_back(make_error("case.missing-file", loc, "cannot read the case file: there is no such file",
+                                       "check the spelling of the path and the folder you run decree from"));
+      break;
+    case dsl::InputFile::Problem::Directory:
+      diagnostics.push_back(make_error("case.directory", loc, "this is a folder, not a case file",
+                                       "name a file inside it, or give the folder where folders are accepted"));
+      break;
+    case dsl::InputFile::Problem::Unreadable:
+      diagnostics.push_back(make_error("case.unreadable", loc, fmt::format("cannot read the case file: {}", read.reason)));
+      break;
+    case dsl::InputFile::Problem::TooLarge:
+      diagnostics.push_back(too_large(loc, read.size ? fmt::format("{} bytes", *read.size) : std::string(), limits));
+      break;
   }
-  if (fs::is_directory(status)) {
-    diagnostics.push_back(make_error("case.directory", loc, "this is a folder, not a case file",
-                                     "name a file inside it, or give the folder where folders are accepted"));
-    return std::nullopt;
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    diagnostics.push_back(make_error("case.unreadable", loc, fmt::format("cannot read the case file: {}", std::strerror(errno))));
-    return std::nullopt;
-  }
-  // Read in pieces up to one byte past the limit: a huge file (or an endless device) is refused
-  // having read no more than that, and a small one costs no more than its size.
-  std::string text;
-  auto size = fs::is_regular_file(status) ? fs::file_size(path, ec) : 0;
-  if (!ec && size > limits.max_file_bytes) {
-    diagnostics.push_back(too_large(loc, fmt::format("{} bytes", size), limits));
-    return std::nullopt;
-  }
-  if (!ec && size > 0) text.reserve(size + 1);
-  char chunk[1 << 16];
-  while (text.size() <= limits.max_file_bytes && in.read(chunk, sizeof chunk).gcount() > 0) {
-    text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (!in) break;
-  }
-  if (in.bad()) {
-    diagnostics.push_back(make_error("case.unreadable", loc, fmt::format("cannot read the case file: {}", std::strerror(errno))));
-    return std::nullopt;
-  }
-  if (text.size() > limits.max_file_bytes) {  // grew while read, or not a regular file
-    diagnostics.push_back(too_large(loc, "larger than that", limits));
-    return std::nullopt;
-  }
-  return text;
+  return std::nullopt;
 }
 
 void load_file(const std::string& path, const PolicyIndex& policy, SourceSet& sources, const CaseLimits& limits,
                std::vector<LoadedCase>& cases, std::vector<Diagnostic>& diagnostics, std::size_t& rejected) {
   auto text = read_case_file(path, limits, diagnostics);
   if (!text) return;
-  load_text(std::move(*text), path, policy, sources, limits, cases, diagnostics, rejected);
+  load_text(std::move(*text), dsl::shown_name(path), policy, sources, limits, cases, diagnostics, rejected);
 }
 
 // Reports ids used by more than one case (at the later, with a note at the first) and drops

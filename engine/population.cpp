@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
-#include <fstream>
 #include <map>
 #include <memory>
 
 #include <fmt/format.h>
 
+#include "dsl/input_file.hpp"
 #include "dsl/load.hpp"
 #include "dsl/types.hpp"
 #include "engine/evaluate.hpp"
@@ -29,6 +29,7 @@ const std::vector<std::string> kBranchKeys = {"if", "then", "times"};
 // A factor in `times:` is counted in millionths; at most this many times the default share.
 constexpr std::uint64_t kFactorScale = 1'000'000;
 constexpr std::uint64_t kMaxFactor = 1'000;
+constexpr std::size_t kSniffBytes = std::size_t{1} << 20;  // how far is_population_file looks for `population:`
 
 std::string did_you_mean(std::string_view wrong, const std::vector<std::string>& candidates) {
   std::string near = nearest_name(std::string(wrong), candidates);
@@ -876,7 +877,7 @@ PopulationLoadResult load_population(const std::string& path, const ast::Policy&
     r.diagnostics = std::move(read.diagnostics);
     return r;
   }
-  auto r = load_text(std::move(*read.text), path, policy, sources, limits);
+  auto r = load_text(std::move(*read.text), dsl::shown_name(path), policy, sources, limits);
   r.diagnostics.insert(r.diagnostics.begin(), read.diagnostics.begin(), read.diagnostics.end());
   return r;
 }
@@ -896,13 +897,14 @@ PopulationLoadResult load_population(std::string_view text, const std::string& f
 }
 
 bool is_population_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::string line;
-  std::size_t read = 0;
-  while (read <= (1u << 20) && std::getline(in, line)) {
-    read += line.size() + 1;
-    if (line.rfind("population:", 0) == 0) return true;
+  auto head = dsl::peek_input(path, kSniffBytes);
+  if (!head) return false;
+  std::string_view text(*head);
+  for (std::size_t at = 0; at < text.size();) {
+    if (text.compare(at, 11, "population:") == 0) return true;
+    std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
   }
   return false;
 }

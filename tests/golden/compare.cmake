@@ -5,13 +5,19 @@
 # writes the expectation (review the change by eye before committing it).
 #   cmake -DDECREE=... -DSOURCE_DIR=... -DINPUT=rel/path -DARGS="check" -P compare.cmake
 #   cmake -DDECREE=... -DSOURCE_DIR=... -DEXPECTED=rel/path.expected -DARGS="diff a b cases" -P compare.cmake
+# With STDIN=rel/path, that file is fed to decree through a pipe (`-` or /dev/stdin in ARGS reads it).
 separate_arguments(arg_list UNIX_COMMAND "${ARGS}")
+set(feed)
+if(STDIN)
+  set(feed COMMAND ${CMAKE_COMMAND} -E cat ${SOURCE_DIR}/${STDIN})
+endif()
 set(input_args ${INPUT})
 if(EXTRA)
   separate_arguments(extra_list UNIX_COMMAND "${EXTRA}")
   list(APPEND input_args ${extra_list})
 endif()
 execute_process(
+  ${feed}
   COMMAND ${CMAKE_COMMAND} -E env NO_COLOR=1 COLUMNS=100 ${DECREE} ${arg_list} ${input_args}
   WORKING_DIRECTORY ${SOURCE_DIR}
   OUTPUT_VARIABLE out
