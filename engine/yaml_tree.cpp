@@ -467,6 +467,47 @@ std::size_t previous_content_line(std::string_view t, std::size_t at) {
   return std::string_view::npos;
 }
 
+// The `[` or `{` still open at `end`, the innermost, or npos: a scan of what YAML reads as flow
+// indicators, skipping quoted texts and comments. A `[` counts where a value may start (after
+// `: `, `- `, a comma or another opener), not inside a plain value such as `a[1]`.
+std::size_t unclosed_flow(std::string_view t, std::size_t end) {
+  std::vector<std::size_t> open;
+  bool start = true;  // a value may start here
+  for (std::size_t i = 0; i < end && i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == '\n') {
+      if (open.empty()) start = true;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\r') continue;
+    if (c == '#' && (i == 0 || t[i - 1] == ' ' || t[i - 1] == '\t' || t[i - 1] == '\n')) {
+      i = std::min(t.find('\n', i), end) - 1;
+      continue;
+    }
+    if (start && (c == '"' || c == '\'')) {
+      for (++i; i < end && t[i] != c; ++i)
+        if (c == '"' && t[i] == '\\') ++i;
+        else if (c == '\'' && t[i] == '\'' && i + 1 < end && t[i + 1] == '\'') ++i;
+      start = false;
+      continue;
+    }
+    if ((c == '[' || c == '{') && (start || !open.empty())) {
+      open.push_back(i);
+      start = true;
+    } else if ((c == ']' || c == '}') && !open.empty()) {
+      open.pop_back();
+      start = false;
+    } else if (c == ',' && !open.empty()) {
+      start = true;
+    } else if ((c == ':' || c == '-' || c == '?') && (i + 1 >= t.size() || t[i + 1] == ' ' || t[i + 1] == '\n')) {
+      start = true;
+    } else {
+      start = false;
+    }
+  }
+  return open.empty() ? std::string_view::npos : open.back();
+}
+
 // libyaml's messages name its own grammar; say what is wrong in a reader's words, where the
 // mistake is, and how to fix it.
 Diagnostic explain(const Stop& stop, const SourceFile& file) {
@@ -533,18 +574,31 @@ Diagnostic explain(const Stop& stop, const SourceFile& file) {
     const char opener = list ? '[' : '{';
     const char closer = list ? ']' : '}';
     const char other = list ? '}' : ']';
+    std::size_t line_start = t.rfind('\n', at == 0 ? 0 : at - 1);
+    line_start = line_start == std::string_view::npos || at == 0 ? 0 : line_start + 1;
+    const bool first_on_line = t.find_first_not_of(" \t", line_start) == at;
     if (at < t.size() && t[at] == other) {
       message = fmt::format("a `{}` closes the `{}` opened before it; it takes a `{}`", other, opener, closer);
       hint = fmt::format("write `{}` here", closer);
+    } else if (!list && at < t.size() && t[at] == ':' && first_on_line) {
+      // Valid YAML 1.2 (a JSON-like key may have its `:` on the next line), which libyaml refuses.
+      message = "this `:` is on the line after its key; the YAML reader of decree (libyaml) needs a key and its `:` on one line";
+      hint = "move the `:` up, to just after the key";
     } else {
       message = fmt::format("a `{}` is not closed by a `{}`", opener, closer);
       hint = list ? "close the list, or check the commas inside it" : "close the mapping, or check the commas inside it";
     }
     note_at_context(fmt::format("the `{}` opened here", opener));
   } else if (p == "did not find expected node content") {
+    const std::size_t opener = at_end(at) ? unclosed_flow(t, at) : std::string_view::npos;
     if (at < t.size() && (t[at] == ']' || t[at] == '}')) {
       message = fmt::format("a `{}` closes nothing", t[at]);
       hint = "remove it, or open the list or mapping it closes";
+    } else if (opener != std::string_view::npos) {
+      const bool list = t[opener] == '[';
+      message = fmt::format("the file ends inside a `{}`, before a value and its closing `{}`", t[opener], list ? ']' : '}');
+      hint = list ? "write the list's values and close it with `]`" : "write the mapping's keys and values and close it with `}`";
+      notes.push_back({file.locate(opener), fmt::format("the `{}` opened here", t[opener])});
     } else {
       message = fmt::format("expected a value here, found {}", found_at(t, at));
       hint = "write the value, or put it in quotes";
