@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -414,6 +416,42 @@ TEST_F(FmtCommand, CheckAndInPlaceTogetherIsAUsageError) {
   auto path = write("p.decree", kMessy);
   EXPECT_EQ(run("fmt --check -i " + path), 2);
   EXPECT_EQ(read(path), kMessy);
+}
+
+// A `fmt -i` killed while writing leaves its hidden, locked temporary file behind; the next run
+// removes such files, and only those: not one still locked by a run that is writing it, not
+// another file's, not one whose name only resembles the pattern.
+TEST_F(FmtCommand, InPlaceRemovesStaleTemporaryFiles) {
+  auto path = write("p.decree", kTidy);
+  write(".p.decree.fmt-Ab12Cd", "policy half writ");
+  write(".p.decree.fmt-Zz99Yy", "policy half writ");
+  write(".p.decree.fmt-short", "kept: not mkstemp's six characters");
+  write(".q.decree.fmt-Ab12Cd", "kept: another file's");
+  write("p.decree.fmt-Ab12Cd", "kept: not hidden, so not ours");
+  auto held = write(".p.decree.fmt-Lock99", "kept: a run still writing it holds the lock");
+  int fd = ::open(held.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  EXPECT_EQ(run("fmt -i " + path), 0);  // already formatted: nothing written, still cleaned
+  ::close(fd);
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(dir_))
+    if (entry.path().filename().string().find("decree") != std::string::npos) left.push_back(entry.path().filename().string());
+  std::sort(left.begin(), left.end());
+  EXPECT_EQ(left, (std::vector<std::string>{".p.decree.fmt-Lock99", ".p.decree.fmt-short", ".q.decree.fmt-Ab12Cd", "p.decree",
+                                            "p.decree.fmt-Ab12Cd"}));
+  EXPECT_EQ(read(path), kTidy);
+}
+
+TEST_F(FmtCommand, StandardInput) {
+  auto path = write("p.decree", kMessy);
+  std::string out;
+  EXPECT_EQ(run("fmt - < " + path, &out), 0);
+  EXPECT_EQ(out, kTidy);
+  EXPECT_EQ(run("fmt -i - < " + path), 2);
+  EXPECT_NE(read((dir_ / "stderr.txt").string()).find("<stdin>: error: standard input cannot be rewritten in place"),
+            std::string::npos);
+  EXPECT_FALSE(fs::exists(dir_ / "-"));
 }
 
 TEST_F(FmtCommand, CheckCommandExitCodes) {
