@@ -155,6 +155,14 @@ int run_fmt(const FmtArgs& args) {
       continue;
     }
     std::string formatted = dsl::format(*parsed.policy, *read.text);
+    // Canonical spacing may make a policy written without any grow past the limit of a file.
+    if (formatted.size() > limits.max_file_bytes) {
+      fmt::print(stderr, "{}: error: formatted, this policy would be {} bytes, more than the {} bytes ({} MiB) a policy "
+                         "file may hold; the file is left as it is (split it: a policy can extend another)\n",
+                 file, formatted.size(), limits.max_file_bytes, limits.max_file_bytes >> 20);
+      bad_input = true;
+      continue;
+    }
     // The formatter must not change what the policy says; if it would, refuse rather than write.
     auto again = dsl::parse(formatted, file, limits);
     std::string difference = again.ok() ? dsl::ast_difference(*parsed.policy, *again.policy) : "the result does not parse";

@@ -120,26 +120,55 @@ std::uint32_t first_offset(const Expr& e) {
   return e.loc.offset;
 }
 
+// Continuation lines of a condition are indented two spaces deeper per level of nesting, up to
+// this column, so that a very deep condition does not grow by its indentation.
+constexpr std::size_t kMaxConditionIndent = 24;
+// A chain of more operands than this, broken, puts as many on a line as fit (one per line
+// otherwise), so that a very long condition stays about the size it was written.
+constexpr std::size_t kOperandsOnePerLine = 16;
+
 class Printer {
  public:
   // Prints `e` starting on a line that begins with `prefix` (at `indent`); when it does not
   // fit, or `force_break`, breaks before each `and`/`or` with the operators at `cont` spaces.
   void condition(std::vector<Line>& lines, std::size_t indent, const std::string& prefix, const Expr& e,
                  std::size_t cont, bool force_break, std::uint32_t anchor) {
-    std::string text = flat(e);
+    cont = std::min(cont, kMaxConditionIndent);
     const bool chain = (e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or) && e.operands.size() >= 2;
-    if (!chain || (!force_break && indent + width(prefix) + width(text) <= kFormatWidth)) {
-      lines.push_back({indent, prefix + text, anchor, {}, nullptr});
+    const bool fits = !force_break && indent + width(prefix) + flat_width(e) <= kFormatWidth;
+    if (!chain && e.kind == Expr::Kind::Not && !fits && e.operands.size() == 1) {
+      // `not (a long group)`: the group is broken after the `not`.
+      const Expr& child = e.operands[0];
+      const bool parens = needs_parens(child, 3);
+      std::string open = std::string(e.parenthesized ? "(" : "") + "not " + (parens ? "(" : "");
+      condition(lines, indent, prefix + open, child, cont + 2, false, anchor);
+      if (parens) lines.back().text += ")";
+      if (e.parenthesized) lines.back().text += ")";
+      return;
+    }
+    if (!chain || fits) {
+      lines.push_back({indent, prefix + flat(e), anchor, {}, nullptr});
       return;
     }
     const bool is_and = e.kind == Expr::Kind::And;
     const int min = is_and ? 3 : 2;
+    const bool pack = !force_break && e.operands.size() > kOperandsOnePerLine;
     std::string open = e.parenthesized ? "(" : "";
     for (std::size_t i = 0; i < e.operands.size(); ++i) {
       const Expr& child = e.operands[i];
       const bool parens = needs_parens(child, min);
+      const std::string op = is_and ? "and " : "or ";
+      if (pack && i > 0) {
+        // Onto the line before, when the operand fits there whole.
+        Line& last = lines.back();
+        std::string piece = op + operand_text(child, min);
+        if (last.indent + width(last.text) + 1 + width(piece) <= kFormatWidth) {
+          last.text += " " + piece;
+          continue;
+        }
+      }
       std::size_t line_indent = i == 0 ? indent : cont;
-      std::string line_prefix = i == 0 ? prefix + open : std::string(is_and ? "and " : "or ");
+      std::string line_prefix = i == 0 ? prefix + open : op;
       if (parens) line_prefix += "(";
       std::uint32_t line_anchor = i == 0 ? anchor : first_offset(child);
       // A nested group that does not fit is broken too, its operators two spaces further in.
@@ -147,6 +176,30 @@ class Printer {
       if (parens) lines.back().text += ")";
     }
     if (e.parenthesized) lines.back().text += ")";
+  }
+
+ private:
+  // The width of flat(e), counted without building it past the widest line.
+  static std::size_t flat_width(const Expr& e) {
+    std::size_t n = 0;
+    add_width(e, n);
+    return n;
+  }
+  static void add_width(const Expr& e, std::size_t& n) {
+    if (n > kFormatWidth) return;
+    if (e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or || e.kind == Expr::Kind::Not) {
+      if (e.parenthesized) n += 2;
+      const bool is_and = e.kind == Expr::Kind::And;
+      for (std::size_t i = 0; i < e.operands.size(); ++i) {
+        if (i > 0 || e.kind == Expr::Kind::Not) n += e.kind == Expr::Kind::Not ? 4 : is_and ? 5 : 4;
+        const Expr& c = e.operands[i];
+        if (needs_parens(c, e.kind == Expr::Kind::Or ? 2 : 3)) n += 2;
+        add_width(c, n);
+        if (n > kFormatWidth) return;
+      }
+      return;
+    }
+    n += width(flat(e));
   }
 };
 
@@ -158,6 +211,28 @@ std::string values_text(const std::vector<ast::Name>& values) {
   std::string out;
   for (std::size_t i = 0; i < values.size(); ++i) out += (i > 0 ? " | " : "") + values[i].text;
   return out;
+}
+
+// `head` and then `names`, on one line when it fits in the width; otherwise as many names as fit
+// on each line, the lines after the first at `cont` spaces. Names are joined by `|` (values,
+// which a continuation line starts with) or by `,` (lists of names, which end the line before).
+void wrapped(std::vector<Line>& lines, std::size_t indent, const std::string& head, const std::vector<ast::Name>& names,
+             bool bars, std::size_t cont, std::uint32_t anchor) {
+  lines.push_back({indent, head, anchor, {}, nullptr});
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    Line& last = lines.back();
+    if (i == 0) {
+      last.text += names[0].text;
+      continue;
+    }
+    std::string piece = bars ? "| " + names[i].text : names[i].text;
+    if (!bars) last.text += ",";
+    if (last.indent + width(last.text) + 1 + width(piece) <= kFormatWidth) {
+      last.text += " " + piece;
+    } else {
+      lines.push_back({cont, piece, names[i].loc.offset, {}, nullptr});
+    }
+  }
 }
 
 std::string citation_text(const ast::Citation& c) {
@@ -251,26 +326,34 @@ class Formatter {
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::TypeDecl& t,
              std::uint32_t end) {
-    described(lines, replace + "type " + t.name.text + ": " + values_text(t.values), t.description, anchor, end);
+    described(lines, replace + "type " + t.name.text + ": ", &t.values, t.description, anchor, end);
   }
 
-  // A declaration and its description, which goes on the next line when both do not fit.
-  void described(std::vector<Line>& lines, const std::string& head, const std::string& description,
-                 std::uint32_t anchor, std::uint32_t end) {
-    std::string one_line = head + with_text(description);
-    if (description.empty() || width(one_line) <= kFormatWidth) {
+  // A declaration (`head` and its values, if any) and its description, which goes on the next
+  // line when both do not fit. Values that do not fit on the line are wrapped.
+  void described(std::vector<Line>& lines, const std::string& head, const std::vector<ast::Name>* values,
+                 const std::string& description, std::uint32_t anchor, std::uint32_t end) {
+    std::string whole = values != nullptr ? head + values_text(*values) : head;
+    std::string one_line = whole + with_text(description);
+    if (width(one_line) <= kFormatWidth) {
       lines.push_back({0, one_line, anchor, {}, nullptr});
       return;
     }
-    lines.push_back({0, head, anchor, {}, nullptr});
+    if (values != nullptr && width(whole) > kFormatWidth) {
+      wrapped(lines, 0, head, *values, true, 4, anchor);
+    } else {
+      lines.push_back({0, whole, anchor, {}, nullptr});
+    }
+    if (description.empty()) return;
     // The description is the item's last token: its closing quote is just before the item's end.
     lines.push_back({2, quote(description), end > anchor + 1 ? end - 1 : anchor + 1, {}, nullptr});
   }
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::FactDecl& f,
              std::uint32_t end) {
-    std::string type = f.type.values.empty() ? f.type.name.text : values_text(f.type.values);
-    described(lines, replace + "fact " + f.name.text + ": " + type, f.description, anchor, end);
+    const std::string head = replace + "fact " + f.name.text + ": ";
+    if (f.type.values.empty()) described(lines, head + f.type.name.text, nullptr, f.description, anchor, end);
+    else described(lines, head, &f.type.values, f.description, anchor, end);
   }
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Declared& d,
@@ -278,12 +361,8 @@ class Formatter {
     const char* word = d.kind == ast::Declared::Kind::Authority    ? "authority"
                        : d.kind == ast::Declared::Kind::Obligation ? "obligation"
                                                                    : "flag";
-    described(lines, replace + word + " " + d.name.text, d.description, anchor, end);
-    if (!d.indicating.empty()) {
-      std::string names;
-      for (const auto& n : d.indicating) names += (names.empty() ? "" : ", ") + n.text;
-      lines.push_back({2, "indicating " + names, d.indicating.front().loc.offset, {}, nullptr});
-    }
+    described(lines, replace + word + " " + d.name.text, nullptr, d.description, anchor, end);
+    if (!d.indicating.empty()) wrapped(lines, 2, "indicating ", d.indicating, false, 4, d.indicating.front().loc.offset);
   }
 
   void cites(std::vector<Line>& lines, const std::vector<ast::Citation>& cs) {
@@ -306,7 +385,7 @@ class Formatter {
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::DecisionDecl& d,
              std::uint32_t) {
-    lines.push_back({0, replace + "decision " + d.name.text + with_text(d.title) + ": " + values_text(d.values), anchor, {}, nullptr});
+    wrapped(lines, 0, replace + "decision " + d.name.text + with_text(d.title) + ": ", d.values, true, 4, anchor);
     if (d.default_value) lines.push_back({2, "default " + d.default_value->text, d.default_value->loc.offset, {}, nullptr});
     if (d.applies_when)
       printer_.condition(lines, 2, "applies when ", *d.applies_when, 15, comment_within(*d.applies_when),
@@ -317,11 +396,7 @@ class Formatter {
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Rule& r,
              std::uint32_t) {
     lines.push_back({0, replace + "rule " + r.name.text + with_text(r.title) + ":", anchor, {}, nullptr});
-    if (!r.exception_to.empty()) {
-      std::string names;
-      for (std::size_t i = 0; i < r.exception_to.size(); ++i) names += (i > 0 ? ", " : "") + r.exception_to[i].text;
-      lines.push_back({2, "exception to " + names, r.exception_to.front().loc.offset, {}, nullptr});
-    }
+    if (!r.exception_to.empty()) wrapped(lines, 2, "exception to ", r.exception_to, false, 4, r.exception_to.front().loc.offset);
     if (r.when) printer_.condition(lines, 2, "when ", *r.when, 7, comment_within(*r.when), first_offset(*r.when));
     for (std::size_t i = 0; i < r.then.size(); ++i) {
       std::string text = (i == 0 ? "then " : "") + conclusion_text(r.then[i]) + (i + 1 < r.then.size() ? "," : "");
