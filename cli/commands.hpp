@@ -22,6 +22,7 @@ struct Subcommand {
 };
 
 Subcommand add_check(CLI::App& root);
+Subcommand add_explain_code(CLI::App& root);
 Subcommand add_fmt(CLI::App& root);
 Subcommand add_validate(CLI::App& root);
 Subcommand add_run(CLI::App& root);

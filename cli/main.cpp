@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
 
   const std::vector<Subcommand> commands = {
       add_check(app),
+      add_explain_code(app),
       add_fmt(app),
       add_validate(app),
       add_run(app),

@@ -101,26 +101,29 @@ void render_excerpt(std::string& out, const SourceLoc& loc, const SourceFile& fi
   out += fmt::format("{} | {}{}\n", std::string(gutter.size(), ' '), marker, caret_text);
 }
 
-void render_head(std::string& out, const SourceLoc& loc, Severity severity, const std::string& message,
-                 const RenderOptions& options) {
+// `file:line:col: error[code]: message`; notes have no code of their own.
+void render_head(std::string& out, const SourceLoc& loc, Severity severity, const std::string& code,
+                 const std::string& message, const RenderOptions& options) {
   std::string place = to_string(loc);
   if (place.empty()) place = "decree";
+  std::string label = severity_word(severity);
+  if (!code.empty()) label += "[" + code + "]";
   if (options.color)
-    out += fmt::format("\x1b[1m{}:\x1b[0m {}{}:\x1b[0m {}\n", place, severity_color(severity), severity_word(severity), message);
+    out += fmt::format("\x1b[1m{}:\x1b[0m {}{}:\x1b[0m {}\n", place, severity_color(severity), label, message);
   else
-    out += fmt::format("{}: {}: {}\n", place, severity_word(severity), message);
+    out += fmt::format("{}: {}: {}\n", place, label, message);
 }
 
 }  // namespace
 
 std::string render(const Diagnostic& d, const SourceSet& sources, const RenderOptions& options) {
   std::string out;
-  render_head(out, d.loc, d.severity, d.message, options);
+  render_head(out, d.loc, d.severity, d.code, d.message, options);
   if (d.loc.known())
     if (const SourceFile* file = sources.find(d.loc.file)) render_excerpt(out, d.loc, *file, options);
   if (!d.hint.empty()) out += fmt::format("  hint: {}\n", d.hint);
   for (const auto& note : d.notes) {
-    render_head(out, note.loc, Severity::Note, note.message, options);
+    render_head(out, note.loc, Severity::Note, {}, note.message, options);
     if (note.loc.known())
       if (const SourceFile* file = sources.find(note.loc.file)) render_excerpt(out, note.loc, *file, options);
   }

@@ -48,7 +48,7 @@ struct RenderOptions {
 };
 
 // Renders as
-//   file:line:col: error: message
+//   file:line:col: error[code]: message
 //      12 |   when covered and
 //         |                ^~~
 //   hint: ...

@@ -1,0 +1,25 @@
+# Writes OUTPUT, a C++ file holding the text of each Markdown file in DOCS (paths relative to
+# SOURCE_DIR), so that the program explains its diagnostic codes in the documentation's own words.
+#   cmake -DSOURCE_DIR=... -DOUTPUT=... -DDOCS=docs/a.md,docs/b.md -P embed_docs.cmake
+string(REPLACE "," ";" DOCS "${DOCS}")
+set(delimiter "decree_doc")
+set(body "// Generated from the documentation by dsl/embed_docs.cmake; do not edit.\n")
+string(APPEND body "#include \"dsl/diagnostic_codes.hpp\"\n\nnamespace decree {\n\n")
+string(APPEND body "const std::vector<DocumentText>& documentation() {\n  static const std::vector<DocumentText> docs = {\n")
+foreach(doc IN LISTS DOCS)
+  file(READ "${SOURCE_DIR}/${doc}" text)
+  string(FIND "${text}" ")${delimiter}\"" clash)
+  if(NOT clash EQUAL -1)
+    message(FATAL_ERROR "${doc} holds the raw-string delimiter )${delimiter}\"")
+  endif()
+  string(APPEND body "      {\"${doc}\", R\"${delimiter}(${text})${delimiter}\"},\n")
+endforeach()
+string(APPEND body "  };\n  return docs;\n}\n\n}  // namespace decree\n")
+# Only rewrite when the text changed, so an unchanged document rebuilds nothing.
+if(EXISTS "${OUTPUT}")
+  file(READ "${OUTPUT}" old)
+  if(old STREQUAL body)
+    return()
+  endif()
+endif()
+file(WRITE "${OUTPUT}" "${body}")
