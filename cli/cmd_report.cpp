@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/evaluation.hpp"
+#include "engine/explain/outcome.hpp"
 #include "engine/evaluate.hpp"
 #include "engine/trace.hpp"
 
@@ -118,7 +119,7 @@ void print_markdown(const engine::CompiledPolicy& policy, const std::vector<Inde
         fmt::print("- Case `{}` ({}:{})\n", c.id, c.loc.file, c.loc.line);
         for (const auto& d : e.decisions) {
           if (d.status == "not_applicable") continue;
-          fmt::print("- Decision on {}: **{}**{}{}\n", d.decision, d.outcome, d.by.empty() ? "" : " by " + d.by,
+          fmt::print("- Decision on {}: **{}**{}\n", d.decision, engine::outcome_text(d.status, d.outcome, d.by),
                      d.rule.empty() ? "" : fmt::format(" (rule `{}`)", d.rule));
         }
         if (!e.indicating.empty()) {
@@ -163,7 +164,8 @@ void print_json(const engine::CompiledPolicy& policy, const std::vector<Index>& 
       auto decisions = nlohmann::ordered_json::array();
       for (const auto& d : e.decisions) {
         if (d.status == "not_applicable") continue;
-        decisions.push_back({{"decision", d.decision}, {"outcome", d.outcome}, {"by", d.by}, {"rule", d.rule}});
+        decisions.push_back({{"decision", d.decision}, {"outcome", d.outcome}, {"by", d.by.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.by)},
+                             {"rule", d.rule.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(d.rule)}});
       }
       person["decisions"] = decisions;
       auto facts = nlohmann::ordered_json::array();

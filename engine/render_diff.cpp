@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "dsl/source.hpp"
+#include "engine/explain/outcome.hpp"
 #include "engine/render_text.hpp"
 #include "engine/words.hpp"
 
@@ -331,7 +332,7 @@ std::string render_flips(const CompiledPolicy& p, const FlipSearch& s, const std
     w.line(2, fmt::format("{}: {} would have been {} {}", who, decision.name, describe_result(p, s.decision, best->result),
                           changes_text(p, best->changes)));
     for (const auto& g : s.groups) {
-      w.line(2, fmt::format("→ {}, {} way{}:", w.paint(upper_words(g.outcome), Paint::Bold), g.flips.size(),
+      w.line(2, fmt::format("→ {}, {} way{}:", w.paint(outcome_text(to_string(g.flips.front().result.status), g.outcome), Paint::Bold), g.flips.size(),
                             g.flips.size() == 1 ? "" : "s"));
       const std::size_t shown = std::min(g.flips.size(), max_listed);
       std::vector<std::string> texts;

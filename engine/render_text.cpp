@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "dsl/source.hpp"
+#include "engine/explain/outcome.hpp"
 #include "engine/words.hpp"
 
 namespace decree::engine {
@@ -102,9 +103,7 @@ class Writer {
   // decision read.
   std::string decision_where(Index d) const {
     const DecisionResult& r = ev_.outcome.decisions[d];
-    std::string s = "← decision " + p_.decisions[d].name + ": " + words(outcome_word(p_, d, r));
-    if (r.status == Status::Defaulted) s += " (default)";
-    if (r.by != kNone) s += " by " + p_.authorities[r.by].name;
+    std::string s = "← decision " + p_.decisions[d].name + ": " + outcome_text(p_, d, r);
     if ((r.status == Status::Decided || r.status == Status::Undetermined) && r.setting != kNone)
       s += " (" + p_.rules[p_.settings[r.setting].rule].name + ")";
     return s;
@@ -153,7 +152,7 @@ class Writer {
     }
     for (Index i = decisions.begin; i < decisions.end; ++i) {
       const Index d = p_.reads[i];
-      row(indent + 2, p_.decisions[d].name, Tri::True, words(outcome_word(p_, d, ev_.outcome.decisions[d])),
+      row(indent + 2, p_.decisions[d].name, Tri::True, outcome_text(p_, d, ev_.outcome.decisions[d]),
           decision_where(d));
     }
   }
@@ -334,14 +333,11 @@ class Writer {
     const Exploration* ex = ev_.exploration(d);
     std::string head = decision.name;
     if (!decision.title.empty()) head += fmt::format(" ({})", decision.title);
-    Paint how = Paint::Good;
+    // Outcomes are not truth values: they are never painted as true, false or unknown are.
+    const Paint how = res.status == Status::Conflict ? Paint::Bad : Paint::Bold;
     std::string result = describe_result(p_, d, res);
     switch (res.status) {
-      case Status::Decided: break;
-      case Status::Defaulted: how = Paint::Bold; break;
-      case Status::NoDecision: how = Paint::Warn; break;
       case Status::Undetermined: {
-        how = Paint::Warn;
         if (ex != nullptr && !ex->needs.empty()) {
           std::string needs;
           for (Index f : ex->needs) needs += (needs.empty() ? "" : ", ") + p_.facts[f].name;
@@ -349,8 +345,7 @@ class Writer {
         }
         break;
       }
-      case Status::Conflict: how = Paint::Bad; break;
-      case Status::NotApplicable: how = Paint::Dim; break;
+      default: break;
     }
     line(2, fmt::format("{}: {}", paint(head, Paint::Bold), paint(result, how)));
     rests_on(d);
@@ -511,27 +506,7 @@ std::string citation_text(const CompiledCitation& c, bool with_quote) {
   return s;
 }
 
-std::string describe_result(const CompiledPolicy& p, Index d, const DecisionResult& r) {
-  switch (r.status) {
-    case Status::Decided: {
-      std::string s = upper_words(p.decisions[d].values[r.value]);
-      if (r.by != kNone) s += " by " + p.authorities[r.by].name;
-      return s;
-    }
-    case Status::Defaulted: return upper_words(p.decisions[d].values[r.value]) + " (default)";
-    case Status::NoDecision: return "NO DECISION";
-    case Status::Undetermined: return "UNDETERMINED";
-    case Status::Conflict: {
-      if (r.setting == kNone || r.other == kNone) return "CONFLICT";
-      const Setting& a = p.settings[r.setting];
-      const Setting& b = p.settings[r.other];
-      return fmt::format("CONFLICT ({} says {}, {} says {})", p.rules[a.rule].name, p.decisions[d].values[a.value],
-                         p.rules[b.rule].name, p.decisions[d].values[b.value]);
-    }
-    case Status::NotApplicable: return "NOT APPLICABLE";
-  }
-  return "?";
-}
+std::string describe_result(const CompiledPolicy& p, Index d, const DecisionResult& r) { return outcome_text(p, d, r); }
 
 std::string render_policy_line(const CompiledPolicy& p, const TextOptions& options) {
   std::string s = fmt::format("policy {}", p.name);
@@ -555,9 +530,7 @@ std::string render_brief(const CompiledPolicy& p, const CaseEvaluation& ev, cons
   for (std::size_t d = 0; d < p.decisions.size(); ++d) {
     const DecisionResult& r = ev.outcome.decisions[d];
     if (r.status == Status::NotApplicable) continue;
-    std::string t = words(outcome_word(p, static_cast<Index>(d), r));
-    if (r.status == Status::Defaulted) t += " (default)";
-    if (r.by != kNone) t += " by " + p.authorities[r.by].name;
+    const std::string t = outcome_text(p, static_cast<Index>(d), r);
     parts += fmt::format("{}{}: {}", parts.empty() ? "" : "; ", p.decisions[d].name, t);
   }
   if (parts.empty()) parts = "no decision applies";

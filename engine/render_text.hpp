@@ -32,8 +32,8 @@ std::string render_brief(const CompiledPolicy& policy, const CaseEvaluation& ev,
 std::string render_why_not(const CompiledPolicy& policy, const CaseEvaluation& ev, const WhyNot& why,
                            const TextOptions& options = {});
 
-// A decision's result in words: "GRANTED by embassy", "REFUSED (default)", "UNDETERMINED",
-// "CONFLICT", "NOT APPLICABLE", "NO DECISION". For diff and what-if output too.
+// A decision's result in words, as engine/explain/outcome.hpp writes every outcome:
+// "GRANTED by embassy", "REFUSED (default)", "undetermined", "conflict (…)", "not applicable".
 std::string describe_result(const CompiledPolicy& policy, Index decision, const DecisionResult& r);
 
 // "telegram s3 \"As a rule, …\"" (quote omitted when `with_quote` is false).

@@ -1,4 +1,6 @@
 #include "engine/space.hpp"
+
+#include "engine/explain/outcome.hpp"
 #include "engine/words.hpp"
 
 #include <algorithm>
@@ -1660,17 +1662,17 @@ std::string cell_text(const SpaceColumn& column, Mask cell) {
 
 std::string verdict_text(const Verdict& v) {
   switch (v.status) {
-    case Status::Decided: return v.by.empty() ? v.value : v.value + " by " + v.by;
-    case Status::Defaulted: return v.value + " (default)";
-    case Status::NoDecision: return "no decision";
-    case Status::NotApplicable: return "not applicable";
+    case Status::Decided:
+    case Status::Defaulted:
+    case Status::NoDecision:
+    case Status::NotApplicable:
+    case Status::Conflict: return outcome_text(to_string(v.status), v.value, v.by);
     case Status::Undetermined: {
       std::string out = "undetermined";
       for (std::size_t i = 0; i < v.possible.size(); ++i)
         out += (i == 0 ? ": " : i + 1 == v.possible.size() ? " or " : ", ") + v.possible[i];
       return out;
     }
-    case Status::Conflict: return "CONFLICT";
   }
   return "?";
 }

@@ -161,8 +161,8 @@ json cells_json(const std::vector<SpaceColumn>& columns, const SpaceTable& t, co
 
 json verdict_json(const Verdict& v) {
   json j{{"status", to_string(v.status)}};
-  if (!v.value.empty()) j["value"] = v.value;
-  if (!v.by.empty()) j["by"] = v.by;
+  j["value"] = v.value.empty() ? json(nullptr) : json(v.value);
+  j["by"] = v.by.empty() ? json(nullptr) : json(v.by);
   json rules = json::array();
   for (const auto& s : v.rules) rules.push_back({{"rule", s.rule}, {"value", s.value}});
   j["rules"] = rules;

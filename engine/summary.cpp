@@ -1,4 +1,6 @@
 #include "engine/summary.hpp"
+
+#include "engine/explain/outcome.hpp"
 #include "engine/words.hpp"
 
 #include <algorithm>
@@ -88,9 +90,9 @@ std::string render_summary(const CompiledPolicy& p, const Summary& s, bool color
     out += "\n" + bold(head) + "\n";
     auto list = rows(p, s, d);
     std::size_t width = 0;
-    for (const auto& r : list) width = std::max(width, utf8_length(words(r.outcome)) + (r.status == "default" ? 10 : 0));
+    for (const auto& r : list) width = std::max(width, utf8_length(outcome_text(r.status, r.outcome)));
     for (const auto& r : list) {
-      std::string label = words(r.outcome) + (r.status == "default" ? " (default)" : "");
+      const std::string label = outcome_text(r.status, r.outcome);
       out += fmt::format("  {}  {:>8}  {:>6}\n", pad(label, width), r.count, percent(r.count, s.cases));
     }
   }

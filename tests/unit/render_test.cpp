@@ -108,7 +108,7 @@ rule report_granted "Report what is granted": when d is granted then owe report 
   const auto ev = evaluate_case(*compiled.policy, kase);
   const std::string text = render_case(*compiled.policy, ev);
   EXPECT_NE(text.find("report \"why\" — from report_granted (memo p5)\n      d is granted"), std::string::npos) << text;
-  EXPECT_NE(text.find("← decision d: granted by embassy (grant)"), std::string::npos) << text;
+  EXPECT_NE(text.find("← decision d: GRANTED by embassy (grant)"), std::string::npos) << text;
   const std::string json = case_json(*compiled.policy, ev).dump();
   EXPECT_NE(json.find(R"("decisions":[{"decision":"d","status":"decided","outcome":"granted","by":"embassy","rule":"grant"}])"),
             std::string::npos)

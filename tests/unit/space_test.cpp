@@ -54,7 +54,7 @@ const DecisionSpace& decision(const Space& s, const std::string& name) {
   return none;
 }
 
-// A row as one line: "a=true b=any -> yes by x [r1]".
+// A row as one line: "a=true b=any -> YES by x [r1]".
 std::string line(const std::vector<SpaceColumn>& columns, const SpaceTable& t, const SpaceRow& r, const std::string& outcome) {
   std::string out;
   for (std::size_t k = 0; k < t.columns.size(); ++k)
@@ -188,9 +188,9 @@ TEST(SpaceTable, KnownValuesGiveTheClassicTable) {
   const auto p = compile_text(kGrant);
   const auto s = explore(p, known());
   EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{
-                              "a=true b=true -> yes [r1]",
-                              "a=true b=false -> no (default)",
-                              "a=false b=any -> no (default)",
+                              "a=true b=true -> YES [r1]",
+                              "a=true b=false -> NO (default)",
+                              "a=false b=any -> NO (default)",
                           }));
   EXPECT_EQ(decision(s, "d").table.combinations, 4u);
   EXPECT_EQ(s.unused_facts, (std::vector<std::string>{"spare"}));
@@ -202,11 +202,11 @@ TEST(SpaceTable, UnknownIsAValueAndUndeterminedRowsNameWhatTheyCouldBecome) {
   const auto p = compile_text(kGrant);
   const auto s = explore(p);
   EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{
-                              "a=true b=true -> yes [r1]",
-                              "a=true|unknown b=false -> no (default)",
-                              "a=false b=any -> no (default)",
-                              "a=true b=unknown -> undetermined: yes or no (default)",
-                              "a=unknown b=true|unknown -> undetermined: yes or no (default)",
+                              "a=true b=true -> YES [r1]",
+                              "a=true|unknown b=false -> NO (default)",
+                              "a=false b=any -> NO (default)",
+                              "a=true b=unknown -> undetermined: YES or NO (default)",
+                              "a=unknown b=true|unknown -> undetermined: YES or NO (default)",
                           }));
   const auto& counts = decision(s, "d").counts;
   EXPECT_EQ(counts[static_cast<int>(Status::Decided)], 1u);
@@ -233,7 +233,7 @@ rule r3:
 )");
   const auto s = explore(p);
   const auto r = rows(s, "d");
-  EXPECT_NE(std::find(r.begin(), r.end(), "a=unknown b=true -> undetermined: yes"), r.end()) << ::testing::PrintToString(r);
+  EXPECT_NE(std::find(r.begin(), r.end(), "a=unknown b=true -> undetermined: YES"), r.end()) << ::testing::PrintToString(r);
   check_tables(p, s);
 }
 
@@ -259,10 +259,10 @@ rule pardon:
 )");
   const auto s = explore(p, known());
   EXPECT_EQ(rows(s, "ret"), (std::vector<std::string>{
-                                "covered=true misdemeanor=true pardoned=true -> granted by embassy [grant,pardon]",
-                                "covered=true misdemeanor=false pardoned=any -> granted by embassy [grant]",
-                                "covered=true misdemeanor=true pardoned=false -> refused by embassy [refuse]",
-                                "covered=false misdemeanor=any pardoned=any -> refused (default)",
+                                "covered=true misdemeanor=true pardoned=true -> GRANTED by embassy [grant,pardon]",
+                                "covered=true misdemeanor=false pardoned=any -> GRANTED by embassy [grant]",
+                                "covered=true misdemeanor=true pardoned=false -> REFUSED by embassy [refuse]",
+                                "covered=false misdemeanor=any pardoned=any -> REFUSED (default)",
                             }));
   EXPECT_TRUE(s.dead_rules.empty());
   check_tables(p, s);
@@ -281,8 +281,8 @@ rule grant:
 )");
   const auto s = explore(p, known());
   EXPECT_EQ(rows(s, "ret"), (std::vector<std::string>{
-                                "request=leave ok=true -> granted [grant]",
-                                "request=leave ok=false -> refused (default)",
+                                "request=leave ok=true -> GRANTED [grant]",
+                                "request=leave ok=false -> REFUSED (default)",
                                 "request=stay|convert ok=any -> not applicable",
                             }));
   check_tables(p, s);
@@ -300,7 +300,7 @@ rule r1:
 )");
   const auto s = explore(p, known());
   EXPECT_EQ(decision(s, "d").table.inert, (std::vector<std::string>{"b"}));
-  EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{"a=true -> yes [r1]", "a=false -> no (default)"}));
+  EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{"a=true -> YES [r1]", "a=false -> NO (default)"}));
 }
 
 // ---- conflicts, gaps, dead rules --------------------------------------------------------------
@@ -320,7 +320,7 @@ rule r2:
   const auto s = explore(p, known());
   const auto r = rows(s, "d");
   ASSERT_FALSE(r.empty());
-  EXPECT_EQ(r[0], "a=true b=true -> CONFLICT [r1,r2]");
+  EXPECT_EQ(r[0], "a=true b=true -> conflict [r1,r2]");
   EXPECT_EQ(s.conflict_rows(), 1u);
   const auto& d = decision(s, "d");
   EXPECT_EQ(d.counts[static_cast<int>(Status::Conflict)], 1u);
@@ -401,8 +401,8 @@ rule settled:
 )");
   const auto s = explore(p);
   EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{
-                              "a=unknown -> ask [ask]",
-                              "a=known -> settled [settled]",
+                              "a=unknown -> ASK [ask]",
+                              "a=known -> SETTLED [settled]",
                           }));
   EXPECT_TRUE(s.dead_rules.empty());
   check_tables(p, s);
@@ -425,9 +425,9 @@ rule r1:
   for (const auto& v : s.columns[0].values) labels.push_back(v.label);
   EXPECT_EQ(labels, (std::vector<std::string>{"< 18", "18", "19..64", "65", "> 65", "unknown"}));
   EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{
-                              "years=18..64 -> yes [r1]",
-                              "years=< 18|>= 65 -> no (default)",
-                              "years=unknown -> undetermined: yes or no (default)",
+                              "years=18..64 -> YES [r1]",
+                              "years=< 18|>= 65 -> NO (default)",
+                              "years=unknown -> undetermined: YES or NO (default)",
                           }));
   check_tables(p, s);
 }
@@ -446,8 +446,8 @@ rule r1:
   for (const auto& v : s.columns[0].values) labels.push_back(v.label);
   EXPECT_EQ(labels, (std::vector<std::string>{"< 1956-02-02", "1956-02-02", "1956-02-03", "> 1956-02-03"}));
   EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{
-                              "on=1956-02-02..1956-02-03 -> yes [r1]",
-                              "on=< 1956-02-02|> 1956-02-03 -> no (default)",
+                              "on=1956-02-02..1956-02-03 -> YES [r1]",
+                              "on=< 1956-02-02|> 1956-02-03 -> NO (default)",
                           }));
   check_tables(p, s);
 }
@@ -495,7 +495,7 @@ TEST(SpaceOptionsTest, SetFixesAFactAndKnownDropsUnknown) {
   ASSERT_EQ(s.fixed.size(), 1u);
   EXPECT_EQ(s.fixed[0].fact, "a");
   EXPECT_EQ(s.fixed[0].value, "true");
-  EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{"b=true -> yes [r1]", "b=false -> no (default)"}));
+  EXPECT_EQ(rows(s, "d"), (std::vector<std::string>{"b=true -> YES [r1]", "b=false -> NO (default)"}));
 }
 
 TEST(SpaceOptionsTest, BadNamesAndValuesAreErrorsThatSayWhatWasExpected) {
@@ -580,7 +580,7 @@ rule r1:
   ASSERT_EQ(t.table.rows.size(), 1u);
   EXPECT_EQ(line(d.columns, t.table, t.table.rows[0],
                  verdict_text(t.verdicts[t.table.rows[0].verdict].a) + " / " + verdict_text(t.verdicts[t.table.rows[0].verdict].b)),
-            "a=true b=false -> no (default) / yes");
+            "a=true b=false -> NO (default) / YES");
   EXPECT_TRUE(d.differs());
 }
 
@@ -615,7 +615,7 @@ TEST(SpaceRender, NarrowTablesAreGridsAndJsonNamesEveryCell) {
   const auto s = explore(p, known());
   const std::string text = render_space_text(s);
   EXPECT_NE(text.find("  #  a      b      outcome       rules\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("  1  true   true   yes           r1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  1  true   true   YES           r1\n"), std::string::npos) << text;
   const auto j = space_json(s);
   EXPECT_EQ(j["schema"], kSpaceSchema);
   EXPECT_EQ(j["decisions"][0]["rows"][2]["cells"]["b"], "any");
