@@ -311,6 +311,12 @@ std::string changes_text(const CompiledPolicy& p, const std::vector<FactChange>&
   return out;
 }
 
+// A group of flips is one outcome word: a value (whether a rule or the default gives it) or a status.
+static std::string group_text(const FlipGroup& g) {
+  const Status st = g.flips.front().result.status;
+  return outcome_text(st == Status::Decided || st == Status::Defaulted ? "decided" : to_string(st), g.outcome);
+}
+
 std::string render_flips(const CompiledPolicy& p, const FlipSearch& s, const std::string& who, const DiffTextOptions& options,
                          std::size_t max_listed) {
   Writer w(options);
@@ -332,7 +338,7 @@ std::string render_flips(const CompiledPolicy& p, const FlipSearch& s, const std
     w.line(2, fmt::format("{}: {} would have been {} {}", who, decision.name, describe_result(p, s.decision, best->result),
                           changes_text(p, best->changes)));
     for (const auto& g : s.groups) {
-      w.line(2, fmt::format("→ {}, {} way{}:", w.paint(outcome_text(to_string(g.flips.front().result.status), g.outcome), Paint::Bold), g.flips.size(),
+      w.line(2, fmt::format("→ {}, {} way{}:", w.paint(group_text(g), Paint::Bold), g.flips.size(),
                             g.flips.size() == 1 ? "" : "s"));
       const std::size_t shown = std::min(g.flips.size(), max_listed);
       std::vector<std::string> texts;
