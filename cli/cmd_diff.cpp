@@ -157,7 +157,7 @@ int run_diff(const DiffArgs& args) {
   pair.finish(report.summary);
 
   if (args.format == "json") {
-    fmt::print("{}\n", engine::diff_json(report).dump(2));
+    fmt::print("{}\n", engine::diff_json(report).dump(json_indent()));
   } else {
     engine::DiffTextOptions options;
     options.color = use_color(stdout);

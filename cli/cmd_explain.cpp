@@ -117,7 +117,7 @@ int run_explain(const ExplainArgs& args) {
       doc = {{"schema", engine::kTraceSchema}, {"policy", engine::policy_json(policy)}, {"cases", json_cases}};
     else
       doc = json_cases.size() == 1 ? json_cases[0] : nlohmann::ordered_json{{"schema", engine::kTraceSchema}, {"explanations", json_cases}};
-    fmt::print("{}\n", doc.dump(2));
+    fmt::print("{}\n", doc.dump(json_indent()));
     return kExitOk;
   }
   out = engine::render_policy_line(policy, text) + "\n" + out;

@@ -47,7 +47,7 @@ int run_explore(const ExploreArgs& args) {
     return kExitBadInput;
   }
   const engine::Space& space = *result.space;
-  if (args.format == "json") write(engine::space_json(space).dump(2) + "\n");
+  if (args.format == "json") write(engine::space_json(space).dump(json_indent()) + "\n");
   else write(engine::render_space_text(space));
   if (args.strict && (space.conflict_rows() > 0 || !space.dead_rules.empty())) return kExitFailed;
   return kExitOk;
@@ -94,7 +94,7 @@ int run_diff_explore(const std::string& a, const std::string& b, const std::stri
     print_error(*result.error);
     return kExitBadInput;
   }
-  if (format == "json") write(engine::space_diff_json(*result.diff).dump(2) + "\n");
+  if (format == "json") write(engine::space_diff_json(*result.diff).dump(json_indent()) + "\n");
   else write(engine::render_space_diff_text(*result.diff));
   return result.diff->differs() ? kExitFailed : kExitOk;
 }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/common.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/explain/outcome.hpp"
 #include "engine/evaluate.hpp"
@@ -193,7 +194,7 @@ void print_json(const engine::CompiledPolicy& policy, const std::vector<Index>& 
     reports.push_back(report);
   }
   out["reports"] = reports;
-  fmt::print("{}\n", out.dump(2));
+  fmt::print("{}\n", out.dump(json_indent()));
 }
 
 int run(const Options& options) {

@@ -69,7 +69,7 @@ int run_run(const RunArgs& args) {
       for (const auto& ev : evaluations) list.push_back(&ev);
       out = engine::run_json(policy, list);
     }
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", out.dump(json_indent()));
     return kExitOk;
   }
 

@@ -119,7 +119,7 @@ int run_what_if(const WhatIfArgs& args) {
                           {"changed", diff.outcome_differs()},
                           {"diff", engine::case_diff_json(diff)},
                           {"flips", js_flips}};
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", out.dump(json_indent()));
     return kExitOk;
   }
 

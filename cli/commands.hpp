@@ -13,6 +13,13 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;    // a test or expectation failed, or decisions differ where asked
 inline constexpr int kExitBadInput = 2;  // bad input or usage
 
+// The rule, as every command's --help ends with it.
+inline constexpr const char* kExitRule =
+    "Exit status: 0 when the command did everything asked and found nothing wrong; 1 when it ran but "
+    "a result is not what was asked for (a test failed, a case got no version, a check warning under "
+    "--strict); 2 when an input was refused (a file that does not parse or load, a wrong option), "
+    "after doing what the rest of the input allowed.";
+
 using Runner = std::function<int()>;
 
 // A subcommand added to the program, and what runs when the user picks it.

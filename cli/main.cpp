@@ -1,16 +1,62 @@
 // decree: the command-line program. Parses arguments with CLI11 and runs the chosen subcommand.
+#include <algorithm>
 #include <exception>
+#include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "dsl/diagnostic.hpp"
+
+namespace {
+
+// `decree chek`: CLI11 would take the word for an argument and say only that a command is
+// required. Say what was typed, and the nearest command.
+int refuse_unknown_command(const CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  std::string list;
+  for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+  if (argc < 2) {
+    fmt::print(stderr, "decree: error: no command given\n  hint: the commands are {}; `decree --help` says what each does\n", list);
+    return decree::cli::kExitBadInput;
+  }
+  // The first word that is not an option (or the value of --color) names the command.
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--color") {
+      ++i;
+      continue;
+    }
+    if (!word.empty() && word[0] == '-') continue;
+    if (std::find(names.begin(), names.end(), word) != names.end()) return -1;
+    std::string near = decree::nearest_name(word, names);
+    fmt::print(stderr, "decree: error: `{}` is not a command of decree\n", word);
+    if (!near.empty()) fmt::print(stderr, "  hint: did you mean `{}`? The commands are {}\n", near, list);
+    else fmt::print(stderr, "  hint: the commands are {}\n", list);
+    return decree::cli::kExitBadInput;
+  }
+  return -1;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace decree::cli;
   CLI::App app{"decree: the 1956 policy on Soviet Koreans in the DPRK, as rules you can run", "decree"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "decree 0.1.0");
+  // Options every command takes, before or after its name (subcommands inherit fallthrough).
+  app.fallthrough();
+  std::string color = "auto";
+  app.add_option("--color", color, "Colour the output: auto (on a terminal, unless NO_COLOR is set or TERM=dumb), always, never")
+      ->check(CLI::IsMember({"auto", "always", "never"}))
+      ->capture_default_str();
+  bool pretty = false;
+  app.add_flag("--pretty", pretty, "Indent JSON output (it is compact when not written to a terminal)");
+  app.footer(kExitRule);
 
   const std::vector<Subcommand> commands = {
       add_check(app),
@@ -27,12 +73,15 @@ int main(int argc, char** argv) {
       add_report(app),
   };
 
+  if (int status = refuse_unknown_command(app, argc, argv); status >= 0) return status;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
+  set_color_choice(color == "always" ? ColorChoice::Always : color == "never" ? ColorChoice::Never : ColorChoice::Auto);
+  set_pretty_json(pretty);
   try {
     for (const auto& command : commands)
       if (command.app->parsed()) return command.run();

@@ -65,7 +65,7 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
                           {"policy", engine::policy_json(p)},
                           {"inputs", shown},
                           {"summary", engine::summary_json(p, summary)}};
-    fmt::print("{}\n", out.dump(2));
+    fmt::print("{}\n", out.dump(json_indent()));
     return kExitOk;
   }
   engine::TextOptions text;

@@ -124,7 +124,7 @@ int run_versions(const VersionRunArgs& args) {
   }
   if (args.format == "json") {
     nlohmann::ordered_json j = {{"schema", "decree.versions/1"}, {"cases", json_cases}};
-    fmt::print("{}\n", j.dump(2));
+    fmt::print("{}\n", j.dump(json_indent()));
   } else {
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
