@@ -12,6 +12,7 @@
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
 #include "cli/explore_diff.hpp"
+#include "cli/explore_watch.hpp"
 #include "engine/space.hpp"
 #include "engine/space_render.hpp"
 
@@ -41,7 +42,9 @@ int run_explore(const ExploreArgs& args) {
 
   Prepared prep;
   if (!prepare_policy(args.policy, prep)) return kExitBadInput;
+  ExploreWatch watch(options);
   auto result = engine::explore_space(*prep.policy, options);
+  watch.finish(result.space && result.space->interrupted);
   if (!result.space) {
     print_error(*result.error);
     return kExitBadInput;
@@ -49,6 +52,7 @@ int run_explore(const ExploreArgs& args) {
   const engine::Space& space = *result.space;
   if (args.format == "json") write(engine::space_json(space).dump(json_indent()) + "\n");
   else write(engine::render_space_text(space));
+  if (space.interrupted) return kExitInterrupted;
   if (args.strict && (space.conflict_rows() > 0 || !space.dead_rules.empty())) return kExitFailed;
   return kExitOk;
 }
@@ -62,6 +66,9 @@ void add_space_options(CLI::App* app, SpaceArgs& args, const std::string& limit_
   app->add_option("--known-fact", args.known_facts, "Assume this fact is known (repeatable)");
   app->add_option(limit_flag, args.limit, "Combinations one table may need (default 67108864 = 2^26)")
       ->check(CLI::PositiveNumber);
+  app->add_option(limit_flag == "--limit" ? "--total-limit" : "--space-total-limit", args.total_limit,
+                  "Combinations all the tables together may need (default 268435456 = 2^28)")
+      ->check(CLI::PositiveNumber);
 }
 
 bool space_options(const SpaceArgs& args, engine::SpaceOptions& options) {
@@ -69,6 +76,7 @@ bool space_options(const SpaceArgs& args, engine::SpaceOptions& options) {
   options.all_known = args.known;
   options.known = args.known_facts;
   options.limit = args.limit;
+  options.total_limit = args.total_limit;
   for (const auto& item : args.set) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0) {
@@ -82,20 +90,24 @@ bool space_options(const SpaceArgs& args, engine::SpaceOptions& options) {
 
 bool any_space_option(const SpaceArgs& args) {
   return !args.decision.empty() || !args.set.empty() || !args.known_facts.empty() || args.known ||
-         args.limit != engine::kDefaultSpaceLimit;
+         args.limit != engine::kDefaultSpaceLimit || args.total_limit != engine::kDefaultTotalSpaceLimit;
 }
 
 int run_diff_explore(const std::string& a, const std::string& b, const std::string& format,
-                     const engine::SpaceOptions& options) {
+                     const engine::SpaceOptions& given) {
   Prepared pa, pb;
   if (!prepare_policy(a, pa) || !prepare_policy(b, pb)) return kExitBadInput;
+  engine::SpaceOptions options = given;
+  ExploreWatch watch(options);
   auto result = engine::diff_space(*pa.policy, *pb.policy, options);
+  watch.finish(result.diff && result.diff->interrupted);
   if (!result.diff) {
     print_error(*result.error);
     return kExitBadInput;
   }
   if (format == "json") write(engine::space_diff_json(*result.diff).dump(json_indent()) + "\n");
   else write(engine::render_space_diff_text(*result.diff));
+  if (result.diff->interrupted) return kExitInterrupted;
   return result.diff->differs() ? kExitFailed : kExitOk;
 }
 
@@ -116,8 +128,10 @@ Subcommand add_explore(CLI::App& root) {
       "per interval between the constants the rules compare them with; texts each literal, `other`, and\n"
       "`unknown`. Facts no rule reads are left out. A gap is a region where a decision falls to its\n"
       "default although a rule nearly applies (all its top-level conditions hold but one).\n"
+      "On a terminal, progress is shown after a second; Ctrl-C stops and prints the tables finished.\n"
       "Exit status: 0 (with --against: 0 when the policies never differ, 1 when they do), 1 with\n"
-      "--strict when something is found, 2 on bad input or when a limit is exceeded. See docs/explore.md.");
+      "--strict when something is found, 2 on bad input or when a limit is exceeded, 130 when\n"
+      "stopped by Ctrl-C. See docs/explore.md.");
   return {app, [args] { return run_explore(*args); }};
 }
 

@@ -19,11 +19,13 @@ struct SpaceArgs {
   std::vector<std::string> known_facts;
   bool known = false;
   std::uint64_t limit = engine::kDefaultSpaceLimit;
+  std::uint64_t total_limit = engine::kDefaultTotalSpaceLimit;
 };
 
 // Adds the space options to `app`, writing into `args` (which must outlive the parse).
 // `limit_flag` names the option for the combination limit (`--limit` for explore; diff, whose
-// `--limit` counts listed cases, calls it `--space-limit`).
+// `--limit` counts listed cases, calls it `--space-limit`); the total limit is `--total-limit`
+// (`--space-total-limit` for diff).
 void add_space_options(CLI::App* app, SpaceArgs& args, const std::string& limit_flag);
 
 // `args` as SpaceOptions; false (after saying why on stderr) when a `--set` is not FACT=VALUE.

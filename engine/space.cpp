@@ -347,6 +347,7 @@ struct Target {
   // of each combination of its own columns (index: digits times strides), and, once resolved,
   // the verdict of each final class.
   bool exact = false;
+  bool explored = false;  // its enumeration ran to the end (not stopped by SpaceOptions::progress)
   std::vector<std::pair<std::size_t, std::uint64_t>> strides;  // (position in the group's order, stride)
   std::vector<std::uint32_t> dense;
   std::vector<std::uint64_t> sets;           // by combination: the settled outcomes its completions reach
@@ -400,6 +401,7 @@ class Explorer {
   void add_targets_single();
   std::optional<SpaceError> add_targets_diff(SpaceDiff& diff);
   std::optional<SpaceError> run();
+  std::string target_name(const Target& t) const;  // "decision return", "rule grant_return"
 
   Space space_result();
   void diff_result(SpaceDiff& diff);
@@ -418,6 +420,8 @@ class Explorer {
   std::vector<Target> targets_;
   std::vector<std::string> unchecked_;
   std::uint64_t evaluated_ = 0;
+  std::uint64_t planned_ = 0;
+  bool stopped_ = false;  // SpaceOptions::progress said stop
   std::vector<std::uint32_t> key_, key_b_;
   // Gaps: conjuncts written alike (the same text, so the same meaning in one policy) share one
   // value per combination, found at most once: cache_[shared_[condition]] when its stamp is now.
@@ -799,8 +803,39 @@ std::optional<SpaceError> Explorer::run() {
                                                             : "flag `" + p.flags[it->index[0]].name + "`";
     return too_big(what, it->cols);
   }
-  for (const Group& g : make_groups()) enumerate(g);
+  const std::vector<Group> groups = make_groups();
+  planned_ = 0;
+  for (const Group& g : groups) planned_ = planned_ > kSaturated - g.product ? kSaturated : planned_ + g.product;
+  if (planned_ > options_.total_limit) {
+    std::uint64_t largest = 0;
+    for (const Group& g : groups) largest = std::max(largest, g.product);
+    SpaceError e;
+    e.message = fmt::format("exploring this needs {} combinations in all ({} table{}, the largest {}), more than the total "
+                            "limit of {} combinations",
+                            count_text(planned_), groups.size(), groups.size() == 1 ? "" : "s", count_text(largest),
+                            limit_text(options_.total_limit));
+    e.hint = "explore one decision with --decision NAME, fix some facts with --set FACT=VALUE, leave out unknown with "
+             "--known, or raise the total with --total-limit (progress is shown on a terminal; Ctrl-C stops with what "
+             "was found)";
+    return e;
+  }
+  for (const Group& g : groups) {
+    enumerate(g);
+    if (stopped_) break;
+    for (Index ti : g.targets) targets_[ti].explored = true;
+  }
   return std::nullopt;
+}
+
+std::string Explorer::target_name(const Target& t) const {
+  const CompiledPolicy& p = *views_[0].p;
+  switch (t.kind) {
+    case TargetKind::Decision: return "decision " + p.decisions[t.index[0]].name;
+    case TargetKind::Obligation: return "obligation " + p.obligations[t.index[0]].name;
+    case TargetKind::Flag: return "flag " + p.flags[t.index[0]].name;
+    case TargetKind::Rule: return "rule " + p.rules[t.index[0]].name;
+  }
+  return "?";
 }
 
 // ---- classifying one combination ------------------------------------------------------------
@@ -1257,6 +1292,10 @@ void Explorer::enumerate(const Group& g) {
     for (Index ti : g.targets) classify(targets_[ti]);
     ++evaluated_;
     ++stamp_;
+    if ((evaluated_ & 0xFFFF) == 0 && options_.progress && !options_.progress(evaluated_, planned_)) {
+      stopped_ = true;
+      return;  // the group's diagrams are unfinished: its targets stay unexplored
+    }
     for (std::size_t k = n;;) {
       if (k == 0) {
         done = true;
@@ -1380,8 +1419,14 @@ Space Explorer::space_result() {
   s.unused_facts = unused_;
   s.unchecked_rules = unchecked_;
   s.evaluated = evaluated_;
+  s.planned = planned_;
+  s.interrupted = stopped_;
 
   for (Target& t : targets_) {
+    if (!t.explored) {
+      s.not_explored.push_back(target_name(t));
+      continue;
+    }
     if (t.kind == TargetKind::Decision) {
       const CompiledDecision& d = p.decisions[t.index[0]];
       DecisionSpace ds;
@@ -1473,7 +1518,13 @@ void Explorer::diff_result(SpaceDiff& diff) {
   diff.file_b = views_[1].p->file;
   diff.fixed = fixed_;
   diff.evaluated = evaluated_;
+  diff.planned = planned_;
+  diff.interrupted = stopped_;
   for (Target& t : targets_) {
+    if (!t.explored) {
+      diff.not_explored.push_back(target_name(t));
+      continue;
+    }
     TargetDiff td;
     const CompiledPolicy& a = *views_[0].p;
     td.kind = t.kind == TargetKind::Decision     ? TargetDiff::Kind::Decision

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -23,6 +24,9 @@ namespace decree::engine {
 inline constexpr std::uint64_t kDefaultSpaceLimit = std::uint64_t{1} << 26;
 // Rows a table may have before it is cut short (the rest are counted, not listed).
 inline constexpr std::size_t kMaxSpaceRows = 5000;
+// Combinations all the tables together may need before explore refuses (2^28, about 268
+// million: a minute or two on one core).
+inline constexpr std::uint64_t kDefaultTotalSpaceLimit = std::uint64_t{1} << 28;
 
 struct SpaceOptions {
   std::string decision;  // explore only this decision ("" = every decision, obligation and flag)
@@ -32,7 +36,12 @@ struct SpaceOptions {
   bool all_known = false;          // leave `unknown` out of every fact's values
   std::vector<std::string> known;  // leave `unknown` out of these facts' values
   std::uint64_t limit = kDefaultSpaceLimit;  // combinations one table may need
+  std::uint64_t total_limit = kDefaultTotalSpaceLimit;  // combinations all tables together may need
   std::size_t max_rows = kMaxSpaceRows;
+  // Called about every 65,536 combinations with those evaluated so far and the total planned;
+  // returning false stops the exploration (Ctrl-C): the result then holds the tables finished,
+  // and names the others as not explored.
+  std::function<bool(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 // One value of an explored fact: a representative that stands for a region of the values the
@@ -163,7 +172,12 @@ struct Space {
   std::vector<DeadRule> dead_rules;
   std::vector<std::string> unchecked_rules;  // their own space exceeds the limit: not checked
   std::uint64_t evaluated = 0;               // combinations evaluated in all
+  std::uint64_t planned = 0;                 // combinations the exploration needed in all
   bool approximate = false;                  // some column is approximate
+  // Stopped before the end (SpaceOptions::progress): what was not explored ("decision return",
+  // "rule grant_return"); the rest of the result holds only what was finished.
+  bool interrupted = false;
+  std::vector<std::string> not_explored;
 
   std::size_t conflict_rows() const;
   std::size_t gap_rows() const;
@@ -210,7 +224,10 @@ struct SpaceDiff {
   std::vector<std::string> only_in_a;        // "decision x", "obligation y"
   std::vector<std::string> only_in_b;
   std::uint64_t evaluated = 0;
+  std::uint64_t planned = 0;
   bool approximate = false;
+  bool interrupted = false;                  // as in Space
+  std::vector<std::string> not_explored;
 
   bool differs() const;
 };

@@ -198,6 +198,14 @@ json fixed_json(const std::vector<FixedFact>& fixed) {
 
 // ---- one policy -----------------------------------------------------------------------------
 
+// What an exploration stopped before its end (Ctrl-C) leaves out.
+static std::string interrupted_note(bool interrupted, std::uint64_t evaluated, std::uint64_t planned,
+                             const std::vector<std::string>& not_explored) {
+  if (!interrupted) return {};
+  return fmt::format("INTERRUPTED after {} of {} combinations: only the tables above were finished; not explored: {}\n",
+                     with_commas(evaluated), with_commas(planned), join(not_explored));
+}
+
 std::string render_space_text(const Space& s) {
   std::string out = fmt::format("explore {} ({})\n", s.policy, s.file);
   out += columns_text(s.columns, s.fixed, s.unused_facts, s.evaluated);
@@ -295,6 +303,7 @@ std::string render_space_text(const Space& s) {
   if (s.approximate)
     out += "note: some facts are compared with other facts or by the order of texts; their values are samples, so "
            "the tables may miss regions\n";
+  out += interrupted_note(s.interrupted, s.evaluated, s.planned, s.not_explored);
   out += fmt::format("summary: {}, {}, {}, {} that can never apply\n", plural(s.decisions.size(), "decision", "decisions"),
                      plural(conflicts, "conflict row", "conflict rows"), plural(gaps, "gap region", "gap regions"),
                      plural(s.dead_rules.size(), "rule", "rules"));
@@ -305,6 +314,7 @@ json space_json(const Space& s) {
   json j{{"schema", kSpaceSchema},
          {"policy", s.policy}, {"file", s.file}, {"columns", columns_json(s.columns)}, {"fixed", fixed_json(s.fixed)},
          {"unused_facts", s.unused_facts}, {"evaluated", s.evaluated}, {"approximate", s.approximate}};
+  if (s.interrupted) j.update({{"interrupted", true}, {"planned", s.planned}, {"not_explored", s.not_explored}});
   json decisions = json::array();
   for (const auto& d : s.decisions) {
     json dj{{"name", d.name}, {"title", d.title}};
@@ -396,6 +406,7 @@ std::string render_space_diff_text(const SpaceDiff& d) {
     out += render_lines(d.columns, t.table, lines, {"A", "B"}, true);
     out += truncated_note(t.table);
   }
+  out += interrupted_note(d.interrupted, d.evaluated, d.planned, d.not_explored);
   out += fmt::format("\nsummary: {} of {} differ{}\n", differing_targets,
                      plural(d.targets.size(), "decision, obligation or flag", "decisions, obligations and flags"),
                      d.only_in_a.empty() && d.only_in_b.empty() ? "" : "; some exist in only one policy");
@@ -413,6 +424,7 @@ json space_diff_json(const SpaceDiff& d) {
          {"evaluated", d.evaluated},
          {"approximate", d.approximate},
          {"differs", d.differs()}};
+  if (d.interrupted) j.update({{"interrupted", true}, {"planned", d.planned}, {"not_explored", d.not_explored}});
   json targets = json::array();
   for (const auto& t : d.targets) {
     json tj{{"kind", to_string(t.kind)}, {"name", t.name}, {"differing", t.differing}};
