@@ -40,5 +40,6 @@ Subcommand add_diff(CLI::App& root);
 Subcommand add_what_if(CLI::App& root);
 Subcommand add_explore(CLI::App& root);
 Subcommand add_report(CLI::App& root);
+Subcommand add_serve(CLI::App& root);  // cli/cmd_serve.cpp, on web/
 
 }  // namespace decree::cli

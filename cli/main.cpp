@@ -71,6 +71,7 @@ int main(int argc, char** argv) {
       add_what_if(app),
       add_explore(app),
       add_report(app),
+      add_serve(app),
   };
 
   if (int status = refuse_unknown_command(app, argc, argv); status >= 0) return status;
