@@ -20,6 +20,7 @@
 #include "engine/inputs.hpp"
 #include "engine/population.hpp"
 #include "engine/render_diff.hpp"
+#include "web/html.hpp"  // --format html
 
 namespace decree::cli {
 
@@ -58,6 +59,10 @@ std::optional<LoadedPolicy> load(const std::string& path, SourceSet& sources) {
 }
 
 int run_diff(const DiffArgs& args) {
+  if (args.explore && args.format == "html") {
+    fmt::print(stderr, "decree diff: error: --format html draws a diff over cases; --explore gives text or json\n");
+    return kExitBadInput;
+  }
   if (args.explore) {
     if (!args.cases.empty()) {
       fmt::print(stderr, "decree diff: error: --explore compares the whole space of cases; name no case files with it\n");
@@ -156,7 +161,9 @@ int run_diff(const DiffArgs& args) {
   }
   pair.finish(report.summary);
 
-  if (args.format == "json") {
+  if (args.format == "html") {
+    fmt::print("{}", web::html_page("diff", engine::diff_json(report), fmt::format("{} → {}", pa.name, pb.name)));
+  } else if (args.format == "json") {
     fmt::print("{}\n", engine::diff_json(report).dump(json_indent()));
   } else {
     engine::DiffTextOptions options;
@@ -176,8 +183,9 @@ Subcommand add_diff(CLI::App& root) {
   app->add_option("policy_b", args->b, "The second policy (.decree), B: often an amendment of A")->required();
   app->add_option("cases", args->cases,
                   "Case files (.yaml), folders searched for *.yaml (sorted), or population files (with `population:`)");
-  app->add_option("--format", args->format, "Output format: text (to read) or json (schema decree.diff/1)")
-      ->check(CLI::IsMember({"text", "json"}));
+  app->add_option("--format", args->format,
+                  "Output format: text (to read), json (schema decree.diff/1) or html (one self-contained page with a chart)")
+      ->check(CLI::IsMember({"text", "json", "html"}));
   app->add_flag("--grounds", args->grounds,
                 "Also list the cases whose outcomes are the same but rest on other rules or other unknown facts");
   app->add_flag("--explore", args->explore,

@@ -15,6 +15,7 @@
 #include "cli/explore_watch.hpp"
 #include "engine/space.hpp"
 #include "engine/space_render.hpp"
+#include "web/html.hpp"  // --format html
 
 namespace decree::cli {
 
@@ -38,6 +39,10 @@ void write(const std::string& s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 int run_explore(const ExploreArgs& args) {
   engine::SpaceOptions options;
   if (!space_options(args.space, options)) return kExitBadInput;
+  if (args.format == "html" && !args.against.empty()) {
+    print_error({"--format html draws one policy's tables; --against gives text or json", ""});
+    return kExitBadInput;
+  }
   if (!args.against.empty()) return run_diff_explore(args.policy, args.against, args.format, options);
 
   Prepared prep;
@@ -50,7 +55,8 @@ int run_explore(const ExploreArgs& args) {
     return kExitBadInput;
   }
   const engine::Space& space = *result.space;
-  if (args.format == "json") write(engine::space_json(space).dump(json_indent()) + "\n");
+  if (args.format == "html") write(web::html_page("explore", engine::space_json(space), space.policy + " — the case space"));
+  else if (args.format == "json") write(engine::space_json(space).dump(json_indent()) + "\n");
   else write(engine::render_space_text(space));
   if (space.interrupted) return kExitInterrupted;
   if (args.strict && (space.conflict_rows() > 0 || !space.dead_rules.empty())) return kExitFailed;
@@ -120,8 +126,9 @@ Subcommand add_explore(CLI::App& root) {
   app->add_option("--against", args->against,
                   "Another policy: show only where the two decide differently (as `decree diff --explore POLICY B`)");
   add_space_options(app, args->space, "--limit");
-  app->add_option("--format", args->format, "Output format: text (tables to read) or json (schema decree.explore/1)")
-      ->check(CLI::IsMember({"text", "json"}));
+  app->add_option("--format", args->format,
+                  "Output format: text (tables to read), json (schema decree.explore/1) or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "html"}));
   app->add_flag("--strict", args->strict, "Exit 1 when a conflict or a rule that can never apply is found");
   app->footer(
       "Booleans and enumerations take each of their values and `unknown`; integers and dates one value\n"

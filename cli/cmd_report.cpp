@@ -16,6 +16,7 @@
 #include "engine/explain/outcome.hpp"
 #include "engine/evaluate.hpp"
 #include "engine/trace.hpp"
+#include "web/html.hpp"  // --format html
 
 namespace decree::cli {
 
@@ -144,8 +145,8 @@ void print_markdown(const engine::CompiledPolicy& policy, const std::vector<Inde
   }
 }
 
-void print_json(const engine::CompiledPolicy& policy, const std::vector<Index>& obligations,
-                const std::vector<Entry>& entries) {
+nlohmann::ordered_json report_json(const engine::CompiledPolicy& policy, const std::vector<Index>& obligations,
+                                   const std::vector<Entry>& entries) {
   nlohmann::ordered_json out;
   out["schema"] = "decree.report/1";
   out["policy"] = {{"name", policy.name}, {"title", policy.title}, {"file", policy.file}};
@@ -194,7 +195,7 @@ void print_json(const engine::CompiledPolicy& policy, const std::vector<Index>& 
     reports.push_back(report);
   }
   out["reports"] = reports;
-  fmt::print("{}\n", out.dump(json_indent()));
+  return out;
 }
 
 int run(const Options& options) {
@@ -264,7 +265,9 @@ int run(const Options& options) {
     }
   }
 
-  if (options.format == "json") print_json(policy, obligations, entries);
+  if (options.format == "json") fmt::print("{}\n", report_json(policy, obligations, entries).dump(json_indent()));
+  else if (options.format == "html")
+    fmt::print("{}", web::html_page("report", report_json(policy, obligations, entries), policy.name + " — report"));
   else print_markdown(policy, obligations, entries);
   return kExitOk;
 }
@@ -277,8 +280,8 @@ Subcommand add_report(CLI::App& root) {
       "report", "Write the report a policy's obligation requires for each person (e.g. those dispatched)");
   app->add_option("policy", options->policy, "The policy (.decree)")->required();
   app->add_option("cases", options->cases, "Case files (.yaml), or folders searched for *.yaml")->required();
-  app->add_option("--format", options->format, "markdown (default) or json")
-      ->check(CLI::IsMember({"markdown", "json"}));
+  app->add_option("--format", options->format, "markdown (default), json or html (one self-contained page)")
+      ->check(CLI::IsMember({"markdown", "json", "html"}));
   app->add_option("--obligation", options->obligation,
                   "The obligation to report on (default: every obligation that says what it indicates)");
   app->footer(

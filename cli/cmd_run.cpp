@@ -16,6 +16,7 @@
 #include "engine/render_json.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
+#include "web/html.hpp"  // --format html
 
 namespace decree::cli {
 
@@ -37,6 +38,11 @@ bool is_policy_path(const std::string& path) {
 
 int run_run(const RunArgs& args) {
   // ---- --summary (owned with cli/run_summary.cpp): counts, no traces; populations accepted.
+  if (args.format == "html" && (args.summary || args.brief)) {
+    fmt::print(stderr, "decree run: error: --format html draws each case's full trace; leave out {}\n",
+               args.summary ? "--summary" : "--brief");
+    return kExitBadInput;
+  }
   if (args.summary) return run_summary(args.policy, args.cases, args.format);
   // ---- end --summary
   // Several policies (every .decree among the arguments), or --as-of: pick versions by date.
@@ -44,6 +50,10 @@ int run_run(const RunArgs& args) {
   std::vector<std::string> cases;
   for (const auto& a : args.cases) (is_policy_path(a) ? policies : cases).push_back(a);
   if (policies.size() > 1 || !args.as_of.empty()) {
+    if (args.format == "html") {
+      fmt::print(stderr, "decree run: error: --format html draws one policy's traces; name one policy, without --as-of\n");
+      return kExitBadInput;
+    }
     VersionRunArgs v{policies, cases, args.as_of, args.drafts, args.brief, args.format};
     return run_versions(v);
   }
@@ -58,7 +68,7 @@ int run_run(const RunArgs& args) {
   evaluations.reserve(prep.cases.size());
   for (const auto& c : prep.cases) evaluations.push_back(engine::evaluate_case(policy, c, options));
 
-  if (args.format == "json") {
+  if (args.format == "json" || args.format == "html") {
     nlohmann::ordered_json out;
     if (args.brief) {
       nlohmann::ordered_json cases = nlohmann::ordered_json::array();
@@ -68,6 +78,10 @@ int run_run(const RunArgs& args) {
       std::vector<const engine::CaseEvaluation*> list;
       for (const auto& ev : evaluations) list.push_back(&ev);
       out = engine::run_json(policy, list);
+    }
+    if (args.format == "html") {
+      fmt::print("{}", web::html_page("run", out, fmt::format("{} — {}", policy.name, policy.title)));
+      return kExitOk;
     }
     fmt::print("{}\n", out.dump(json_indent()));
     return kExitOk;
@@ -96,8 +110,9 @@ Subcommand add_run(CLI::App& root) {
   CLI::App* app = root.add_subcommand("run", "Evaluate cases under a policy and show each outcome with its justification");
   app->add_option("policy", args->policy, "The policy (.decree) to apply; more may follow among the cases")->required();
   app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required();
-  app->add_option("--format", args->format, "Output format: text (a tree to read) or json (schema decree.trace/1)")
-      ->check(CLI::IsMember({"text", "json"}));
+  app->add_option("--format", args->format,
+                  "Output format: text (a tree to read), json (schema decree.trace/1) or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "html"}));
   app->add_flag("--brief", args->brief, "One line per case: each decision's outcome, obligations and flags");
   // ---- --summary (owned with cli/run_summary.cpp)
   app->add_flag("--summary", args->summary,

@@ -19,14 +19,17 @@ def fail(message):
     sys.exit(1)
 
 
-def start_server(decree, cwd, *args):
-    """Starts `decree serve --port 0` and returns (process, base URL) once it prints where it listens."""
+def start_server(decree, cwd, *args, lines=False):
+    """Starts `decree serve --port 0` and returns (process, base URL) once it prints where it
+    listens (with lines=True, also the lines it printed until then)."""
     proc = subprocess.Popen([decree, "serve", "--port", "0", *args], cwd=cwd, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
+    printed = []
     for line in proc.stdout:
+        printed.append(line)
         if "the playground is at " in line:
             url = line.split("the playground is at ", 1)[1].split()[0]
-            return proc, url
+            return (proc, url, printed) if lines else (proc, url)
     err = proc.stderr.read()
     fail(f"decree serve did not start: {err}")
 
