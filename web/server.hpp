@@ -16,7 +16,7 @@ struct ServeOptions {
   int port = 8080;                 // 0: any free port (printed)
   std::string save_dir;            // "": edited policies are never written
   Limits limits;
-  int threads = 16;
+  int threads = 64;                // a keep-alive connection holds one while it lasts: one per student, and more
 };
 
 // Serves until the process is stopped. Prints where the playground is (and, when the host is
