@@ -129,8 +129,38 @@ try:
     browser.wait(lambda d: sections[1].find_elements(By.CSS_SELECTOR, ".samples .case-diff"), "clicking a bar showed no sample case")
     print(f"ok: diff {cases['differing']}/{cases['cases']} documented, {pop['differing']}/{pop['cases']} in the population; a bar opens samples")
 
-    # 5. The share link: the edited text, the case's facts and the view, in a fresh page.
+    # 5. Why not, explore (a row fills the case panel) and the rules graph.
+    d.find_element(By.CSS_SELECTOR, "[role=tab][data-view=why-not]").click()
+    Select(d.find_element(By.ID, "why-decision")).select_by_value("return")
+    Select(d.find_element(By.ID, "why-value")).select_by_value("refused")
+    d.find_element(By.ID, "why-go").click()
+    browser.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#why-out .why-not .rule[data-rule=misdemeanants_answer_locally]"),
+                 "why-not drew no rule that could refuse the return")
+    d.find_element(By.CSS_SELECTOR, "[role=tab][data-view=explore]").click()
+    browser.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#explore-out .space-decision[data-decision=return] tbody tr"),
+                 "explore drew no table")
+    row = d.find_element(By.CSS_SELECTOR, "#explore-out .space-decision[data-decision=return] tbody tr")
+    row_outcome = row.find_element(By.CSS_SELECTOR, ".outcome").text
+    row.click()
+    browser.wait(lambda d: d.find_element(By.ID, "view-trace").is_displayed() and outcome(d) is not None
+                 and outcome(d).split(" ")[0].lower() == row_outcome.split(" ")[0].lower(),
+                 f"a row of explore ({row_outcome}) did not fill the case panel with a case that comes out so")
+    d.find_element(By.CSS_SELECTOR, "[role=tab][data-view=graph]").click()
+    browser.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "#graph-out svg .edge[data-from=misdemeanants_answer_locally][data-to=grant_return]"),
+                 "the rules graph has no edge from misdemeanants_answer_locally to grant_return")
+    if d.find_element(By.ID, "view-trace").is_displayed():
+        fail("the case and trace view stays on screen under the rules graph")
+    print(f"ok: why-not, explore (a row → {row_outcome}), rules graph")
     d.find_element(By.CSS_SELECTOR, "[role=tab][data-view=trace]").click()
+    # Back to L. Yu. Kim with misdemeanor = false, justified = true, for the share link.
+    Select(d.find_element(By.ID, "case")).select_by_value("ly-kim")
+    browser.wait(lambda d: outcome(d) == want, "L. Yu. Kim did not come back")
+    Select(d.find_element(By.ID, "fact-misdemeanor")).select_by_value("false")
+    browser.wait(lambda d: outcome(d) == "UNDETERMINED", "misdemeanor = false again")
+    Select(d.find_element(By.ID, "fact-justified")).select_by_value("true")
+    browser.wait(lambda d: outcome(d) == "GRANTED by embassy", "justified = true did not grant")
+
+    # 6. The share link: the edited text, the case's facts and the view, in a fresh page.
     js(d, f"{cm}.replaceRange('# a shared exercise\\n', {{line: 0, ch: 0}})")
     browser.wait(lambda d: d.find_element(By.ID, "check-status").text.startswith("ok") and outcome(d) == "GRANTED by embassy"
                  and "shared exercise" in d.execute_script("return location.hash ? atob(location.hash.slice(3).replace(/-/g,'+').replace(/_/g,'/')) : ''"),
