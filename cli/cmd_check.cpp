@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "dsl/load.hpp"
 
@@ -49,7 +50,7 @@ int run_check(const CheckArgs& args) {
 Subcommand add_check(CLI::App& root) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* app = root.add_subcommand("check", "Check policies for mistakes: names, types, values, exceptions, cycles");
-  app->add_option("files", args->files, "Policy files (.decree) to check")->required();
+  app->add_option("files", args->files, "Policy files (.decree) to check")->required()->transform(names(NameKind::policy));
   app->add_flag("--strict", args->strict, "Treat warnings as errors (exit 2 on any warning)");
   app->footer("Exit status: 0 when no file has errors, 2 when any has (or any warning, with --strict).");
   return {app, [args] { return run_check(*args); }};

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/explore_diff.hpp"
 #include "dsl/load.hpp"
@@ -179,10 +180,11 @@ int run_diff(const DiffArgs& args) {
 Subcommand add_diff(CLI::App& root) {
   auto args = std::make_shared<DiffArgs>();
   CLI::App* app = root.add_subcommand("diff", "Compare two policies case by case: what comes out differently, and why");
-  app->add_option("policy_a", args->a, "The first policy (.decree), A")->required();
-  app->add_option("policy_b", args->b, "The second policy (.decree), B: often an amendment of A")->required();
+  app->add_option("policy_a", args->a, "The first policy (.decree), A")->required()->transform(names(NameKind::policy));
+  app->add_option("policy_b", args->b, "The second policy (.decree), B: often an amendment of A")->required()->transform(names(NameKind::policy));
   app->add_option("cases", args->cases,
-                  "Case files (.yaml), folders searched for *.yaml (sorted), or population files (with `population:`)");
+                  "Case files (.yaml), folders searched for *.yaml (sorted), or population files (with `population:`)")
+      ->transform(names(NameKind::cases));
   app->add_option("--format", args->format,
                   "Output format: text (to read), json (schema decree.diff/1) or html (one self-contained page with a chart)")
       ->check(CLI::IsMember({"text", "json", "html"}));

@@ -11,11 +11,13 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/render_json.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
+#include "engine/version.hpp"
 
 namespace decree::cli {
 
@@ -114,9 +116,9 @@ int run_explain(const ExplainArgs& args) {
   if (args.format == "json") {
     nlohmann::ordered_json doc;
     if (decision == engine::kNone)
-      doc = {{"schema", engine::kTraceSchema}, {"policy", engine::policy_json(policy)}, {"cases", json_cases}};
+      doc = {{"schema", engine::kTraceSchema}, {"generator", engine::generator()}, {"policy", engine::policy_json(policy)}, {"cases", json_cases}};
     else
-      doc = json_cases.size() == 1 ? json_cases[0] : nlohmann::ordered_json{{"schema", engine::kTraceSchema}, {"explanations", json_cases}};
+      doc = json_cases.size() == 1 ? json_cases[0] : nlohmann::ordered_json{{"schema", engine::kTraceSchema}, {"generator", engine::generator()}, {"explanations", json_cases}};
     fmt::print("{}\n", doc.dump(json_indent()));
     return kExitOk;
   }
@@ -130,8 +132,8 @@ int run_explain(const ExplainArgs& args) {
 Subcommand add_explain(CLI::App& root) {
   auto args = std::make_shared<ExplainArgs>();
   CLI::App* app = root.add_subcommand("explain", "Explain a case's outcome, or why it did not come out another way");
-  app->add_option("policy", args->policy, "The policy (.decree) to apply")->required();
-  app->add_option("cases", args->cases, "The case file (.yaml), or a folder of them")->required();
+  app->add_option("policy", args->policy, "The policy (.decree) to apply")->required()->transform(names(NameKind::policy));
+  app->add_option("cases", args->cases, "The case file (.yaml), or a folder of them")->required()->transform(names(NameKind::cases));
   app->add_option("--why-not", args->why_not,
                   "DECISION=VALUE: show every rule that could have set that value and what stopped it");
   app->add_option("--case", args->case_id, "Only the case with this id (when a file holds several)");

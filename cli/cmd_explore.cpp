@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
 #include "cli/explore_diff.hpp"
@@ -122,9 +123,10 @@ Subcommand add_explore(CLI::App& root) {
   CLI::App* app = root.add_subcommand(
       "explore", "Every combination of the facts the decisions depend on, as decision tables, with conflicts, gaps "
                  "and rules that can never apply");
-  app->add_option("policy", args->policy, "The policy (.decree) to explore")->required();
+  app->add_option("policy", args->policy, "The policy (.decree) to explore")->required()->transform(names(NameKind::policy));
   app->add_option("--against", args->against,
-                  "Another policy: show only where the two decide differently (as `decree diff --explore POLICY B`)");
+                  "Another policy: show only where the two decide differently (as `decree diff --explore POLICY B`)")
+      ->transform(names(NameKind::policy));
   add_space_options(app, args->space, "--limit");
   app->add_option("--format", args->format,
                   "Output format: text (tables to read), json (schema decree.explore/1) or html (one self-contained page)")

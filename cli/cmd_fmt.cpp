@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "dsl/format.hpp"
 #include "dsl/input_file.hpp"
@@ -200,7 +201,7 @@ int run_fmt(const FmtArgs& args) {
 Subcommand add_fmt(CLI::App& root) {
   auto args = std::make_shared<FmtArgs>();
   CLI::App* app = root.add_subcommand("fmt", "Print policies in the canonical layout (comments kept)");
-  app->add_option("files", args->files, "Policy files (.decree) to format")->required();
+  app->add_option("files", args->files, "Policy files (.decree) to format")->required()->transform(names(NameKind::policy));
   auto* in_place = app->add_flag("-i,--in-place", args->in_place, "Rewrite each file in place (atomically)");
   app->add_flag("--check", args->check, "Change nothing; list the files that are not formatted and exit 1")
       ->excludes(in_place);

@@ -12,6 +12,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/explain/outcome.hpp"
 #include "engine/evaluate.hpp"
@@ -278,8 +279,8 @@ Subcommand add_report(CLI::App& root) {
   auto options = std::make_shared<Options>();
   CLI::App* app = root.add_subcommand(
       "report", "Write the report a policy's obligation requires for each person (e.g. those dispatched)");
-  app->add_option("policy", options->policy, "The policy (.decree)")->required();
-  app->add_option("cases", options->cases, "Case files (.yaml), or folders searched for *.yaml")->required();
+  app->add_option("policy", options->policy, "The policy (.decree)")->required()->transform(names(NameKind::policy));
+  app->add_option("cases", options->cases, "Case files (.yaml), or folders searched for *.yaml")->required()->transform(names(NameKind::cases));
   app->add_option("--format", options->format, "markdown (default), json or html (one self-contained page)")
       ->check(CLI::IsMember({"markdown", "json", "html"}));
   app->add_option("--obligation", options->obligation,

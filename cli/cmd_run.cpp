@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
 #include "cli/run_summary.hpp"  // --summary (counterfactuals)
@@ -17,6 +18,7 @@
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
 #include "web/html.hpp"  // --format html
+#include "engine/version.hpp"
 
 namespace decree::cli {
 
@@ -73,7 +75,7 @@ int run_run(const RunArgs& args) {
     if (args.brief) {
       nlohmann::ordered_json cases = nlohmann::ordered_json::array();
       for (const auto& ev : evaluations) cases.push_back(engine::brief_case_json(policy, ev));
-      out = {{"schema", engine::kTraceSchema}, {"policy", engine::policy_json(policy)}, {"cases", cases}};
+      out = {{"schema", engine::kTraceSchema}, {"generator", engine::generator()}, {"policy", engine::policy_json(policy)}, {"cases", cases}};
     } else {
       std::vector<const engine::CaseEvaluation*> list;
       for (const auto& ev : evaluations) list.push_back(&ev);
@@ -108,8 +110,8 @@ int run_run(const RunArgs& args) {
 Subcommand add_run(CLI::App& root) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* app = root.add_subcommand("run", "Evaluate cases under a policy and show each outcome with its justification");
-  app->add_option("policy", args->policy, "The policy (.decree) to apply; more may follow among the cases")->required();
-  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required();
+  app->add_option("policy", args->policy, "The policy (.decree) to apply; more may follow among the cases")->required()->transform(names(NameKind::policy));
+  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required()->transform(names(NameKind::any));
   app->add_option("--format", args->format,
                   "Output format: text (a tree to read), json (schema decree.trace/1) or html (one self-contained page)")
       ->check(CLI::IsMember({"text", "json", "html"}));

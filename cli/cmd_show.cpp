@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "dsl/amend.hpp"
 #include "dsl/format.hpp"
@@ -151,7 +152,7 @@ int run_show(const ShowArgs& args) {
 Subcommand add_show(CLI::App& root) {
   auto args = std::make_shared<ShowArgs>();
   CLI::App* app = root.add_subcommand("show", "Print a policy as it stands after its amendments, each item marked with where it comes from");
-  app->add_option("policy", args->policy, "The policy (.decree); an amendment is shown with its bases applied")->required();
+  app->add_option("policy", args->policy, "The policy (.decree); an amendment is shown with its bases applied")->required()->transform(names(NameKind::policy));
   app->footer(
       "Each item is preceded by a comment: `from` the base (or an intermediate version), `added by` or\n"
       "`replaced by` an amendment, with file:line (and, for a replacement, where the replaced item was).\n"

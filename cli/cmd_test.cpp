@@ -14,6 +14,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
 #include "engine/render_text.hpp"
@@ -190,8 +191,8 @@ int run_test(const TestArgs& args) {
 Subcommand add_test(CLI::App& root) {
   auto args = std::make_shared<TestArgs>();
   CLI::App* app = root.add_subcommand("test", "Compare outcomes with the cases' expect: blocks for this policy");
-  app->add_option("policy", args->policy, "The policy (.decree) whose name the expect: blocks are keyed by")->required();
-  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required();
+  app->add_option("policy", args->policy, "The policy (.decree) whose name the expect: blocks are keyed by")->required()->transform(names(NameKind::policy));
+  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required()->transform(names(NameKind::cases));
   app->footer(
       "Prints a diff for each mismatch, then rule coverage (rules that never applied), then a last\n"
       "line `N passed, N failed`. Exit status: 0 when all pass, 1 on any mismatch, 2 on bad input.");

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "dsl/load.hpp"
 #include "engine/case_load.hpp"
@@ -44,8 +45,8 @@ int run_validate(const ValidateArgs& args) {
 Subcommand add_validate(CLI::App& root) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* app = root.add_subcommand("validate", "Check case files against a policy's facts, decisions and names");
-  app->add_option("policy", args->policy, "The policy (.decree) whose facts the cases state")->required();
-  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml and *.yml")->required();
+  app->add_option("policy", args->policy, "The policy (.decree) whose facts the cases state")->required()->transform(names(NameKind::policy));
+  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml and *.yml")->required()->transform(names(NameKind::cases));
   app->footer(
       "Every problem is reported with file:line:col; a case with errors is never evaluated.\n"
       "Exit status: 0 when every case is valid, 2 on any error. The format: docs/case-files.md.");

@@ -8,6 +8,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "engine/version.hpp"
 #include "dsl/diagnostic.hpp"
 
 namespace {
@@ -16,7 +17,8 @@ namespace {
 // required. Say what was typed, and the nearest command.
 int refuse_unknown_command(const CLI::App& app, int argc, char** argv) {
   std::vector<std::string> names;
-  for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+  for (const CLI::App* sub : app.get_subcommands({}))
+    if (!sub->get_group().empty()) names.push_back(sub->get_name());  // not the hidden ones
   std::string list;
   for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
   if (argc < 2) {
@@ -47,7 +49,7 @@ int main(int argc, char** argv) {
   using namespace decree::cli;
   CLI::App app{"decree: the 1956 policy on Soviet Koreans in the DPRK, as rules you can run", "decree"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "decree 0.1.0");
+  app.set_version_flag("--version", decree::engine::generator());
   // Options every command takes, before or after its name (subcommands inherit fallthrough).
   app.fallthrough();
   std::string color = "auto";
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
       add_explore(app),
       add_report(app),
       add_serve(app),
+      add_completion(app),  // hidden: scripts and names for shell completion, man pages
   };
 
   if (int status = refuse_unknown_command(app, argc, argv); status >= 0) return status;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/version.hpp"
+
 namespace decree::engine {
 
 namespace {
@@ -249,7 +251,7 @@ nlohmann::ordered_json brief_case_json(const CompiledPolicy& p, const CaseEvalua
 nlohmann::ordered_json run_json(const CompiledPolicy& p, const std::vector<const CaseEvaluation*>& cases) {
   json list = json::array();
   for (const auto* ev : cases) list.push_back(case_json(p, *ev));
-  return json{{"schema", kTraceSchema}, {"policy", policy_json(p)}, {"cases", std::move(list)}};
+  return json{{"schema", kTraceSchema}, {"generator", generator()}, {"policy", policy_json(p)}, {"cases", std::move(list)}};
 }
 
 nlohmann::ordered_json why_not_json(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& w) {
@@ -269,7 +271,7 @@ nlohmann::ordered_json why_not_json(const CompiledPolicy& p, const CaseEvaluatio
   json kase{{"id", c != nullptr ? json(c->id) : json(nullptr)},
             {"title", c != nullptr ? json(c->title) : json(nullptr)},
             {"at", c != nullptr ? loc_json(c->loc) : json(nullptr)}};
-  return json{{"schema", kTraceSchema}, {"policy", policy_json(p)}, {"case", std::move(kase)}, {"why_not", std::move(why)}};
+  return json{{"schema", kTraceSchema}, {"generator", generator()}, {"policy", policy_json(p)}, {"case", std::move(kase)}, {"why_not", std::move(why)}};
 }
 
 }  // namespace decree::engine
