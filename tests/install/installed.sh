@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Checks an installed decree: `tests/install/installed.sh PREFIX VERSION`, where PREFIX holds
-# bin/decree and share/ (a `cmake --install --prefix` folder, or usr/ of an unpacked .deb).
+# Checks an installed decree: `tests/install/installed.sh PREFIX VERSION SOURCE`, where PREFIX
+# holds bin/decree and share/ (a `cmake --install --prefix` folder, or usr/ of an unpacked .deb)
+# and SOURCE is the repository it was built from.
 # Runs the program from another folder with DECREE_PATH unset, so it must find the shipped
 # policies and cases by name; checks the man pages and the completion scripts.
 set -euo pipefail
 prefix=$(cd "$1" && pwd)
 version=$2
+source=$(cd "$3" && pwd)
 decree=$prefix/bin/decree
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -15,6 +17,12 @@ for f in bin/decree share/decree/policies/telegram-1956.decree share/decree/scen
          share/man/man1/decree.1.gz share/man/man1/decree-run.1.gz \
          share/bash-completion/completions/decree share/zsh/vendor-completions/_decree; do
   [ -e "$prefix/$f" ] || fail "$f is not installed"
+done
+
+# The shipped folders hold what the repository's do.
+for folder in policies scenarios sources; do
+  [ -d "$source/$folder" ] || continue
+  diff -r "$source/$folder" "$prefix/share/decree/$folder" >/dev/null || fail "share/decree/$folder differs from $folder/"
 done
 
 elsewhere=$(mktemp -d)

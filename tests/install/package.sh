@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Builds the Debian package from a build folder and checks it: `tests/install/package.sh BUILD VERSION`.
+# Builds the Debian package from a build folder and checks it: `tests/install/package.sh BUILD VERSION SOURCE`.
 # The package is made with CPack into a scratch folder, its control fields are read, it is unpacked
 # with `dpkg -x` (no root, no container), and the unpacked program is checked by installed.sh.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 version=$2
+source=$3
 here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -33,5 +34,5 @@ done
 # The program is stripped in the package.
 if readelf -S "$scratch/root/usr/bin/decree" | grep -q '\.debug_info'; then fail "usr/bin/decree is not stripped"; fi
 
-"$here/installed.sh" "$scratch/root/usr" "$version"
+"$here/installed.sh" "$scratch/root/usr" "$version" "$source"
 echo "ok: $(basename "$deb"): Depends: $depends"
