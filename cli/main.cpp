@@ -33,7 +33,7 @@ int refuse_unknown_command(const CLI::App& app, int argc, char** argv) {
       continue;
     }
     if (!word.empty() && word[0] == '-') continue;
-    if (std::find(names.begin(), names.end(), word) != names.end()) return -1;
+    if (!app.get_subcommands([&](const CLI::App* sub) { return sub->get_name() == word; }).empty()) return -1;  // hidden ones too
     std::string near = decree::nearest_name(word, names);
     fmt::print(stderr, "decree: error: `{}` is not a command of decree\n", word);
     if (!near.empty()) fmt::print(stderr, "  hint: did you mean `{}`? The commands are {}\n", near, list);

@@ -30,10 +30,12 @@ std::vector<std::string> choices_of(const std::string& type_name) {
   return out;
 }
 
-std::vector<OptionInfo> options_of(CLI::App& app) {
+// The options of `app`; without `own_flags`, leaving out its --help and --version.
+std::vector<OptionInfo> options_of(CLI::App& app, bool own_flags = true) {
   std::vector<OptionInfo> out;
   for (CLI::Option* opt : app.get_options()) {
     if (opt->get_positional()) continue;
+    if (!own_flags && (opt == app.get_help_ptr() || opt == app.get_version_ptr())) continue;
     OptionInfo o;
     for (const auto& s : opt->get_snames()) o.names.push_back("-" + s);
     for (const auto& l : opt->get_lnames()) o.names.push_back("--" + l);
@@ -99,6 +101,9 @@ ProgramInfo describe(CLI::App& root) {
     c.name = sub->get_name();
     c.description = first_line(sub->get_description());
     c.options = options_of(*sub);
+    // Options of the program that every subcommand takes too (`decree run --color never …`).
+    if (root.get_fallthrough())
+      for (auto& o : options_of(root, false)) c.options.push_back(std::move(o));
     for (CLI::Option* opt : sub->get_options()) {
       if (!opt->get_positional()) continue;
       c.positionals.push_back({opt->get_name(), name_kind(*opt), opt->get_items_expected_max() > 1});
@@ -130,12 +135,17 @@ _{0}() {{
   local cur=${{COMP_WORDS[COMP_CWORD]}} prev= prog=${{COMP_WORDS[0]}} word cmd= i=1
   (( COMP_CWORD > 0 )) && prev=${{COMP_WORDS[COMP_CWORD-1]}}
   COMPREPLY=()
+  local root_valued={3}
   while (( i < COMP_CWORD )); do
     word=${{COMP_WORDS[i]}}
     if [[ $word != -* ]]; then cmd=$word; break; fi
+    if [[ $word != *=* && " $root_valued " == *" $word "* ]]; then (( i++ )); fi
     (( i++ ))
   done
   if [[ -z $cmd ]]; then
+    case $prev in
+{4}    esac
+    if [[ -n $prev && " $root_valued " == *" $prev "* ]]; then return 0; fi
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W {1} -- "$cur"))
     else
@@ -150,6 +160,20 @@ _{0}() {{
                                   std::vector<std::string> names;
                                   for (const auto& c : program.commands) names.push_back(c.name);
                                   return shell_quoted(joined(names));
+                                }(),
+                                shell_quoted(joined(all_names(program.options, true))), [&] {
+                                  std::string cases;
+                                  for (const auto& o : program.options) {
+                                    if (!o.takes_value || (o.choices.empty() && !o.kind)) continue;
+                                    for (const auto& n : o.names) {
+                                      cases += "      " + shell_quoted(n) + ") ";
+                                      cases += o.kind ? fmt::format("_{}_names \"$prog\" {}", prog, kind_word(*o.kind))
+                                                      : fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\"))",
+                                                                    shell_quoted(joined(o.choices)));
+                                      cases += "; return 0 ;;\n";
+                                    }
+                                  }
+                                  return cases;
                                 }());
   for (const auto& c : program.commands) {
     std::vector<std::string> slots;

@@ -251,6 +251,22 @@ TEST(Completion, ANewlyRegisteredOptionAppears) {
             std::string::npos);
 }
 
+TEST(Completion, OptionsOfTheProgramThatFallThroughAreOfferedAfterTheSubcommand) {
+  App app;
+  std::string color;
+  app.root.add_option("--color", color, "Colour")->check(CLI::IsMember({"auto", "always", "never"}));
+  EXPECT_EQ(complete(bash_script(describe(app.root)), "decree run --co"), "\n");
+  app.root.fallthrough();
+  const std::string script = bash_script(describe(app.root));
+  EXPECT_EQ(complete(script, "decree --co"), "--color\n");
+  EXPECT_EQ(complete(script, "decree run --co"), "--color\n");
+  EXPECT_EQ(complete(script, "decree run --color a"), "auto\nalways\n");
+  EXPECT_EQ(complete(script, "decree run --v"), "\n");  // --version is the program's alone
+  EXPECT_EQ(complete(script, "decree --color n"), "never\n");
+  EXPECT_EQ(complete(script, "decree --color never r"), "run\nreport\n");
+  EXPECT_EQ(complete(script, "decree --color never run --format j"), "json\n");
+}
+
 TEST(Completion, PositionalsAskTheProgramForNamesOfTheirKind) {
   App app;
   // A stand-in for the program: prints the kind it was asked for, as `decree completion names KIND` would.
