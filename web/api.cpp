@@ -13,6 +13,7 @@
 #include "engine/space.hpp"
 #include "engine/space_render.hpp"
 #include "engine/trace.hpp"
+#include "engine/version.hpp"
 #include "engine/whatif.hpp"
 #include "web/graph.hpp"
 
@@ -301,6 +302,7 @@ ApiResponse Api::evaluate(const json& request) const {
   auto ev = engine::evaluate_case(policy, c.c, {});
   ojson out;
   out["schema"] = engine::kTraceSchema;
+  out["generator"] = engine::generator();
   out["policy"] = engine::policy_json(policy);
   out["case"] = engine::case_json(policy, ev);
   out["facts"] = facts_json(policy, &c.c, c.changed);
