@@ -9,6 +9,7 @@ import tempfile
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.support.ui import WebDriverWait
 
 BOUND = 60  # seconds a condition may take before the test fails (a broken page, not a slow one)
@@ -60,7 +61,10 @@ class Browser:
 
     def wait(self, condition, what):
         try:
-            return WebDriverWait(self.driver, BOUND).until(lambda d: condition(d))
+            # An element read while the page redraws it is stale: the condition is asked again.
+            wait = WebDriverWait(self.driver, BOUND,
+                                 ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+            return wait.until(lambda d: condition(d))
         except Exception as e:  # TimeoutException, or the condition raising
             fail(f"{what} (waited for a DOM condition: {type(e).__name__})")
 
