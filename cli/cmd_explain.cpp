@@ -29,6 +29,7 @@ struct ExplainArgs {
   std::string why_not;
   std::string case_id;
   std::string format = "text";
+  std::string explain = "full";  // --explain: because | short | full
 };
 
 Diagnostic usage_error(const std::string& message, const std::string& hint = {}) {
@@ -92,6 +93,7 @@ int run_explain(const ExplainArgs& args) {
 
   engine::TextOptions text;
   text.color = use_color(stdout);
+  text.explain = engine::explain_level(args.explain);
   std::string out;
   nlohmann::ordered_json json_cases = nlohmann::ordered_json::array();
   for (std::size_t i = 0; i < chosen.size(); ++i) {
@@ -137,6 +139,10 @@ Subcommand add_explain(CLI::App& root) {
   app->add_option("--why-not", args->why_not,
                   "DECISION=VALUE: show every rule that could have set that value and what stopped it");
   app->add_option("--case", args->case_id, "Only the case with this id (when a file holds several)");
+  app->add_option("--explain", args->explain,
+                  "Without --why-not, how much to explain: because (sentences), short (the deciding rule and the "
+                  "conditions that decided), full (the whole tree; the default)")
+      ->check(CLI::IsMember({"because", "short", "full"}));
   app->add_option("--format", args->format, "Output format: text or json (schema decree.trace/1)")
       ->check(CLI::IsMember({"text", "json"}));
   app->footer(

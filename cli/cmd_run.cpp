@@ -32,6 +32,7 @@ struct RunArgs {
   bool summary = false;  // --summary: counts over many cases (cli/run_summary.cpp)
   std::string as_of;     // --as-of: pick the version in force (cli/run_versions.cpp)
   bool drafts = false;
+  std::string explain = "short";  // --explain: because | short | full
 };
 
 bool is_policy_path(const std::string& path) {
@@ -56,7 +57,7 @@ int run_run(const RunArgs& args) {
       fmt::print(stderr, "decree run: error: --format html draws one policy's traces; name one policy, without --as-of\n");
       return kExitBadInput;
     }
-    VersionRunArgs v{policies, cases, args.as_of, args.drafts, args.brief, args.format};
+    VersionRunArgs v{policies, cases, args.as_of, args.drafts, args.brief, args.format, args.explain};
     return run_versions(v);
   }
   Prepared prep;
@@ -91,6 +92,7 @@ int run_run(const RunArgs& args) {
 
   engine::TextOptions text;
   text.color = use_color(stdout);
+  text.explain = engine::explain_level(args.explain);
   std::string out = engine::render_policy_line(policy, text);
   out += "\n";
   for (std::size_t i = 0; i < evaluations.size(); ++i) {
@@ -116,6 +118,10 @@ Subcommand add_run(CLI::App& root) {
                   "Output format: text (a tree to read), json (schema decree.trace/1) or html (one self-contained page)")
       ->check(CLI::IsMember({"text", "json", "html"}));
   app->add_flag("--brief", args->brief, "One line per case: each decision's outcome, obligations and flags");
+  app->add_option("--explain", args->explain,
+                  "How much to explain: because (sentences), short (the deciding rule, the conditions that decided "
+                  "and the sentences; the default), full (the whole tree)")
+      ->check(CLI::IsMember({"because", "short", "full"}));
   // ---- --summary (owned with cli/run_summary.cpp)
   app->add_flag("--summary", args->summary,
                 "Count outcomes over all the cases instead of tracing each; also takes population files "
@@ -127,8 +133,9 @@ Subcommand add_run(CLI::App& root) {
                   "each case's own date");
   app->add_flag("--drafts", args->drafts, "Let drafts be picked by date too (never otherwise)");
   app->footer(
-      "Each decision shows the rule that decided it, its conditions with their values and where each\n"
-      "came from, the rules it defeated or that failed, and, when undetermined, what would settle it.\n"
+      "Each decision shows the rule that decided it with the conditions that decided (▸: change one and the\n"
+      "outcome changes), the other rules in a line each, and sentences that say why; --explain full shows\n"
+      "every condition with its value and where it came from, and, when undetermined, what would settle it.\n"
       "With several policies (e.g. policies/*.decree), each case is run under the version in force on its\n"
       "date (or --as-of), which is named with the reason; where the sources leave it open, it says so and\n"
       "shows each candidate.\n"

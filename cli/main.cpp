@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
       add_report(app),
       add_serve(app),
       add_completion(app),  // hidden: scripts and names for shell completion, man pages
+      add_interview(app),
   };
 
   if (int status = refuse_unknown_command(app, argc, argv); status >= 0) return status;

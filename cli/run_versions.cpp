@@ -65,6 +65,7 @@ int run_versions(const VersionRunArgs& args) {
   options.explore = !args.brief;
   engine::TextOptions text;
   text.color = use_color(stdout);
+  text.explain = engine::explain_level(args.explain);
 
   std::string out;
   nlohmann::ordered_json json_cases = nlohmann::ordered_json::array();

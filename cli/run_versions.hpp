@@ -14,6 +14,7 @@ struct VersionRunArgs {
   bool drafts = false;
   bool brief = false;
   std::string format = "text";
+  std::string explain = "short";  // --explain: because | short | full
 };
 
 int run_versions(const VersionRunArgs& args);

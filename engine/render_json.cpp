@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "engine/version.hpp"
+#include "engine/explain/because.hpp"
+#include "engine/explain/outcome.hpp"
 
 namespace decree::engine {
 
@@ -49,7 +51,9 @@ json value_json(const Value& v) {
 
 class Builder {
  public:
-  Builder(const CompiledPolicy& p, const CaseEvaluation& ev) : p_(p), ev_(ev) {}
+  Builder(const CompiledPolicy& p, const CaseEvaluation& ev) : p_(p), ev_(ev) {
+    if (!ev.trace.conditions.empty()) explanations_ = explain_case(p, ev);
+  }
 
   json fact(Index slot) const {
     json j{{"fact", p_.facts[slot].name}, {"value", value_json(ev_.binding.values[slot])}};
@@ -82,7 +86,8 @@ class Builder {
     for (Index i = cond.facts.begin; i < cond.facts.end; ++i) facts.push_back(fact(p_.reads[i]));
     json defs = json::array();
     for (Index i = cond.definitions.begin; i < cond.definitions.end; ++i) defs.push_back(definition(p_.reads[i], depth));
-    json j{{"text", cond.text}, {"value", to_string(ev_.trace.conditions[c])}, {"at", loc_json(cond.loc)},
+    json j{{"text", cond.text}, {"value", to_string(ev_.trace.conditions[c])},
+           {"decisive", current_ != nullptr && current_->is_decisive(c)}, {"at", loc_json(cond.loc)},
            {"facts", std::move(facts)}, {"definitions", std::move(defs)}};
     if (!cond.decisions.empty()) {  // only in rules that follow from a decision
       json decisions = json::array();
@@ -129,7 +134,7 @@ class Builder {
   }
 
   json result(Index d, const DecisionResult& r) const {
-    json j{{"status", to_string(r.status)}, {"outcome", outcome_word(p_, d, r)}};
+    json j{{"status", to_string(r.status)}, {"outcome", outcome_word(p_, d, r)}, {"outcome_text", outcome_text(p_, d, r)}};
     j["value"] = r.value == kNone ? json(nullptr) : json(p_.decisions[d].values[r.value]);
     j["by"] = r.by == kNone ? json(nullptr) : json(p_.authorities[r.by].name);
     j["rule"] = r.status == Status::Decided && r.setting != kNone ? json(p_.rules[p_.settings[r.setting].rule].name)
@@ -168,6 +173,15 @@ class Builder {
     const DecisionTrace& dt = ev_.trace.decisions[d];
     json j{{"decision", decision.name}, {"title", decision.title}};
     j.update(result(d, res));
+    current_ = d < explanations_.size() ? &explanations_[d] : nullptr;
+    json because = json::array();
+    json decisive = json::array();
+    if (current_ != nullptr) {
+      for (const auto& s : current_->because) because.push_back(s);
+      for (Index f : current_->decisive_facts) decisive.push_back(p_.facts[f].name);
+    }
+    j["because"] = std::move(because);
+    j["decisive_facts"] = std::move(decisive);
     j["applies"] = to_string(res.applies);
     j["applies_conditions"] = conditions(decision.applies_conditions);
     if (res.status == Status::Conflict && res.setting != kNone && res.other != kNone)
@@ -183,6 +197,7 @@ class Builder {
     j["rules"] = std::move(rules);
     const Exploration* ex = ev_.exploration(d);
     j["settling"] = ex == nullptr ? json(nullptr) : exploration(d, *ex);
+    current_ = nullptr;
     return j;
   }
 
@@ -220,6 +235,8 @@ class Builder {
  private:
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
+  std::vector<DecisionExplanation> explanations_;  // by decision
+  mutable const DecisionExplanation* current_ = nullptr;  // the decision being built: marks its decisive conditions
 };
 
 }  // namespace

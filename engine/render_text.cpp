@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "dsl/source.hpp"
+#include "engine/explain/because.hpp"
 #include "engine/explain/outcome.hpp"
 #include "engine/words.hpp"
 
@@ -19,6 +20,9 @@ constexpr std::size_t kValueColumn = 46;
 constexpr std::size_t kCiteColumn = 78;
 // How deep definitions are opened inside a condition (deeper ones are named, not opened).
 constexpr int kDefinitionDepth = 3;
+// Where because-sentences are wrapped, whatever the terminal's width (so output is the same
+// piped, in a file, or on a screen).
+constexpr std::size_t kSentenceWidth = 100;
 
 std::string basename(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -56,7 +60,10 @@ std::string cites_short(const std::vector<CompiledCitation>& cs) {
 
 class Writer {
  public:
-  Writer(const CompiledPolicy& p, const CaseEvaluation& ev, bool color) : p_(p), ev_(ev), color_(color) {}
+  Writer(const CompiledPolicy& p, const CaseEvaluation& ev, bool color, Explain mode = Explain::Full)
+      : p_(p), ev_(ev), color_(color), mode_(mode), expanded_(p.definitions.size(), false) {
+    if (!ev.trace.conditions.empty()) explanations_ = explain_case(p, ev);
+  }
 
   std::string out;
 
@@ -71,20 +78,54 @@ class Writer {
   }
 
   // "  text ........ value   provenance"
-  void row(int indent, const std::string& text, Tri value_paint, const std::string& value, const std::string& where) {
+  // A condition that decided (▸) is marked in the two columns before its text.
+  void row(int indent, const std::string& text, Tri value_paint, const std::string& value, const std::string& where,
+           bool decisive = false) {
     const std::size_t width = kValueColumn > static_cast<std::size_t>(indent) ? kValueColumn - static_cast<std::size_t>(indent) : 0;
     std::string l = pad(text, std::max(width, utf8_length(text) + 2));
     l += paint(pad(value, 8), tri_paint(value_paint));
     if (!where.empty()) l += " " + paint(where, Paint::Dim);
     while (!l.empty() && l.back() == ' ') l.pop_back();
+    if (decisive && indent >= 2) {
+      line(indent - 2, paint("▸", Paint::Bold) + " " + l);
+      return;
+    }
     line(indent, l);
+  }
+
+  bool decisive(Index c) const { return current_ != nullptr && current_->is_decisive(c); }
+
+  // Sentences as a paragraph, wrapped at kSentenceWidth with the same indent.
+  void paragraph(int indent, const std::string& text) {
+    const std::size_t width = kSentenceWidth - static_cast<std::size_t>(indent);
+    std::string l;
+    std::size_t at = 0;
+    while (at < text.size()) {
+      std::size_t end = text.find(' ', at);
+      if (end == std::string::npos) end = text.size();
+      const std::string word = text.substr(at, end - at);
+      if (!l.empty() && utf8_length(l) + 1 + utf8_length(word) > width) {
+        line(indent, l);
+        l.clear();
+      }
+      l += (l.empty() ? "" : " ") + word;
+      at = end + 1;
+    }
+    if (!l.empty()) line(indent, l);
+  }
+
+  void because(Index d, int indent) {
+    if (d >= explanations_.size()) return;
+    std::string text;
+    for (const auto& s : explanations_[d].because) text += (text.empty() ? "" : " ") + s;
+    paragraph(indent, text);
   }
 
   std::string fact_value(Index slot) const { return to_string(ev_.binding.values[slot]); }
 
   std::string provenance(Index slot) const {
     const FactValue* f = slot < ev_.binding.provenance.size() ? ev_.binding.provenance[slot] : nullptr;
-    if (f == nullptr) return "not in the case";
+    if (f == nullptr) return "not given in the case";
     std::string s = short_loc(f->loc);
     if (!f->value.known()) s += " (written unknown)";
     if (f->certainty != Certainty::Unstated) s += fmt::format(", {}", to_string(f->certainty));
@@ -96,6 +137,7 @@ class Writer {
     const auto& def = p_.definitions[d];
     std::string s = "← define " + def.name;
     if (!def.cites.empty()) s += " (" + cites_short(def.cites) + ")";
+    if (expanded_[d]) s += ", as above";
     return s;
   }
 
@@ -109,8 +151,10 @@ class Writer {
     return s;
   }
 
+  // A definition is opened the first time a case shows it, and named after that.
   void definition_conditions(Index d, int indent, int depth) {
-    if (depth >= kDefinitionDepth) return;
+    if (depth >= kDefinitionDepth || expanded_[d]) return;
+    expanded_[d] = true;
     const Range r = p_.definitions[d].conditions;
     for (Index c = r.begin; c < r.end; ++c) condition(c, indent, depth + 1);
   }
@@ -124,21 +168,22 @@ class Writer {
     const Range defs = cond.definitions;
     const Range decisions = cond.decisions;
     const std::string text = std::string(prefix) + cond.text;
+    const bool mark = decisive(c);
     if (facts.empty() && defs.empty() && decisions.size() == 1) {
-      row(indent, text, v, to_string(v), decision_where(p_.reads[decisions.begin]));
+      row(indent, text, v, to_string(v), decision_where(p_.reads[decisions.begin]), mark);
       return;
     }
     if (facts.size() == 1 && defs.empty() && decisions.empty()) {
-      row(indent, text, v, to_string(v), provenance(p_.reads[facts.begin]));
+      row(indent, text, v, to_string(v), provenance(p_.reads[facts.begin]), mark);
       return;
     }
     if (facts.empty() && defs.size() == 1 && decisions.empty()) {
       const Index d = p_.reads[defs.begin];
-      row(indent, text, v, to_string(v), definition_where(d));
+      row(indent, text, v, to_string(v), definition_where(d), mark);
       definition_conditions(d, indent + 2, depth);
       return;
     }
-    row(indent, text, v, to_string(v), "");
+    row(indent, text, v, to_string(v), "", mark);
     for (Index i = facts.begin; i < facts.end; ++i) {
       const Index slot = p_.reads[i];
       const Value& fv = ev_.binding.values[slot];
@@ -210,7 +255,10 @@ class Writer {
         break;
       case RuleState::Defeated:
         line(4, rule_head(r, "✘", Paint::Bad));
-        line(6, fmt::format("defeated by the exception {}; it would have set {}, since:", by, sets));
+        if (ev_.outcome.when[r] == Tri::True)
+          line(6, fmt::format("defeated by the exception {}; it would have applied and set {}, since:", by, sets));
+        else
+          line(6, fmt::format("defeated by the exception {}; it might have applied (some conditions are unknown) and set {}:", by, sets));
         conditions(rule.conditions, 8);
         if (shows_defeater && rt.defeated_by != kNone) {
           line(6, fmt::format("and the exception {} applies, since:", by));
@@ -328,6 +376,11 @@ class Writer {
   }
 
   void decision(Index d) {
+    current_ = d < explanations_.size() ? &explanations_[d] : nullptr;
+    if (mode_ == Explain::Short) {
+      short_decision(d);
+      return;
+    }
     const CompiledDecision& decision = p_.decisions[d];
     const DecisionResult& res = ev_.outcome.decisions[d];
     const Exploration* ex = ev_.exploration(d);
@@ -388,6 +441,96 @@ class Writer {
     if (res.status == Status::Undetermined && ex != nullptr) exploration(d, *ex);
   }
 
+  // ---- the short view ------------------------------------------------------------------------
+
+  std::string cites_of(Index r) const {
+    const CompiledRule& rule = p_.rules[r];
+    return rule.cites.empty() ? "" : " " + paint("(" + cites_short(rule.cites) + ")", Paint::Dim);
+  }
+
+  std::string unknown_texts(Index r) const {
+    std::vector<std::string> parts;
+    const Range cs = p_.rules[r].conditions;
+    for (Index c = cs.begin; c < cs.end; ++c)
+      if (ev_.trace.conditions[c] == Tri::Unknown) parts.push_back(p_.conditions[c].text);
+    return join(parts, ", ");
+  }
+
+  // "request is convert_to_dprk: false (ly-kim.yaml:34, documented, memo p2)"
+  std::string failed_text(Index c) const {
+    const Condition& cond = p_.conditions[c];
+    std::string s = fmt::format("{}: {}", cond.text, to_string(ev_.trace.conditions[c]));
+    if (cond.facts.size() == 1 && cond.definitions.empty() && cond.decisions.empty())
+      s += " (" + provenance(p_.reads[cond.facts.begin]) + ")";
+    return s;
+  }
+
+  // A rule that may set the decision, in one line.
+  void rule_line(Index s) {
+    const Index r = p_.settings[s].rule;
+    const RuleTrace& rt = ev_.trace.rules[r];
+    const std::string name = paint(p_.rules[r].name, Paint::Bold) + cites_of(r);
+    const std::string gives = outcome_text("decided", p_.decisions[p_.settings[s].decision].values[p_.settings[s].value],
+                                           p_.settings[s].by == kNone ? "" : p_.authorities[p_.settings[s].by].name);
+    const std::string by = rt.defeated_by != kNone ? p_.rules[rt.defeated_by].name : "an exception";
+    switch (rt.state) {
+      case RuleState::Applies:
+        line(4, fmt::format("{} {} — applies, and gives {}", paint("✔", Paint::Good), name, gives));
+        break;
+      case RuleState::Defeated:
+        if (ev_.outcome.when[r] == Tri::True)
+          line(4, fmt::format("{} {} — defeated by {}; it would have applied and given {}", paint("✘", Paint::Bad), name, by, gives));
+        else
+          line(4, fmt::format("{} {} — defeated by {}; it might have applied and given {} (unknown: {})", paint("✘", Paint::Bad),
+                              name, by, gives, unknown_texts(r)));
+        break;
+      case RuleState::MaybeDefeated:
+        line(4, fmt::format("{} {} — applies, but {} might defeat it; it would give {}", paint("?", Paint::Warn), name, by, gives));
+        break;
+      case RuleState::Unknown:
+        line(4, fmt::format("{} {} — might apply and give {} (unknown: {})", paint("?", Paint::Warn), name, gives, unknown_texts(r)));
+        break;
+      case RuleState::NotApplied:
+        line(4, fmt::format("{} {} — did not apply: {}", paint("·", Paint::Dim), name,
+                            rt.failed == kNone ? "a condition is false" : failed_text(rt.failed)));
+        break;
+    }
+  }
+
+  void short_decision(Index d) {
+    const CompiledDecision& decision = p_.decisions[d];
+    const DecisionResult& res = ev_.outcome.decisions[d];
+    std::string head = decision.name;
+    if (!decision.title.empty()) head += fmt::format(" ({})", decision.title);
+    line(2, fmt::format("{}: {}", paint(head, Paint::Bold),
+                        paint(describe_result(p_, d, res), res.status == Status::Conflict ? Paint::Bad : Paint::Bold)));
+    // The deciding rule, with the conditions that decided; the others named.
+    Index decider = kNone;
+    if (res.status == Status::Decided && res.setting != kNone) {
+      decider = p_.settings[res.setting].rule;
+      const Range cs = p_.rules[decider].conditions;
+      line(4, rule_head(decider, "✔", Paint::Good));
+      std::vector<std::string> others;
+      bool any = false;
+      for (Index c = cs.begin; c < cs.end; ++c) any = any || decisive(c);
+      for (Index c = cs.begin; c < cs.end; ++c) {
+        if (!any || decisive(c)) {
+          const Condition& cond = p_.conditions[c];
+          const bool one_fact = cond.facts.size() == 1 && cond.definitions.empty() && cond.decisions.empty();
+          const Tri v = ev_.trace.conditions[c];
+          row(8, cond.text, v, to_string(v), one_fact ? provenance(p_.reads[cond.facts.begin]) : "", decisive(c));
+        } else {
+          others.push_back(p_.conditions[c].text);
+        }
+      }
+      if (!others.empty()) line(8, paint(fmt::format("and, also true: {}", join(others, ", ")), Paint::Dim));
+    }
+    for (Index s : decision.settings)
+      if (p_.settings[s].rule != decider) rule_line(s);
+    if (decision.settings.empty()) line(4, "no rule sets this decision");
+    because(d, 4);
+  }
+
   void not_applicable(Index d) {
     const CompiledDecision& decision = p_.decisions[d];
     const Index failed = ev_.trace.decisions[d].failed_applies;
@@ -416,8 +559,20 @@ class Writer {
       if (!p_.rules[x.rule].cites.empty()) t += fmt::format(" ({})", cites_short(p_.rules[x.rule].cites));
       line(4, t);
       // A rule that follows from a decision: the decision it read, and its other conditions.
-      if (p_.rules[x.rule].follows_decisions) conditions(p_.rules[x.rule].conditions, 6);
+      if (p_.rules[x.rule].follows_decisions && mode_ == Explain::Full) conditions(p_.rules[x.rule].conditions, 6);
     }
+  }
+
+  // A decision's sentences after its name: "return: REFUSED by embassy, because …".
+  void because_decision(Index d) {
+    const CompiledDecision& decision = p_.decisions[d];
+    if (d >= explanations_.size() || explanations_[d].because.empty()) return;
+    std::string text;
+    for (const auto& s : explanations_[d].because) text += (text.empty() ? "" : " ") + s;
+    // The first sentence opens with the decision's title; the name stands for it here.
+    const std::string title = (decision.title.empty() ? decision.name : decision.title) + ": ";
+    if (text.compare(0, title.size(), title) == 0) text = text.substr(title.size());
+    paragraph(2, decision.name + ": " + text);
   }
 
   void whole_case() {
@@ -427,10 +582,21 @@ class Writer {
                                                    c->loc.known() ? fmt::format("{}:{}", c->loc.file, c->loc.line) : c->loc.file)
                                      : "";
     line(0, fmt::format("{}  {}", paint(title, Paint::Bold), paint(where, Paint::Dim)));
-    for (std::size_t d = 0; d < p_.decisions.size(); ++d)
-      if (ev_.outcome.decisions[d].status != Status::NotApplicable) decision(static_cast<Index>(d));
-    for (std::size_t d = 0; d < p_.decisions.size(); ++d)
-      if (ev_.outcome.decisions[d].status == Status::NotApplicable) not_applicable(static_cast<Index>(d));
+    if (mode_ == Explain::Because) {
+      for (std::size_t d = 0; d < p_.decisions.size(); ++d)
+        if (ev_.outcome.decisions[d].status != Status::NotApplicable) because_decision(static_cast<Index>(d));
+      for (std::size_t d = 0; d < p_.decisions.size(); ++d)
+        if (ev_.outcome.decisions[d].status == Status::NotApplicable) because_decision(static_cast<Index>(d));
+    } else {
+      for (std::size_t d = 0; d < p_.decisions.size(); ++d)
+        if (ev_.outcome.decisions[d].status != Status::NotApplicable) decision(static_cast<Index>(d));
+      current_ = nullptr;
+      for (std::size_t d = 0; d < p_.decisions.size(); ++d) {
+        if (ev_.outcome.decisions[d].status != Status::NotApplicable) continue;
+        if (mode_ == Explain::Short) because_decision(static_cast<Index>(d));
+        else not_applicable(static_cast<Index>(d));
+      }
+    }
     raisings("obligations", ev_.outcome.owed, p_.owes, p_.obligations);
     raisings("flags", ev_.outcome.raised, p_.raises, p_.flags);
   }
@@ -481,6 +647,10 @@ class Writer {
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
   bool color_;
+  Explain mode_;
+  std::vector<bool> expanded_;                     // by definition: opened already in this case
+  std::vector<DecisionExplanation> explanations_;  // by decision
+  const DecisionExplanation* current_ = nullptr;   // the decision being written
 };
 
 }  // namespace
@@ -508,6 +678,14 @@ std::string citation_text(const CompiledCitation& c, bool with_quote) {
 
 std::string describe_result(const CompiledPolicy& p, Index d, const DecisionResult& r) { return outcome_text(p, d, r); }
 
+Explain explain_level(std::string_view word) {
+  if (word == "because") return Explain::Because;
+  if (word == "short") return Explain::Short;
+  return Explain::Full;
+}
+
+std::string citations_short(const std::vector<CompiledCitation>& cites) { return cites_short(cites); }
+
 std::string render_policy_line(const CompiledPolicy& p, const TextOptions& options) {
   std::string s = fmt::format("policy {}", p.name);
   if (!p.title.empty()) s += fmt::format(" \"{}\"", p.title);
@@ -520,7 +698,7 @@ std::string render_policy_line(const CompiledPolicy& p, const TextOptions& optio
 }
 
 std::string render_case(const CompiledPolicy& p, const CaseEvaluation& ev, const TextOptions& options) {
-  Writer w(p, ev, options.color);
+  Writer w(p, ev, options.color, options.explain);
   w.whole_case();
   return w.out;
 }

@@ -5,14 +5,26 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/compile.hpp"
 #include "engine/trace.hpp"
 
 namespace decree::engine {
 
+// How much of a case's explanation render_case shows (`--explain`):
+//   Because: the because-sentences of each decision (engine/explain/because.hpp).
+//   Short:   the deciding rule with the conditions that decided (▸), every other rule that may set
+//            the decision in one line, and the because-sentences.
+//   Full:    the whole tree: every rule with every condition, each definition opened once per
+//            case, and what would settle an undetermined decision.
+enum class Explain { Because, Short, Full };
+// "because", "short", "full" (anything else is Full).
+Explain explain_level(std::string_view word);
+
 struct TextOptions {
   bool color = false;
+  Explain explain = Explain::Full;
 };
 
 // How a piece of text is coloured on a terminal; `paint` leaves it plain unless `color`.
@@ -35,6 +47,9 @@ std::string render_why_not(const CompiledPolicy& policy, const CaseEvaluation& e
 // A decision's result in words, as engine/explain/outcome.hpp writes every outcome:
 // "GRANTED by embassy", "REFUSED (default)", "undetermined", "conflict (…)", "not applicable".
 std::string describe_result(const CompiledPolicy& policy, Index decision, const DecisionResult& r);
+
+// "telegram s1, s5; memo p4": a rule's citations, sections of one document run together.
+std::string citations_short(const std::vector<CompiledCitation>& cites);
 
 // "telegram s3 \"As a rule, …\"" (quote omitted when `with_quote` is false).
 std::string citation_text(const CompiledCitation& c, bool with_quote = true);
