@@ -1,5 +1,5 @@
 // `decree check FILE...`: loads each policy (following `extends`), checks it, and prints every
-// problem with its place. Exit 0 when no file has errors, 2 when one has.
+// problem with its place, quotes checked against the source texts. Exit 0 when no file has errors, 2 when one has.
 #include <string>
 #include <vector>
 
@@ -9,6 +9,7 @@
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "dsl/load.hpp"
+#include "engine/source_text.hpp"
 
 namespace decree::cli {
 
@@ -24,6 +25,10 @@ int run_check(const CheckArgs& args) {
   for (const auto& file : args.files) {
     SourceSet sources;
     auto loaded = dsl::load_policy(file, sources);
+    if (loaded.effective) {  // quotes checked against the texts the sources name
+      auto cited = engine::check_citations(*loaded.effective, sources);
+      loaded.diagnostics.insert(loaded.diagnostics.end(), cited.diagnostics.begin(), cited.diagnostics.end());
+    }
     const bool errors = has_errors(loaded.diagnostics);
     const bool fails = errors || (args.strict && !loaded.diagnostics.empty());
     if (fails) ++failed;

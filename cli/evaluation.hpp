@@ -10,6 +10,7 @@
 #include "dsl/diagnostic.hpp"
 #include "engine/case.hpp"
 #include "engine/compile.hpp"
+#include "engine/source_text.hpp"
 
 namespace decree::cli {
 
@@ -18,9 +19,10 @@ struct Prepared {
   std::optional<ast::Policy> checked;            // the effective policy, as dsl::load_policy gives it
   std::optional<engine::CompiledPolicy> policy;  // compiled from `checked`
   std::vector<engine::Case> cases;
+  engine::SourceLibrary library;  // the texts the policy's sources name, for showing what is cited
 };
 
-// Loads, checks and compiles the policy. On errors prints them and returns false (exit 2).
+// Loads, checks (quotes against the source texts too) and compiles the policy. On errors prints them and returns false (exit 2).
 bool prepare_policy(const std::string& path, Prepared& out);
 
 // Loads the case files (folders searched for *.yaml, sorted). Prints every problem; returns
