@@ -14,7 +14,9 @@
 #include "cli/evaluation.hpp"
 #include "cli/run_summary.hpp"  // --summary (counterfactuals)
 #include "cli/run_versions.hpp"  // --as-of, several versions
+#include "engine/history.hpp"
 #include "engine/render_json.hpp"
+#include "engine/render_sources.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
 #include "web/html.hpp"  // --format html
@@ -32,6 +34,7 @@ struct RunArgs {
   bool summary = false;  // --summary: counts over many cases (cli/run_summary.cpp)
   std::string as_of;     // --as-of: pick the version in force (cli/run_versions.cpp)
   bool drafts = false;
+  bool sources = false;  // --sources: the cited paragraphs after the traces
 };
 
 bool is_policy_path(const std::string& path) {
@@ -80,6 +83,16 @@ int run_run(const RunArgs& args) {
       std::vector<const engine::CaseEvaluation*> list;
       for (const auto& ev : evaluations) list.push_back(&ev);
       out = engine::run_json(policy, list);
+      for (std::size_t i = 0; i < evaluations.size() && i < out["cases"].size(); ++i)
+        if (evaluations[i].source->history) out["cases"][i]["history"] = engine::history_json(policy, evaluations[i]);
+    }
+    // The cited paragraphs, once for the whole output, when the policy's sources name their texts.
+    std::vector<const engine::Case*> cases;
+    for (const auto& c : prep.cases) cases.push_back(&c);
+    const auto cited = engine::cited_sections(policy, prep.library, cases);
+    if (!cited.empty()) {
+      out["sources"] = engine::sources_json(prep.library, cited);
+      out["documents"] = engine::documents_json(prep.library, cited);
     }
     if (args.format == "html") {
       fmt::print("{}", web::html_page("run", out, fmt::format("{} — {}", policy.name, policy.title)));
@@ -99,7 +112,13 @@ int run_run(const RunArgs& args) {
     } else {
       if (i > 0) out += "\n";
       out += engine::render_case(policy, evaluations[i], text);
+      out += engine::render_history(policy, evaluations[i]);
     }
+  }
+  if (args.sources) {
+    std::vector<const engine::Case*> cases;
+    for (const auto& c : prep.cases) cases.push_back(&c);
+    out += "\n" + engine::render_cited_sections(prep.library, engine::cited_sections(policy, prep.library, cases));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
@@ -126,6 +145,8 @@ Subcommand add_run(CLI::App& root) {
                   "Pick, among the policies given, the version in force on this date (YYYY-MM-DD) instead of "
                   "each case's own date");
   app->add_flag("--drafts", args->drafts, "Let drafts be picked by date too (never otherwise)");
+  app->add_flag("--sources", args->sources,
+                "After the traces, print the text of every paragraph cited (from the texts the policy's sources name)");
   app->footer(
       "Each decision shows the rule that decided it, its conditions with their values and where each\n"
       "came from, the rules it defeated or that failed, and, when undetermined, what would settle it.\n"
