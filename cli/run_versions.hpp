@@ -14,6 +14,7 @@ struct VersionRunArgs {
   bool drafts = false;
   bool brief = false;
   std::string format = "text";
+  bool verbose = false;  // list the files in the folders given that are not case files
 };
 
 int run_versions(const VersionRunArgs& args);
