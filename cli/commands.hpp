@@ -41,5 +41,6 @@ Subcommand add_what_if(CLI::App& root);
 Subcommand add_explore(CLI::App& root);
 Subcommand add_report(CLI::App& root);
 Subcommand add_serve(CLI::App& root);  // cli/cmd_serve.cpp, on web/
+Subcommand add_convert(CLI::App& root);
 
 }  // namespace decree::cli

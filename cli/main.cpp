@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
       add_explore(app),
       add_report(app),
       add_serve(app),
+      add_convert(app),
   };
 
   if (int status = refuse_unknown_command(app, argc, argv); status >= 0) return status;
