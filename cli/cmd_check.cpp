@@ -1,14 +1,17 @@
 // `decree check FILE...`: loads each policy (following `extends`), checks it, and prints every
-// problem with its place. Exit 0 when no file has errors, 2 when one has.
+// problem with its place; a policy without errors is explored for conflicts and dead rules.
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "cli/check_space.hpp"
 #include "cli/commands.hpp"
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "dsl/load.hpp"
+#include "engine/compile.hpp"
 
 namespace decree::cli {
 
@@ -17,15 +20,34 @@ namespace {
 struct CheckArgs {
   std::vector<std::string> files;
   bool strict = false;
+  bool no_space = false;
 };
+
+bool has_warnings(const std::vector<Diagnostic>& diagnostics) {
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::Warning; });
+}
 
 int run_check(const CheckArgs& args) {
   std::size_t failed = 0;
+  bool any_errors = false;
   for (const auto& file : args.files) {
     SourceSet sources;
     auto loaded = dsl::load_policy(file, sources);
+    // A policy without errors is explored for conflicts and dead rules (the engine's analysis,
+    // run here because the language's checker knows nothing of evaluation).
+    if (loaded.effective && !has_errors(loaded.diagnostics) && !args.no_space) {
+      auto compiled = engine::compile(*loaded.effective);
+      if (compiled.policy) {
+        auto found = space_warnings(*compiled.policy, file);
+        loaded.diagnostics.insert(loaded.diagnostics.end(), found.begin(), found.end());
+      } else {
+        loaded.diagnostics.insert(loaded.diagnostics.end(), compiled.diagnostics.begin(), compiled.diagnostics.end());
+      }
+    }
     const bool errors = has_errors(loaded.diagnostics);
-    const bool fails = errors || (args.strict && !loaded.diagnostics.empty());
+    const bool fails = errors || (args.strict && has_warnings(loaded.diagnostics));
+    any_errors = any_errors || errors;
     if (fails) ++failed;
     if (loaded.diagnostics.empty()) {
       fmt::print("{}: ok\n", file);
@@ -34,7 +56,7 @@ int run_check(const CheckArgs& args) {
     std::fflush(stdout);
     print_diagnostics(loaded.diagnostics, sources);
     std::string summary = count_summary(loaded.diagnostics);
-    if (!fails) fmt::print(stderr, "{}: ok, {}\n", file, summary);
+    if (!fails) fmt::print(stderr, "{}: ok{}\n", file, summary.empty() ? "" : ", " + summary);
     else if (!errors) fmt::print(stderr, "{}: {} (--strict treats warnings as errors)\n", file, summary);
     else fmt::print(stderr, "{}: {}\n", file, summary);
   }
@@ -42,7 +64,7 @@ int run_check(const CheckArgs& args) {
     if (failed == 0) fmt::print("checked {} files: all ok\n", args.files.size());
     else fmt::print(stderr, "checked {} files: {} with errors\n", args.files.size(), failed);
   }
-  return failed == 0 ? kExitOk : kExitBadInput;
+  return any_errors ? kExitBadInput : failed == 0 ? kExitOk : kExitFailed;
 }
 
 }  // namespace
@@ -51,8 +73,14 @@ Subcommand add_check(CLI::App& root) {
   auto args = std::make_shared<CheckArgs>();
   CLI::App* app = root.add_subcommand("check", "Check policies for mistakes: names, types, values, exceptions, cycles");
   app->add_option("files", args->files, "Policy files (.decree) to check")->required()->transform(names(NameKind::policy));
-  app->add_flag("--strict", args->strict, "Treat warnings as errors (exit 2 on any warning)");
-  app->footer("Exit status: 0 when no file has errors, 2 when any has (or any warning, with --strict).");
+  app->add_flag("--strict", args->strict, "Treat warnings (conflicts and dead rules among them) as failures: exit 1");
+  app->add_flag("--no-explore", args->no_space, "Do not explore the policy's cases for conflicts and dead rules");
+  app->footer(
+      "A policy without errors is then explored (as `decree explore` does, up to 2^20 combinations): every\n"
+      "conflict between two rules is a warning with a combination of facts where both apply, and every rule\n"
+      "that can never decide anything is one too. `decree explain-code CODE` says more of any message.\n"
+      "Exit status: 0 when no file has errors, 1 when one has warnings and --strict is given, 2 when any has\n"
+      "errors.");
   return {app, [args] { return run_check(*args); }};
 }
 

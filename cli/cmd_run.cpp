@@ -1,6 +1,6 @@
 // `decree run POLICY CASES...`: evaluates each case under the policy and prints its outcome with
 // the full justification trace (`--format text|json`), or one line per case (`--brief`).
-// Exit 0 when every case was evaluated, 2 on bad input (no case is evaluated then).
+// Exit 0 when every case was evaluated, 1 when a case got no version, 2 when an input was refused.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -33,6 +33,7 @@ struct RunArgs {
   std::string as_of;     // --as-of: pick the version in force (cli/run_versions.cpp)
   bool drafts = false;
   std::string explain = "short";  // --explain: because | short | full
+  bool verbose = false;
 };
 
 bool is_policy_path(const std::string& path) {
@@ -57,12 +58,22 @@ int run_run(const RunArgs& args) {
       fmt::print(stderr, "decree run: error: --format html draws one policy's traces; name one policy, without --as-of\n");
       return kExitBadInput;
     }
-    VersionRunArgs v{policies, cases, args.as_of, args.drafts, args.brief, args.format, args.explain};
+    VersionRunArgs v{policies, cases, args.as_of, args.drafts, args.brief, args.format, args.explain, args.verbose};
     return run_versions(v);
   }
   Prepared prep;
-  if (!prepare_policy(args.policy, prep) || !prepare_cases(args.cases, prep)) return kExitBadInput;
+  CaseOptions case_options;
+  case_options.keep_going = true;
+  case_options.verbose = args.verbose;
+  if (!prepare_policy(args.policy, prep) || !prepare_cases(args.cases, prep, case_options)) return kExitBadInput;
   const auto& policy = *prep.policy;
+  // Every case was evaluated, or the files left out are counted at the end (exit 2).
+  auto finish = [&] {
+    if (prep.rejected_files == 0) return kExitOk;
+    std::fflush(stdout);
+    fmt::print(stderr, "{}\n", rejected_summary(prep, prep.cases.size()));
+    return kExitBadInput;
+  };
 
   engine::EvalOptions options;
   options.trace = !args.brief;
@@ -84,10 +95,10 @@ int run_run(const RunArgs& args) {
     }
     if (args.format == "html") {
       fmt::print("{}", web::html_page("run", out, fmt::format("{} — {}", policy.name, policy.title)));
-      return kExitOk;
+      return finish();
     }
     fmt::print("{}\n", out.dump(json_indent()));
-    return kExitOk;
+    return finish();
   }
 
   engine::TextOptions text;
@@ -104,7 +115,7 @@ int run_run(const RunArgs& args) {
     }
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  return kExitOk;
+  return finish();
 }
 
 }  // namespace
@@ -132,6 +143,7 @@ Subcommand add_run(CLI::App& root) {
                   "Pick, among the policies given, the version in force on this date (YYYY-MM-DD) instead of "
                   "each case's own date");
   app->add_flag("--drafts", args->drafts, "Let drafts be picked by date too (never otherwise)");
+  app->add_flag("--verbose", args->verbose, "Also list the files in the folders given that are not case files");
   app->footer(
       "Each decision shows the rule that decided it with the conditions that decided (▸: change one and the\n"
       "outcome changes), the other rules in a line each, and sentences that say why; --explain full shows\n"
@@ -139,7 +151,10 @@ Subcommand add_run(CLI::App& root) {
       "With several policies (e.g. policies/*.decree), each case is run under the version in force on its\n"
       "date (or --as-of), which is named with the reason; where the sources leave it open, it says so and\n"
       "shows each candidate.\n"
-      "Exit status: 0 when every case was evaluated, 2 on bad input. JSON schema: docs/trace-schema.md.");
+      "Exit status: 0 when every case was evaluated; 1 when some case got no version (no date and no\n"
+      "--as-of, or no version in force then), with how many; 2 when a policy or a case file was refused:\n"
+      "the other files' cases are still evaluated, and the last line counts what was left out\n"
+      "(\"1 file rejected, 6 cases evaluated\"). JSON schema: docs/trace-schema.md.");
   return {app, [args] { return run_run(*args); }};
 }
 

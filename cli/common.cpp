@@ -29,7 +29,7 @@ void set_pretty_json(bool pretty) { pretty_json = pretty; }
 int json_indent() { return pretty_json || ::isatty(::fileno(stdout)) == 1 ? 2 : -1; }
 
 void print_diagnostics(std::vector<Diagnostic> diagnostics, const SourceSet& sources) {
-  sort_by_place(diagnostics);
+  sort_for_reading(diagnostics);
   RenderOptions options;
   options.color = use_color(stderr);
   std::fputs(render_all(diagnostics, sources, options).c_str(), stderr);

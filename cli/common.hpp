@@ -22,7 +22,7 @@ bool use_color(std::FILE* stream);
 void set_pretty_json(bool pretty);
 int json_indent();  // for nlohmann::json::dump: 2, or -1 for compact
 
-// Prints diagnostics to stderr, sorted by place, with colour where allowed.
+// Prints diagnostics to stderr, errors first, then warnings, each by place; colour where allowed.
 void print_diagnostics(std::vector<Diagnostic> diagnostics, const SourceSet& sources);
 
 // "3 errors, 1 warning" (or "" when there are none).

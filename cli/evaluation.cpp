@@ -1,6 +1,8 @@
 #include "cli/evaluation.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <set>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -30,7 +32,43 @@ bool prepare_policy(const std::string& path, Prepared& out) {
   return true;
 }
 
-bool prepare_cases(const std::vector<std::string>& paths, Prepared& out) {
+namespace {
+
+bool is_case_file_name(const std::filesystem::path& p) {
+  auto ext = p.extension().string();
+  return ext == ".yaml" || ext == ".yml";
+}
+
+// Nothing is passed over in silence: with --verbose, the files in the folders given that are
+// not read as case files are named.
+void list_other_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> others;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(path, ec)) continue;
+    for (auto it = std::filesystem::recursive_directory_iterator(path, ec);
+         !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+      if (it->is_regular_file(ec) && !is_case_file_name(it->path())) others.push_back(it->path().string());
+  }
+  std::sort(others.begin(), others.end());
+  if (others.empty()) return;
+  fmt::print(stderr, "note: passed over {} file{} that {} not *.yaml or *.yml:\n", others.size(),
+             others.size() == 1 ? "" : "s", others.size() == 1 ? "is" : "are");
+  for (const auto& f : others) fmt::print(stderr, "  {}\n", f);
+}
+
+}  // namespace
+
+std::string rejected_summary(const Prepared& prep, std::size_t evaluated) {
+  std::string out = fmt::format("{} file{} rejected", prep.rejected_files, prep.rejected_files == 1 ? "" : "s");
+  if (prep.rejected_cases > 0)
+    out += fmt::format(" ({} case{} with errors)", prep.rejected_cases, prep.rejected_cases == 1 ? "" : "s");
+  out += fmt::format(", {} case{} evaluated", evaluated, evaluated == 1 ? "" : "s");
+  return out;
+}
+
+bool prepare_cases(const std::vector<std::string>& paths, Prepared& out, const CaseOptions& options) {
+  if (options.verbose && options.print) list_other_files(paths);
   // Population files describe synthetic cases (`decree run --summary`, `decree diff`); they are
   // not case files. One found in a folder is passed over with a note, one named is an error.
   std::vector<std::string> files, skipped;
@@ -52,11 +90,21 @@ bool prepare_cases(const std::vector<std::string>& paths, Prepared& out) {
     return false;
   }
   auto result = engine::load_case_paths(files, *out.checked, out.sources);
-  if (!result.diagnostics.empty()) {
+  if (!result.diagnostics.empty() && options.print) {
     std::fflush(stdout);
     print_diagnostics(result.diagnostics, out.sources);
   }
-  if (has_errors(result.diagnostics)) {
+  if (has_errors(result.diagnostics) && options.keep_going) {
+    std::set<std::string> broken;
+    for (const auto& d : result.diagnostics)
+      if (d.severity == Severity::Error) broken.insert(d.loc.file);
+    out.rejected_files = broken.size();
+    out.rejected_cases = result.rejected;
+    if (result.cases.empty()) {
+      if (options.print) fmt::print(stderr, "{}; no case is valid, so nothing was evaluated\n", count_summary(result.diagnostics));
+      return false;
+    }
+  } else if (has_errors(result.diagnostics)) {
     fmt::print(stderr, "{}; {} case{} rejected, so nothing was evaluated\n", count_summary(result.diagnostics),
                result.rejected, result.rejected == 1 ? "" : "s");
     return false;

@@ -54,7 +54,12 @@ int run_versions(const VersionRunArgs& args) {
   std::vector<std::unique_ptr<Prepared>> versions;
   for (const auto& path : args.policies) {
     auto prep = std::make_unique<Prepared>();
-    if (!prepare_policy(path, *prep) || !prepare_cases(args.cases, *prep)) return kExitBadInput;
+    // The case files' problems are printed once, under the first version.
+    CaseOptions case_options;
+    case_options.keep_going = true;
+    case_options.print = versions.empty();
+    case_options.verbose = args.verbose;
+    if (!prepare_policy(path, *prep) || !prepare_cases(args.cases, *prep, case_options)) return kExitBadInput;
     versions.push_back(std::move(prep));
   }
   std::vector<const ast::Header*> headers;
@@ -68,6 +73,7 @@ int run_versions(const VersionRunArgs& args) {
   text.explain = engine::explain_level(args.explain);
 
   std::string out;
+  std::size_t unversioned = 0;  // cases no version was picked for: not evaluated
   nlohmann::ordered_json json_cases = nlohmann::ordered_json::array();
   const auto& cases = versions.front()->cases;
   for (std::size_t i = 0; i < cases.size(); ++i) {
@@ -102,6 +108,7 @@ int run_versions(const VersionRunArgs& args) {
                            choice.reason);
       }
     }
+    if (chosen.empty()) ++unversioned;
     if (i > 0 && !args.brief) out += "\n";
     out += line + "\n";
     nlohmann::ordered_json evaluations = nlohmann::ordered_json::array();
@@ -128,6 +135,20 @@ int run_versions(const VersionRunArgs& args) {
     fmt::print("{}\n", j.dump(json_indent()));
   } else {
     std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  std::fflush(stdout);
+  const Prepared& first = *versions.front();
+  const std::size_t evaluated = cases.size() - unversioned;
+  if (first.rejected_files > 0) {
+    fmt::print(stderr, "{}{}\n", rejected_summary(first, evaluated),
+               unversioned == 0 ? "" : fmt::format("; {} case{} got no version", unversioned, unversioned == 1 ? "" : "s"));
+    return kExitBadInput;
+  }
+  if (unversioned > 0) {
+    fmt::print(stderr, "{} of {} case{} got no version and {} not evaluated; {} case{} evaluated\n", unversioned,
+               cases.size(), cases.size() == 1 ? "" : "s", unversioned == 1 ? "was" : "were", evaluated,
+               evaluated == 1 ? "" : "s");
+    return kExitFailed;
   }
   return kExitOk;
 }

@@ -15,6 +15,7 @@ struct VersionRunArgs {
   bool brief = false;
   std::string format = "text";
   std::string explain = "short";  // --explain: because | short | full
+  bool verbose = false;  // list the files in the folders given that are not case files
 };
 
 int run_versions(const VersionRunArgs& args);

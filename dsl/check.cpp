@@ -401,6 +401,8 @@ class Checker {
         continue;
       }
       std::string near = nearest_name(n.text, fact_order_);
+      // The fact most likely meant counts as used: one slip, one message.
+      if (!near.empty()) use_fact(facts_.at(near));
       error("check.undeclared-fact", n.loc,
             fmt::format("{} is not declared: an obligation's report indicates facts", quoted(n.text)),
             near.empty() ? std::string() : fmt::format("did you mean {}?", quoted(near)));

@@ -144,6 +144,12 @@ void sort_by_place(std::vector<Diagnostic>& ds) {
   });
 }
 
+void sort_for_reading(std::vector<Diagnostic>& ds) {
+  sort_by_place(ds);
+  std::stable_sort(ds.begin(), ds.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) { return a.severity < b.severity; });
+}
+
 std::string nearest_name(const std::string& wrong, const std::vector<std::string>& candidates) {
   // Levenshtein distance; a candidate is offered when it is within a third of the name's length.
   auto distance = [](const std::string& a, const std::string& b) {

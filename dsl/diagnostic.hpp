@@ -59,6 +59,9 @@ std::string render_all(const std::vector<Diagnostic>& ds, const SourceSet& sourc
 // Sorts by file, line, column (stable), so output is deterministic.
 void sort_by_place(std::vector<Diagnostic>& ds);
 
+// The order a person reads them in: errors, then warnings, then notes, each group by place.
+void sort_for_reading(std::vector<Diagnostic>& ds);
+
 // Nearest name by edit distance, for "did you mean" hints; empty when none is close enough.
 std::string nearest_name(const std::string& wrong, const std::vector<std::string>& candidates);
 

@@ -90,6 +90,12 @@ struct Loader {
         if (named_by != nullptr && !d.loc.known()) {
           d.loc = named_by->path_loc;
           d.message = fmt::format("cannot use \"{}\" as the base policy: {}", named_by->path, d.message);
+          // The path is resolved against the amendment's folder, not the folder decree runs in.
+          if (d.code == "load.missing-file")
+            d.hint = fmt::format(
+                "the path after `in` is relative to the folder of the policy that names it; here it leads to {}, "
+                "which does not exist",
+                path);
         } else if (named_by != nullptr) {
           d.notes.push_back({named_by->path_loc, "named as the base policy here"});
         }

@@ -289,6 +289,7 @@ class Driver {
     if (stray_paren_error(which, at) || list_comma_error(which, where, at) || date_format_error(which, at) ||
         quoted_values_error(which, at))
       return;
+    if (which == "`)`" && unclosed_paren_error(where, at)) return;
     std::string prev = previous_token(where);
     std::string found = found_at(at);
     std::string after = prev == "a string" ? prev : fmt::format("`{}`", prev);
@@ -301,6 +302,40 @@ class Driver {
   }
 
   // ---- Mistakes that deserve their own message rather than "expected X, found Y".
+
+  // `when (a and (b or c)` then ...: the mistake is the `(` left open, not the word after it.
+  bool unclosed_paren_error(const char* where, const char* at) {
+    // The item starts at the last line before `where` that begins in the first column.
+    const char* item = where;
+    while (item > begin_) {
+      const char* line = item;
+      while (line > begin_ && line[-1] != '\n') --line;
+      if (line < end_ && !is_blank(*line) && *line != '#') {
+        item = line;
+        break;
+      }
+      item = line > begin_ ? line - 1 : begin_;
+    }
+    std::vector<const char*> open;
+    for (const char* q = item; q < where; ++q) {
+      if (*q == '#') {
+        while (q < where && *q != '\n') ++q;
+      } else if (*q == '"') {
+        ++q;
+        while (q < where && *q != '"' && *q != '\n') q += (*q == '\\' && q + 1 < where) ? 2 : 1;
+      } else if (*q == '(') {
+        open.push_back(q);
+      } else if (*q == ')' && !open.empty()) {
+        open.pop_back();
+      }
+    }
+    if (open.empty()) return false;
+    std::string found = at < end_ ? found_at(at) : "the end of the file";
+    error("parse.unclosed-paren", loc_at(open.back()),
+          fmt::format("this `(` is not closed: expected `)` before {}", found),
+          "every `(` needs a matching `)`; close it where the condition it groups ends");
+    return true;
+  }
 
   static bool at_line_end(const char* p, const char* end) {
     return p >= end || *p == '\n' || *p == '\r';
@@ -541,7 +576,40 @@ class Driver {
     return std::string_view(line_start, static_cast<std::size_t>(p - line_start));
   }
 
+  // Signs from other languages and word processors, where the grammar expected something else.
+  std::string foreign_hint(const char* at) const {
+    std::string_view rest(at, static_cast<std::size_t>(end_ - at));
+    auto starts = [&](std::string_view s) { return rest.substr(0, s.size()) == s; };
+    if (starts("&&")) return "conditions are joined with the word `and`, not `&&`";
+    if (starts("||")) return "conditions are joined with the word `or`, not `||`";
+    if (starts("==")) return "equality is written `is` for a value (`friends_position is agree`) or a single `=`";
+    if (starts("!") && !starts("!=")) return "a condition is negated with the word `not`: `not soviet_citizen`";
+    for (std::string_view q : {"\u201C", "\u201D", "\u201E", "\u2018", "\u2019", "\u00AB", "\u00BB"})
+      if (starts(q))
+        return fmt::format("`{}` looks like a quote but is not one: strings are written between straight quotes "
+                           "`\"` (a word processor replaces them; use a plain-text editor)",
+                           q);
+    if (!rest.empty() && static_cast<unsigned char>(rest[0]) >= 0x80)
+      return "names hold only the ASCII letters a-z and A-Z, digits and `_`, starting with a letter or `_`; "
+             "write the name without accents and put the words in the description string";
+    return {};
+  }
+
+  // A name where a quoted title or description belongs: `rule grant Grant the return:`.
+  std::string unquoted_title_hint(const std::string& which, const char* at) const {
+    if (which != "a quoted string" && which != "`:`" && which != "a header line") return {};
+    if (at >= end_ || !is_ident(*at) || is_keyword(word_at(at))) return {};
+    const char* stop = at;
+    while (stop < end_ && *stop != '\n' && *stop != ':' && *stop != '#') ++stop;
+    std::string words(at, stop);
+    while (!words.empty() && (words.back() == ' ' || words.back() == '\r')) words.pop_back();
+    if (words.find(' ') == std::string::npos) return {};
+    return fmt::format("a title is written in quotes: `\"{}\"`", shorten(words));
+  }
+
   std::string hint_for(const std::string& which, const std::string& prev, const char* at) const {
+    if (auto foreign = foreign_hint(at); !foreign.empty()) return foreign;
+    if (auto title = unquoted_title_hint(which, at); !title.empty()) return title;
     std::string word = at < end_ && is_ident(*at) ? word_at(at) : std::string();
     if (which == "a name" && is_keyword(word))
       return fmt::format("`{}` is a reserved word of the language; choose another name", word);
@@ -555,8 +623,8 @@ class Driver {
     if (which == "`)`") return "every `(` needs a matching `)`";
     if (which == "`:`" && (word == "when" || word == "then" || word == "exception"))
       return "a rule's name (and title) end with a colon: `rule NAME \"Title\":`";
-    if (which.find("a value") == 0 && word.empty() && at < end_ && *at == '"')
-      return "enumeration values are names, written without quotes";
+    if (which.find("a value") != std::string::npos && word.empty() && at < end_ && *at == '"')
+      return "enumeration values are names, written without quotes: `friends_position is object`";
     if (which.rfind("a type (", 0) == 0 && at < end_ && *at == '"')
       return "the type comes before the description: `fact NAME: TYPE \"description\"`; enumeration values are "
              "names, written without quotes";
