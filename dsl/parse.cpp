@@ -710,6 +710,7 @@ class Driver {
     item_start_ = first;
     if (parse_one(first, grammar::header_rule(), header, expectation_failed)) {
       position_ = first;
+      if (header.title.empty()) unquoted_header_title(header);
       return true;
     }
     if (!expectation_failed) {
@@ -725,6 +726,31 @@ class Driver {
     position_ = resync(first);
     if (position_ < end_ && word_at(position_) == "policy") position_ = resync(position_);
     return false;
+  }
+
+  // Words after the policy's name on its line, where the quoted title belongs:
+  // `policy telegram_1956 Telegram to the Soviet ambassador`. Said as such (not as an item that
+  // cannot start there), and parsing resumes at the next item.
+  void unquoted_header_title(const ast::Header& header) {
+    const char* after_name = begin_ + header.name.loc.offset + header.name.text.size();
+    const char* at = after_name;
+    while (at < end_ && (*at == ' ' || *at == '\t')) ++at;
+    if (at != skip_blank(position_) || at >= end_) return;
+    const bool word = is_ident(*at) && !is_keyword(word_at(at));
+    std::string hint = foreign_hint(at);
+    if (!word && hint.empty()) return;
+    if (hint.empty()) {
+      const char* stop = at;
+      while (stop < end_ && *stop != '\n' && *stop != '#') ++stop;
+      std::string words(at, stop);
+      while (!words.empty() && (words.back() == ' ' || words.back() == '\t' || words.back() == '\r')) words.pop_back();
+      hint = fmt::format("a title is written in quotes: `policy {} \"{}\"`", header.name.text, shorten(words));
+    }
+    error("parse.expected", loc_at(at, std::min<std::size_t>(token_length(at), 200)),
+          fmt::format("expected the policy's title, a quoted string, after `{}`, found {}", header.name.text,
+                      found_at(at)),
+          std::move(hint));
+    position_ = resync(at);
   }
 
   void parse_items(std::vector<ast::Item>& items) {
