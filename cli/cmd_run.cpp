@@ -128,7 +128,7 @@ Subcommand add_run(CLI::App& root) {
   app->add_option("--format", args->format,
                   "Output format: text (a tree to read), json (schema decree.trace/1) or html (one self-contained page)")
       ->check(CLI::IsMember({"text", "json", "html"}));
-  app->add_flag("--brief", args->brief, "One line per case: each decision's outcome, obligations and flags");
+  app->add_flag("--brief", args->brief, "One line per case: each decision's outcome, obligations and flags (with several policies, the versions in a header and why each was picked in footnotes)");
   app->add_option("--explain", args->explain,
                   "How much to explain: because (sentences), short (the deciding rule, the conditions that decided "
                   "and the sentences; the default), full (the whole tree)")

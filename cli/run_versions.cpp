@@ -1,5 +1,6 @@
 #include "cli/run_versions.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <map>
@@ -39,6 +40,71 @@ const char* kind_word(engine::VersionChoice::Kind k) {
   return "none";
 }
 
+// The outcome part of a brief line (`return: REFUSED by embassy`), without the case's id.
+std::string brief_outcome(const engine::CompiledPolicy& policy, const engine::CaseEvaluation& ev,
+                          const engine::TextOptions& text) {
+  std::string line = engine::render_brief(policy, ev, text);
+  auto gap = line.find("  ");
+  if (gap != std::string::npos) line.erase(0, gap + 2);
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
+// With --brief, each case is one line; why a version was (or was not) picked goes to a header
+// that names the versions and to footnotes under the lines, one for each kind of choice,
+// numbered in the order they first appear.
+struct BriefNotes {
+  enum Kind { Open, None, NoDate };
+  std::vector<Kind> order;                    // the kinds met, first seen first
+  std::map<Kind, std::vector<std::string>> ids;  // the cases of each kind
+
+  // Notes the case under `kind` and returns its marker: `[1]`.
+  std::string add(Kind kind, const std::string& id) {
+    auto at = std::find(order.begin(), order.end(), kind);
+    if (at == order.end()) at = order.insert(order.end(), kind);
+    ids[kind].push_back(id);
+    return fmt::format("[{}]", at - order.begin() + 1);
+  }
+
+  std::string footer(const std::string& whence) const {
+    std::string out;
+    for (std::size_t n = 0; n < order.size(); ++n) {
+      std::string list;
+      for (const auto& id : ids.at(order[n])) list += (list.empty() ? "" : ", ") + id;
+      switch (order[n]) {
+        case Open:
+          out += fmt::format("[{}] the sources leave open which version was in force on {}: shown under each that "
+                             "may have been (the tool does not guess): {}\n",
+                             n + 1, whence, list);
+          break;
+        case None:
+          out += fmt::format("[{}] no version given was in force on {}, so nothing was evaluated: {}\n", n + 1,
+                             whence, list);
+          break;
+        case NoDate:
+          out += fmt::format("[{}] the case gives no date and no --as-of was given, so no version was picked; give "
+                             "the case the `date:` its sources allow, or --as-of DATE: {}\n",
+                             n + 1, list);
+          break;
+      }
+    }
+    if (!out.empty()) out += "(run without --brief for each case's reason)\n";
+    return out;
+  }
+};
+
+std::string brief_header(const std::vector<const ast::Header*>& headers, const std::string& whence, bool drafts) {
+  std::string out = fmt::format("each case under the version in force on {}, among:\n", whence);
+  for (const auto* h : headers) {
+    std::string status = h->status ? h->status->text : "enacted";
+    std::string about = (status == "draft" && !drafts) || status == "common" || status == "counterfactual"
+                            ? fmt::format("{}, not picked by date", status)
+                            : fmt::format("{}, in force {}", status, engine::describe_in_force(*h));
+    out += fmt::format("  {}{} ({})\n", h->name.text, h->title.empty() ? "" : fmt::format(" \"{}\"", h->title), about);
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_versions(const VersionRunArgs& args) {
@@ -72,7 +138,11 @@ int run_versions(const VersionRunArgs& args) {
   text.color = use_color(stdout);
   text.explain = engine::explain_level(args.explain);
 
+  const bool brief_text = args.brief && args.format != "json";
+  const std::string brief_whence = as_of ? args.as_of + " (--as-of)" : "the case's date";
+  BriefNotes notes;
   std::string out;
+  if (brief_text) out += brief_header(headers, brief_whence, args.drafts);
   std::size_t unversioned = 0;  // cases no version was picked for: not evaluated
   nlohmann::ordered_json json_cases = nlohmann::ordered_json::array();
   const auto& cases = versions.front()->cases;
@@ -81,6 +151,7 @@ int run_versions(const VersionRunArgs& args) {
     std::optional<engine::CaseDate> day = as_of ? std::optional(engine::exact_day(*as_of)) : c.date;
     nlohmann::ordered_json jcase = {{"id", c.id}, {"title", c.title}};
     std::vector<std::size_t> chosen;
+    bool open = false;  // the sources leave the version open
     std::string line;
     if (!day) {
       line = fmt::format("{}: the case gives no date and no --as-of was given, so no version is picked; "
@@ -101,6 +172,7 @@ int run_versions(const VersionRunArgs& args) {
                            day->written, choice.reason);
       } else if (choice.kind == engine::VersionChoice::Kind::Open) {
         chosen = choice.candidates;
+        open = true;
         line = fmt::format("{}: OPEN QUESTION, by {}, {}: {}. It is shown under {}; the tool does not guess.", c.id,
                            whence, day->written, choice.reason, chosen.size() == 1 ? "that version" : "each of them");
       } else {
@@ -109,8 +181,22 @@ int run_versions(const VersionRunArgs& args) {
       }
     }
     if (chosen.empty()) ++unversioned;
-    if (i > 0 && !args.brief) out += "\n";
-    out += line + "\n";
+    // One line for the case: each version's outcome named after it, and a footnote's marker.
+    std::string brief_line, brief_marker;
+    if (brief_text) {
+      if (!day) {
+        brief_line = "not evaluated: no version";
+        brief_marker = notes.add(BriefNotes::NoDate, c.id);
+      } else if (chosen.empty()) {
+        brief_line = "not evaluated: no version";
+        brief_marker = notes.add(BriefNotes::None, c.id);
+      } else if (open) {
+        brief_marker = notes.add(BriefNotes::Open, c.id);
+      }
+    } else {
+      if (i > 0 && !args.brief) out += "\n";
+      out += line + "\n";
+    }
     nlohmann::ordered_json evaluations = nlohmann::ordered_json::array();
     for (std::size_t v : chosen) {
       const auto& prep = *versions[v];
@@ -124,8 +210,17 @@ int run_versions(const VersionRunArgs& args) {
         evaluations.push_back({{"policy", prep.policy->name}, {"evaluation", j}});
         continue;
       }
+      if (brief_text) {
+        brief_line += fmt::format("{}under {}: {}", brief_line.empty() ? "" : " | ", prep.policy->name,
+                                  brief_outcome(*prep.policy, ev, text));
+        continue;
+      }
       out += "  " + engine::render_policy_line(*prep.policy, text);
       out += args.brief ? engine::render_brief(*prep.policy, ev, text) : engine::render_case(*prep.policy, ev, text);
+    }
+    if (brief_text) {
+      std::string id = text.color ? fmt::format("\x1b[1m{}\x1b[0m", c.id) : c.id;
+      out += fmt::format("{}  {}{}\n", id, brief_line, brief_marker.empty() ? "" : " " + brief_marker);
     }
     jcase["versions"] = evaluations;
     json_cases.push_back(jcase);
@@ -134,6 +229,7 @@ int run_versions(const VersionRunArgs& args) {
     nlohmann::ordered_json j = {{"schema", "decree.versions/1"}, {"cases", json_cases}};
     fmt::print("{}\n", j.dump(json_indent()));
   } else {
+    if (brief_text) out += notes.footer(brief_whence);
     std::fwrite(out.data(), 1, out.size(), stdout);
   }
   std::fflush(stdout);
