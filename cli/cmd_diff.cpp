@@ -202,6 +202,8 @@ Subcommand add_diff(CLI::App& root) {
       "is absent for the other. Populations are described in docs/counterfactuals.md.\n"
       "With --explore, --decision, --set, --known, --known-fact and --space-limit shape the space of\n"
       "cases compared, as for `decree explore` (docs/explore.md).\n"
+      "A is the policy compared with (the base, or the version in force), B the one compared (an amendment,\n"
+      "a later version); `decree explore B --against A` names the sides the same way.\n"
       "Exit status: 1 when any outcome differs, 0 when none does, 2 on bad input.");
   return {app, [args] { return run_diff(*args); }};
 }

@@ -1,6 +1,7 @@
 // `decree explore POLICY`: every combination of the facts the decisions depend on, as decision
 // tables with the conflicts, gaps, undetermined regions and rules that can never apply; with
-// `--against B`, the regions where POLICY and B decide differently. See docs/explore.md.
+// `--against A`, the regions where A and POLICY decide differently, A being the policy compared
+// with (as in `decree diff A POLICY`). See docs/explore.md.
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -44,7 +45,8 @@ int run_explore(const ExploreArgs& args) {
     print_error({"--format html draws one policy's tables; --against gives text or json", ""});
     return kExitBadInput;
   }
-  if (!args.against.empty()) return run_diff_explore(args.policy, args.against, args.format, options);
+  // The policy compared with is A, the one explored B: the sides of `decree diff --explore A B`.
+  if (!args.against.empty()) return run_diff_explore(args.against, args.policy, args.format, options);
 
   Prepared prep;
   if (!prepare_policy(args.policy, prep)) return kExitBadInput;
@@ -125,7 +127,8 @@ Subcommand add_explore(CLI::App& root) {
                  "and rules that can never apply");
   app->add_option("policy", args->policy, "The policy (.decree) to explore")->required()->transform(names(NameKind::policy));
   app->add_option("--against", args->against,
-                  "Another policy: show only where the two decide differently (as `decree diff --explore POLICY B`)")
+                  "The policy to compare with: show only where the two decide differently, this one as A and "
+                  "POLICY as B (the same sides as `decree diff --explore A POLICY`)")
       ->transform(names(NameKind::policy));
   add_space_options(app, args->space, "--limit");
   app->add_option("--format", args->format,
