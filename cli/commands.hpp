@@ -43,5 +43,6 @@ Subcommand add_report(CLI::App& root);
 Subcommand add_serve(CLI::App& root);  // cli/cmd_serve.cpp, on web/
 Subcommand add_completion(CLI::App& root);  // hidden: walks every subcommand of root when it runs
 Subcommand add_interview(CLI::App& root);
+Subcommand add_convert(CLI::App& root);
 
 }  // namespace decree::cli

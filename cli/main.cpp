@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
       add_serve(app),
       add_completion(app),  // hidden: scripts and names for shell completion, man pages
       add_interview(app),
+      add_convert(app),
   };
 
   if (int status = refuse_unknown_command(app, argc, argv); status >= 0) return status;

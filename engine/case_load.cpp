@@ -16,6 +16,8 @@
 
 #include "dsl/input_file.hpp"
 #include "dsl/types.hpp"
+#include "engine/formats/csv_record.hpp"
+#include "engine/formats/json_record.hpp"
 #include "engine/words.hpp"
 #include "engine/yaml_tree.hpp"
 
@@ -117,12 +119,40 @@ struct LoadedCase {
   SourceLoc id_loc;
 };
 
-// Walks one file's tree and builds its cases, reporting every problem with its place.
+// How many errors a file has shown: past the limit, the rest are counted, not listed.
+struct ErrorBudget {
+  std::size_t errors = 0;
+  bool stopped = false;   // past max_errors_per_file
+  Diagnostic scratch;     // where errors past the limit go, unseen
+};
+
+// Walks one file's tree (or one record's, for JSON Lines and CSV) and builds its cases,
+// reporting every problem with its place.
 class FileLoader {
  public:
   FileLoader(const SourceFile& file, const yaml::Tree& tree, const PolicyIndex& policy, const CaseLimits& limits,
              std::vector<Diagnostic>& diagnostics)
-      : file_(file), tree_(tree), policy_(policy), limits_(limits), diagnostics_(diagnostics) {}
+      : file_(file), tree_(tree), policy_(policy), limits_(limits), diagnostics_(diagnostics), budget_(own_budget_) {}
+  FileLoader(const SourceFile& file, const yaml::Tree& tree, const PolicyIndex& policy, const CaseLimits& limits,
+             std::vector<Diagnostic>& diagnostics, ErrorBudget& budget)
+      : file_(file), tree_(tree), policy_(policy), limits_(limits), diagnostics_(diagnostics), budget_(budget) {}
+
+  // A record of a JSON Lines or CSV file: one case. `what` names the record in a message.
+  void load_record(std::vector<LoadedCase>& out, std::size_t& rejected, std::string_view what) {
+    NodeId root = tree_.root();
+    if (budget_.stopped) {
+      ++rejected;
+      return;
+    }
+    if (tree_.kind(root) != Kind::Map) {
+      error("case.not-a-case", root, fmt::format("{} is one case, a mapping with `id:`; found {}", what, found(root)));
+      ++rejected;
+      return;
+    }
+    LoadedCase c = load_case(root, false);
+    if (!c.valid) ++rejected;
+    out.push_back(std::move(c));
+  }
 
   void load(std::vector<LoadedCase>& out, std::size_t& rejected) {
     NodeId root = tree_.root();
@@ -171,7 +201,7 @@ class FileLoader {
     auto items = tree_.children(list);
     out.reserve(out.size() + std::min(items.size(), limits_.max_cases_per_file));
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (stopped_) {
+      if (budget_.stopped) {
         rejected += items.size() - i;
         return;
       }
@@ -201,18 +231,18 @@ class FileLoader {
   SourceLoc place(NodeId id) const { return tree_.place(id, file_); }
 
   Diagnostic& error(std::string code, const SourceLoc& loc, std::string message, std::string hint = {}) {
-    ++errors_;
-    if (errors_ > limits_.max_errors_per_file) {
-      if (!stopped_) {
-        stopped_ = true;
+    ++budget_.errors;
+    if (budget_.errors > limits_.max_errors_per_file) {
+      if (!budget_.stopped) {
+        budget_.stopped = true;
         diagnostics_.push_back(make_error("case.too-many-errors", loc,
                                           fmt::format("more than {} errors in this file; the rest are not listed",
                                                       limits_.max_errors_per_file),
                                           "fix these first"));
         return diagnostics_.back();
       }
-      scratch_ = Diagnostic{};
-      return scratch_;
+      budget_.scratch = Diagnostic{};
+      return budget_.scratch;
     }
     diagnostics_.push_back(make_error(std::move(code), loc, std::move(message), std::move(hint)));
     return diagnostics_.back();
@@ -332,6 +362,7 @@ class FileLoader {
   // is named (a missing value is reported there).
   std::optional<Value> fact_value(NodeId key, NodeId value, std::string_view name, const dsl::FactType& type) {
     const Kind kind = tree_.kind(value);
+    if (kind == Kind::Null && tree_.null_is_unknown()) return Value::unknown();  // JSON's null
     if (kind == Kind::Null) {
       error("case.no-value", key, fmt::format("fact `{}` has no value", name),
             "write `unknown` if it is not known, or leave the fact out");
@@ -724,7 +755,7 @@ class FileLoader {
     LoadedCase out;
     Case& c = out.value;
     c.loc = place(map);
-    const std::size_t errors_before = errors_;
+    const std::size_t errors_before = budget_.errors;
     bool has_bad_id = false;
     check_duplicates(map);
     for (std::size_t i = 0; i < tree_.entries(map); ++i) {
@@ -771,7 +802,7 @@ class FileLoader {
     }
     if (!out.has_id && !has_bad_id)
       error("case.missing-id", c.loc, "this case has no `id:`", "give each case an id that no other case has, e.g. `id: pt-kim`");
-    out.valid = errors_ == errors_before;
+    out.valid = budget_.errors == errors_before;
     return out;
   }
 
@@ -781,9 +812,8 @@ class FileLoader {
   const CaseLimits& limits_;
   std::vector<Diagnostic>& diagnostics_;
   std::vector<bool> dup_checked_;  // by node: maps already checked for duplicate keys
-  std::size_t errors_ = 0;
-  bool stopped_ = false;  // past max_errors_per_file
-  Diagnostic scratch_;    // where errors past the limit go, unseen
+  ErrorBudget own_budget_;
+  ErrorBudget& budget_;
 };
 
 // `text` with every byte that is not part of valid UTF-8 replaced by '?', byte for byte.
@@ -813,6 +843,310 @@ Diagnostic too_large(const SourceLoc& loc, const std::string& size, const CaseLi
                     "split the cases into several files, or load a folder of them");
 }
 
+// --- JSON Lines and CSV ------------------------------------------------------------------------
+
+enum class Format { Yaml, JsonLines, Csv };
+
+Format format_of(const std::string& name, std::string_view text) {
+  auto ends = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends(".jsonl")) return Format::JsonLines;
+  if (ends(".csv")) return Format::Csv;
+  if (name == "<stdin>") {  // standard input has no name to tell: a first line that starts a JSON object
+    std::size_t first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && text.substr(first, 2) == "{\"") return Format::JsonLines;
+  }
+  return Format::Yaml;
+}
+
+std::size_t after_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0; }
+
+// The columns of a CSV case file, from its header row.
+struct CsvColumn {
+  enum class Role { Id, Title, Date, Source, Fact, FactSource, FactCertainty, FactNote };
+  Role role = Role::Fact;
+  std::string fact;  // Fact and its provenance: the fact's name
+};
+
+const std::vector<std::string> kCsvCaseColumns = {"id", "title", "date", "source"};
+
+// Reads the header row; nullopt (reported) when a column cannot be placed.
+std::optional<std::vector<CsvColumn>> csv_header(const SourceFile& file, std::size_t begin,
+                                                 const std::vector<formats::CsvCell>& cells, const PolicyIndex& policy,
+                                                 std::vector<Diagnostic>& diagnostics) {
+  std::vector<CsvColumn> columns;
+  std::map<std::string, std::size_t, std::less<>> seen;  // column name -> its cell
+  bool ok = true;
+  bool has_id = false;
+  auto at = [&](const formats::CsvCell& cell) {
+    return file.locate(cell.offset, cell.as_written ? std::max<std::size_t>(1, cell.text.size()) : 1);
+  };
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const auto& cell = cells[i];
+    const std::string& name = cell.text;
+    CsvColumn column;
+    if (auto [it, inserted] = seen.emplace(name, i); !inserted) {
+      Diagnostic d = make_error("case.duplicate-key", at(cell), fmt::format("the column `{}` is named twice", shown(name)),
+                                "each column of the header row names one key or fact; keep one of them");
+      d.notes.push_back({at(cells[it->second]), "first named here"});
+      diagnostics.push_back(std::move(d));
+      ok = false;
+      continue;
+    }
+    auto dot = name.rfind('.');
+    std::string_view base = dot == std::string::npos ? std::string_view(name) : std::string_view(name).substr(0, dot);
+    std::string_view part = dot == std::string::npos ? std::string_view() : std::string_view(name).substr(dot + 1);
+    if (name == "id") {
+      column.role = CsvColumn::Role::Id;
+      has_id = true;
+    } else if (name == "title") {
+      column.role = CsvColumn::Role::Title;
+    } else if (name == "date") {
+      column.role = CsvColumn::Role::Date;
+    } else if (name == "source") {
+      column.role = CsvColumn::Role::Source;
+    } else if (policy.facts.contains(name)) {
+      column.fact = name;
+    } else if (dot != std::string::npos && policy.facts.contains(base) &&
+               (part == "source" || part == "certainty" || part == "note")) {
+      column.fact = std::string(base);
+      column.role = part == "source" ? CsvColumn::Role::FactSource
+                    : part == "certainty" ? CsvColumn::Role::FactCertainty
+                                          : CsvColumn::Role::FactNote;
+    } else if (name.empty()) {
+      diagnostics.push_back(make_error("case.csv-column", at(cell), "a column of the header row has no name",
+                                       "name each column: id, title, date, source, a fact, or a fact's "
+                                       "`.source`, `.certainty` or `.note`"));
+      ok = false;
+      continue;
+    } else if (name == "expect" || name == "history" || name == "facts" || name == "cases") {
+      diagnostics.push_back(make_error(
+          "case.csv-column", at(cell), fmt::format("`{}` cannot be a column of a CSV case file", name),
+          "a CSV row holds a case's id, title, date, source and facts (with their provenance); keep expectations "
+          "and history in a YAML or JSON Lines case file (`decree convert` writes one)"));
+      ok = false;
+      continue;
+    } else if (dot != std::string::npos && policy.facts.contains(base)) {
+      diagnostics.push_back(make_error("case.unknown-key", at(cell),
+                                       fmt::format("unknown column `{}`: a fact's provenance is `.source`, `.certainty` "
+                                                   "or `.note`",
+                                                   shown(name)),
+                                       hint(did_you_mean(part, {"source", "certainty", "note"}),
+                                            fmt::format("write `{}.source`, `{}.certainty` or `{}.note`", base, base, base))));
+      ok = false;
+      continue;
+    } else {
+      std::vector<std::string> known = kCsvCaseColumns;
+      known.insert(known.end(), policy.fact_names.begin(), policy.fact_names.end());
+      std::string help = did_you_mean(dot == std::string::npos ? std::string_view(name) : base, known);
+      if (help.empty() && policy.fact_names.size() <= 12)
+        help = fmt::format("the policy's facts are: {}", join(policy.fact_names, ", "));
+      diagnostics.push_back(make_error("case.unknown-fact", at(cell),
+                                       fmt::format("the column `{}` is not a fact of policy `{}`, nor id, title, date "
+                                                   "or source",
+                                                   shown(name), policy.name),
+                                       help));
+      ok = false;
+      continue;
+    }
+    columns.push_back(std::move(column));
+  }
+  // A fact's provenance needs the fact's own column.
+  for (std::size_t i = 0; i < cells.size() && ok; ++i) {
+    if (i >= columns.size()) break;
+    const auto& c = columns[i];
+    if (c.role != CsvColumn::Role::Fact && !c.fact.empty() && !seen.contains(c.fact)) {
+      diagnostics.push_back(make_error("case.csv-column", at(cells[i]),
+                                       fmt::format("the column `{}` has no column `{}` beside it", cells[i].text, c.fact),
+                                       fmt::format("add a column `{}` for the fact's value (an empty cell leaves it "
+                                                   "unknown)",
+                                                   c.fact)));
+      ok = false;
+    }
+  }
+  if (!has_id) {
+    diagnostics.push_back(make_error("case.missing-id", file.locate(begin),
+                                     "the header row of this CSV case file has no `id` column",
+                                     "the first row names the columns: id, then title, date, source and the facts"));
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  return columns;
+}
+
+// A CSV row as the tree a YAML case is read into: `id`, `title`, `date`, `source` and `facts`,
+// each fact a value or a mapping with its provenance. An empty cell is left out (unknown); a
+// fact with an empty cell but provenance is written unknown, with its provenance.
+yaml::Tree csv_row_tree(const SourceFile& file, std::size_t begin, const std::vector<CsvColumn>& columns,
+                        const std::vector<formats::CsvCell>& cells) {
+  yaml::TreeMaker maker(file.text());
+  auto value = [&](const formats::CsvCell& cell) {
+    return cell.as_written ? maker.scalar_view(cell.offset, cell.offset, cell.text.size(), true)
+                           : maker.scalar_text(cell.offset, cell.text, true);
+  };
+  auto key = [&](const formats::CsvCell& cell, std::string_view name) { return maker.scalar_text(cell.offset, name, true); };
+  std::vector<NodeId> top;
+  std::vector<NodeId> facts;
+  std::optional<std::size_t> facts_at;
+  std::map<std::string, std::vector<std::size_t>, std::less<>> provenance;  // fact -> its provenance columns
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (columns[i].role != CsvColumn::Role::Fact && !columns[i].fact.empty()) provenance[columns[i].fact].push_back(i);
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const auto& column = columns[i];
+    const auto& cell = cells[i];
+    switch (column.role) {
+      case CsvColumn::Role::Id:
+        top.push_back(key(cell, "id"));
+        top.push_back(cell.text.empty() ? maker.null(cell.offset) : value(cell));
+        break;
+      case CsvColumn::Role::Title:
+      case CsvColumn::Role::Date:
+      case CsvColumn::Role::Source:
+        if (cell.text.empty()) break;
+        top.push_back(key(cell, column.role == CsvColumn::Role::Title  ? "title"
+                                : column.role == CsvColumn::Role::Date ? "date"
+                                                                       : "source"));
+        top.push_back(value(cell));
+        break;
+      case CsvColumn::Role::Fact: {
+        std::vector<NodeId> fields;
+        if (auto it = provenance.find(column.fact); it != provenance.end()) {
+          for (std::size_t p : it->second) {
+            if (cells[p].text.empty()) continue;
+            const auto role = columns[p].role;
+            fields.push_back(key(cells[p], role == CsvColumn::Role::FactSource      ? "source"
+                                           : role == CsvColumn::Role::FactCertainty ? "certainty"
+                                                                                   : "note"));
+            fields.push_back(value(cells[p]));
+          }
+        }
+        if (cell.text.empty() && fields.empty()) break;
+        if (!facts_at) facts_at = cell.offset;
+        facts.push_back(key(cell, column.fact));
+        NodeId v = cell.text.empty() ? maker.scalar_text(cell.offset, "unknown", true) : value(cell);
+        if (fields.empty()) {
+          facts.push_back(v);
+        } else {
+          fields.insert(fields.begin(), {key(cell, "value"), v});
+          facts.push_back(maker.collection(Kind::Map, cell.offset, fields));
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  if (!facts.empty()) {
+    top.push_back(maker.scalar_text(*facts_at, "facts", true));
+    top.push_back(maker.collection(Kind::Map, *facts_at, facts));
+  }
+  return maker.finish(maker.collection(Kind::Map, begin, top), false);
+}
+
+void load_csv(const SourceFile& file, const PolicyIndex& policy, const CaseLimits& limits,
+              std::vector<LoadedCase>& cases, std::vector<Diagnostic>& diagnostics, std::size_t& rejected) {
+  std::string_view text = file.text();
+  std::size_t at = after_bom(text);
+  std::optional<std::vector<CsvColumn>> columns;
+  ErrorBudget budget;
+  std::size_t rows = 0;
+  bool header_seen = false;
+  while (at < text.size()) {
+    std::size_t end = formats::csv_record_end(text, at);
+    const std::size_t begin = at;
+    at = end;
+    if (formats::csv_blank_record(text.substr(begin, end - begin))) continue;
+    auto cells = formats::read_csv_record(file, begin, end, diagnostics);
+    if (!header_seen) {
+      header_seen = true;
+      if (!cells) return;
+      columns = csv_header(file, begin, *cells, policy, diagnostics);
+      if (!columns) return;
+      continue;
+    }
+    if (budget.stopped) {
+      ++rejected;
+      continue;
+    }
+    if (++rows > limits.max_cases_per_file) {
+      diagnostics.push_back(make_error("case.too-many-cases", file.locate(begin),
+                                       fmt::format("more than {} cases in one file, the limit for a case file",
+                                                   limits.max_cases_per_file),
+                                       "split the cases into several files, or load a directory of them"));
+      return;
+    }
+    if (!cells) {
+      ++rejected;
+      ++budget.errors;
+      continue;
+    }
+    if (cells->size() != columns->size()) {
+      diagnostics.push_back(make_error("case.csv-columns", file.locate(begin),
+                                       fmt::format("this row has {} cells; the header row names {} columns", cells->size(),
+                                                   columns->size()),
+                                       "give every row one cell per column (an empty cell leaves a fact unknown)"));
+      ++rejected;
+      ++budget.errors;
+      continue;
+    }
+    yaml::Tree tree = csv_row_tree(file, begin, *columns, *cells);
+    FileLoader(file, tree, policy, limits, diagnostics, budget).load_record(cases, rejected, "each row of a CSV case file");
+  }
+  if (!header_seen) {
+    SourceLoc loc;
+    loc.file = file.name();
+    diagnostics.push_back(make_error("case.empty", loc, "the file holds no case",
+                                     "a CSV case file has a header row naming its columns (id, then the facts) and one "
+                                     "row per case"));
+  } else if (rows == 0) {
+    diagnostics.push_back(make_error("case.empty", file.locate(after_bom(text)),
+                                     "the file holds no case: there is a header row and no row under it"));
+  }
+}
+
+void load_jsonl(const SourceFile& file, const PolicyIndex& policy, const CaseLimits& limits,
+                std::vector<LoadedCase>& cases, std::vector<Diagnostic>& diagnostics, std::size_t& rejected) {
+  std::string_view text = file.text();
+  std::size_t at = after_bom(text);
+  formats::JsonRecordReader reader;
+  ErrorBudget budget;
+  std::size_t records = 0;
+  while (at < text.size()) {
+    std::size_t newline = text.find('\n', at);
+    std::size_t end = newline == std::string_view::npos ? text.size() : newline;
+    const std::size_t begin = at;
+    at = newline == std::string_view::npos ? text.size() : newline + 1;
+    if (end > begin && text[end - 1] == '\r') --end;
+    if (text.substr(begin, end - begin).find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (budget.stopped) {
+      ++rejected;
+      continue;
+    }
+    if (++records > limits.max_cases_per_file) {
+      diagnostics.push_back(make_error("case.too-many-cases", file.locate(begin),
+                                       fmt::format("more than {} cases in one file, the limit for a case file",
+                                                   limits.max_cases_per_file),
+                                       "split the cases into several files, or load a directory of them"));
+      return;
+    }
+    auto record = reader.read(file, begin, end, limits.max_depth);
+    diagnostics.insert(diagnostics.end(), record.diagnostics.begin(), record.diagnostics.end());
+    if (!record.tree) {
+      ++rejected;
+      ++budget.errors;
+      continue;
+    }
+    FileLoader(file, *record.tree, policy, limits, diagnostics, budget)
+        .load_record(cases, rejected, "each line of a JSON Lines case file");
+  }
+  if (records == 0) {
+    SourceLoc loc;
+    loc.file = file.name();
+    diagnostics.push_back(make_error("case.empty", loc, "the file holds no case",
+                                     "a JSON Lines case file holds one case per line: {\"id\": \"...\", \"facts\": {...}}"));
+  }
+}
+
 yaml::Limits yaml_limits(const CaseLimits& limits) {
   yaml::Limits out;
   out.max_file_bytes = limits.max_file_bytes;
@@ -831,8 +1165,20 @@ void load_text(std::string text, const std::string& name, const PolicyIndex& pol
     diagnostics.push_back(too_large(loc, fmt::format("{} bytes", text.size()), limits));
     return;
   }
+  const Format format = format_of(name, text);
   auto file = std::make_shared<const SourceFile>(name, std::move(text));
   sources.add(file);
+  if (format != Format::Yaml) {
+    auto problems = yaml::check_text(*file, yaml_limits(limits));
+    if (!problems.empty()) {
+      diagnostics.insert(diagnostics.end(), problems.begin(), problems.end());
+      sources.add(std::make_shared<const SourceFile>(name, printable(file->text())));
+      return;
+    }
+    if (format == Format::Csv) load_csv(*file, policy, limits, cases, diagnostics, rejected);
+    else load_jsonl(*file, policy, limits, cases, diagnostics, rejected);
+    return;
+  }
   auto read = yaml::read_yaml(*file, yaml_limits(limits));
   diagnostics.insert(diagnostics.end(), read.diagnostics.begin(), read.diagnostics.end());
   for (const auto& d : read.diagnostics)
@@ -923,7 +1269,7 @@ CaseLoadResult finish(std::vector<LoadedCase> loaded, std::vector<Diagnostic> di
 
 bool is_case_file(const std::filesystem::path& p) {
   auto ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml";
+  return ext == ".yaml" || ext == ".yml" || ext == ".jsonl" || ext == ".csv";
 }
 
 }  // namespace

@@ -134,6 +134,53 @@ std::vector<std::pair<NodeId, NodeId>> Tree::duplicate_keys(NodeId map) const {
   return out;
 }
 
+TreeMaker::TreeMaker(std::string_view source) { tree_.source_ = source; }
+
+NodeId TreeMaker::make(Node::Kind kind, std::size_t offset) {
+  Node n;
+  n.kind = kind;
+  n.offset = static_cast<std::uint32_t>(offset);
+  tree_.nodes_.push_back(n);
+  return static_cast<NodeId>(tree_.nodes_.size() - 1);
+}
+
+NodeId TreeMaker::null(std::size_t offset) { return make(Node::Kind::Null, offset); }
+
+NodeId TreeMaker::scalar_view(std::size_t offset, std::size_t at, std::size_t length, bool plain) {
+  NodeId id = make(Node::Kind::Scalar, offset);
+  Node& n = tree_.nodes_[id];
+  n.plain = plain;
+  n.first = static_cast<std::uint32_t>(at);
+  n.count = static_cast<std::uint32_t>(length);
+  return id;
+}
+
+NodeId TreeMaker::scalar_text(std::size_t offset, std::string_view text, bool plain) {
+  NodeId id = make(Node::Kind::Scalar, offset);
+  Node& n = tree_.nodes_[id];
+  n.plain = plain;
+  n.pooled = true;
+  n.first = static_cast<std::uint32_t>(tree_.pool_.size());
+  n.count = static_cast<std::uint32_t>(text.size());
+  tree_.pool_ += text;
+  return id;
+}
+
+NodeId TreeMaker::collection(Node::Kind kind, std::size_t offset, std::span<const NodeId> children) {
+  NodeId id = make(kind, offset);
+  Node& n = tree_.nodes_[id];
+  n.first = static_cast<std::uint32_t>(tree_.children_.size());
+  n.count = static_cast<std::uint32_t>(children.size());
+  tree_.children_.insert(tree_.children_.end(), children.begin(), children.end());
+  return id;
+}
+
+Tree TreeMaker::finish(NodeId root, bool null_is_unknown) {
+  tree_.root_ = root;
+  tree_.null_is_unknown_ = null_is_unknown;
+  return std::move(tree_);
+}
+
 std::string found_text(const Tree& tree, NodeId id) {
   switch (tree.kind(id)) {
     case Node::Kind::Null: return "nothing";

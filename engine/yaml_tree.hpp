@@ -58,13 +58,39 @@ class Tree {
   // The node's place in `file`, underlining a scalar as written (quotes included).
   SourceLoc place(NodeId id, const SourceFile& file) const;
 
+  // True for a tree read from JSON, where `null` is how a fact is written unknown (JSON has no
+  // bare words); in YAML a key with nothing after it has no value.
+  bool null_is_unknown() const { return null_is_unknown_; }
+
  private:
   friend class Builder;
+  friend class TreeMaker;
+  bool null_is_unknown_ = false;
   std::vector<Node> nodes_;
   std::vector<NodeId> children_;
   std::string pool_;           // scalars whose value differs from how they are written
   std::string_view source_;    // the file's text
   NodeId root_ = 0;
+};
+
+// Builds a Tree from another format's reader (a JSON Lines record, a CSV row), children before
+// the collection that holds them. Offsets are bytes in `source`, the text the tree's places and
+// views refer to.
+class TreeMaker {
+ public:
+  explicit TreeMaker(std::string_view source);
+  NodeId null(std::size_t offset);
+  // A scalar whose text is `length` bytes of the source at `at` (a view, no copy).
+  NodeId scalar_view(std::size_t offset, std::size_t at, std::size_t length, bool plain);
+  // A scalar whose text differs from how it is written (unescaped): kept in the tree's pool.
+  NodeId scalar_text(std::size_t offset, std::string_view text, bool plain);
+  // A list or a mapping (keys and values alternating) of nodes already made.
+  NodeId collection(Node::Kind kind, std::size_t offset, std::span<const NodeId> children);
+  Tree finish(NodeId root, bool null_is_unknown);
+
+ private:
+  NodeId make(Node::Kind kind, std::size_t offset);
+  Tree tree_;
 };
 
 // A node as a message says what was found: "a list", "a mapping", "nothing", "`yes`",

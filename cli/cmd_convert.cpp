@@ -1,0 +1,164 @@
+// `decree convert POLICY CASES... -o OUT`: reads case files in any format (YAML, JSON Lines,
+// CSV), checks every case against the policy, and writes them all in the format OUT's extension
+// (or --to) names, losing nothing a case says. Nothing is written when a case is rejected (it
+// would be lost) or when the target format cannot hold a case (CSV has no place for expectations
+// or history). OUT is replaced atomically; `-` writes to standard output.
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "dsl/input_file.hpp"
+#include "dsl/load.hpp"
+#include "dsl/types.hpp"
+#include "engine/case_load.hpp"
+#include "engine/formats/case_write.hpp"
+
+namespace decree::cli {
+
+namespace {
+
+struct ConvertArgs {
+  std::string policy;
+  std::vector<std::string> cases;
+  std::string output;
+  std::string to;
+};
+
+// Writes `text` to `path` whole or not at all: a temporary file beside it (`.NAME.convert-XXXXXX`),
+// flushed to disk, then renamed over it. Returns "" or why not.
+std::string write_whole(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  fs::path target(path);
+  fs::path dir = target.parent_path();
+  std::string pattern = (dir / ("." + target.filename().string() + ".convert-XXXXXX")).string();
+  std::vector<char> name(pattern.begin(), pattern.end());
+  name.push_back('\0');
+  int fd = ::mkstemp(name.data());
+  if (fd < 0) return fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno));
+  const std::string temp = name.data();
+  auto fail = [&](const char* what) {
+    std::string why = fmt::format("{}: {}", what, std::strerror(errno));
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return why;
+  };
+  struct stat st {};
+  mode_t mode = 0644;
+  if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
+  if (::fchmod(fd, mode) != 0) return fail("cannot set the file's permissions");
+  std::size_t written = 0;
+  while (written < text.size()) {
+    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write the temporary file");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) return fail("cannot flush the temporary file to disk");
+  if (::close(fd) != 0) {
+    std::string why = fmt::format("cannot close the temporary file: {}", std::strerror(errno));
+    ::unlink(temp.c_str());
+    return why;
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    std::string why = fmt::format("cannot replace the file: {}", std::strerror(errno));
+    ::unlink(temp.c_str());
+    return why;
+  }
+  return {};
+}
+
+int run_convert(const ConvertArgs& args) {
+  std::optional<engine::formats::CaseFormat> format;
+  if (!args.to.empty()) {
+    format = engine::formats::case_format_named(args.to);
+  } else if (!dsl::is_standard_input(args.output)) {
+    format = engine::formats::case_format_of_name(args.output);
+    if (!format) {
+      fmt::print(stderr,
+                 "decree convert: error: cannot tell the format of `{}` from its name\n"
+                 "  hint: name it .yaml, .jsonl or .csv, or say --to yaml|jsonl|csv\n",
+                 args.output);
+      return kExitBadInput;
+    }
+  } else {
+    fmt::print(stderr, "decree convert: error: writing to standard output needs --to yaml|jsonl|csv\n");
+    return kExitBadInput;
+  }
+  SourceSet sources;
+  auto loaded = dsl::load_policy(args.policy, sources);
+  if (!loaded.effective) {
+    print_diagnostics(loaded.diagnostics, sources);
+    fmt::print(stderr, "{}: {}; no case was converted\n", args.policy, count_summary(loaded.diagnostics));
+    return kExitBadInput;
+  }
+  auto result = engine::load_case_paths(args.cases, *loaded.effective, sources);
+  print_diagnostics(result.diagnostics, sources);
+  if (has_errors(result.diagnostics) || result.rejected > 0) {
+    fmt::print(stderr, "{} case{} rejected ({}); nothing was written, since a rejected case would be lost\n",
+               result.rejected, result.rejected == 1 ? "" : "s", count_summary(result.diagnostics));
+    return kExitBadInput;
+  }
+  if (*format == engine::formats::CaseFormat::Csv) {
+    bool refused = false;
+    for (const auto& c : result.cases) {
+      std::string lost = engine::formats::csv_cannot_hold(c);
+      if (lost.empty()) continue;
+      refused = true;
+      fmt::print(stderr, "{}: error: case `{}` holds what a CSV row cannot: {}\n", to_string(c.loc), c.id, lost);
+    }
+    if (refused) {
+      fmt::print(stderr, "  hint: convert to .yaml or .jsonl, which hold everything a case says; nothing was written\n");
+      return kExitBadInput;
+    }
+  }
+  std::vector<std::string> facts;
+  for (const auto& item : loaded.effective->items) {
+    if (item.op == ast::Item::Op::Drop) continue;
+    if (const auto* fact = std::get_if<ast::FactDecl>(&item.body)) facts.push_back(fact->name.text);
+  }
+  std::string text = engine::formats::write_cases(result.cases, facts, *format);
+  if (dsl::is_standard_input(args.output)) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return kExitOk;
+  }
+  if (std::string why = write_whole(args.output, text); !why.empty()) {
+    fmt::print(stderr, "decree convert: error: cannot write {}: {}\n", args.output, why);
+    return kExitBadInput;
+  }
+  fmt::print(stderr, "{} case{} written to {} ({})\n", result.cases.size(), result.cases.size() == 1 ? "" : "s",
+             args.output, engine::formats::to_string(*format));
+  return kExitOk;
+}
+
+}  // namespace
+
+Subcommand add_convert(CLI::App& root) {
+  auto args = std::make_shared<ConvertArgs>();
+  CLI::App* app = root.add_subcommand("convert", "Convert case files between YAML, JSON Lines and CSV");
+  app->add_option("policy", args->policy, "The policy (.decree) whose facts the cases state")->required();
+  app->add_option("cases", args->cases, "Case files (.yaml, .jsonl, .csv), or folders searched for them")->required();
+  app->add_option("-o,--output", args->output, "The file to write (.yaml, .jsonl or .csv); - for standard output")
+      ->required();
+  app->add_option("--to", args->to, "The format to write, when the output's name does not say it")
+      ->check(CLI::IsMember({"yaml", "jsonl", "csv"}));
+  app->footer(
+      "Every case is checked first; nothing is written if a case is rejected, or if the format cannot hold\n"
+      "what a case says (CSV: expectations and history). The output is replaced atomically.\n"
+      "Exit status: 0 when written, 2 otherwise. The formats: docs/case-files.md.");
+  return {app, [args] { return run_convert(*args); }};
+}
+
+}  // namespace decree::cli
