@@ -58,7 +58,9 @@ void expect_same(const Case& a, const Case& b) {
   EXPECT_EQ(a.title, b.title);
   EXPECT_EQ(a.source, b.source);
   EXPECT_EQ(a.date.has_value(), b.date.has_value());
-  if (a.date && b.date) EXPECT_EQ(*a.date, *b.date);
+  if (a.date && b.date) {
+    EXPECT_EQ(*a.date, *b.date);
+  }
   ASSERT_EQ(a.facts.size(), b.facts.size()) << a.id;
   for (const auto& [name, f] : a.facts) {
     auto it = b.facts.find(name);
