@@ -1,5 +1,5 @@
 // `decree validate POLICY CASES...`: loads the policy and the case files (folders are searched
-// for *.yaml and *.yml) and checks every case against the policy's declarations, printing every
+// for *.yaml, *.yml, *.jsonl and *.csv) and checks every case against the policy's declarations, printing every
 // problem with its place. Exit 0 when every case is valid, 2 on any error.
 #include <memory>
 #include <string>
@@ -46,7 +46,7 @@ Subcommand add_validate(CLI::App& root) {
   auto args = std::make_shared<ValidateArgs>();
   CLI::App* app = root.add_subcommand("validate", "Check case files against a policy's facts, decisions and names");
   app->add_option("policy", args->policy, "The policy (.decree) whose facts the cases state")->required()->transform(names(NameKind::policy));
-  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml and *.yml")->required()->transform(names(NameKind::cases));
+  app->add_option("cases", args->cases, "Case files (.yaml, .jsonl, .csv), or folders searched for *.yaml, *.yml, *.jsonl and *.csv")->required()->transform(names(NameKind::cases));
   app->footer(
       "Every problem is reported with file:line:col; a case with errors is never evaluated.\n"
       "Exit status: 0 when every case is valid, 2 on any error. The format: docs/case-files.md.");

@@ -36,7 +36,7 @@ namespace {
 
 bool is_case_file_name(const std::filesystem::path& p) {
   auto ext = p.extension().string();
-  return ext == ".yaml" || ext == ".yml";
+  return ext == ".yaml" || ext == ".yml" || ext == ".jsonl" || ext == ".csv";
 }
 
 // Nothing is passed over in silence: with --verbose, the files in the folders given that are
@@ -52,7 +52,7 @@ void list_other_files(const std::vector<std::string>& paths) {
   }
   std::sort(others.begin(), others.end());
   if (others.empty()) return;
-  fmt::print(stderr, "note: passed over {} file{} that {} not *.yaml or *.yml:\n", others.size(),
+  fmt::print(stderr, "note: passed over {} file{} that {} not *.yaml, *.yml, *.jsonl or *.csv:\n", others.size(),
              others.size() == 1 ? "" : "s", others.size() == 1 ? "is" : "are");
   for (const auto& f : others) fmt::print(stderr, "  {}\n", f);
 }

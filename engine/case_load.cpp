@@ -1336,7 +1336,7 @@ CaseLoadResult load_case_paths(const std::vector<std::string>& paths, const ast:
       SourceLoc loc;
       loc.file = path;
       diagnostics.push_back(make_error("case.empty-directory", loc,
-                                       "the directory holds no case file (*.yaml or *.yml, searched recursively)"));
+                                       "the directory holds no case file (*.yaml, *.yml, *.jsonl or *.csv, searched recursively)"));
       continue;
     }
     for (const auto& file : files) {

@@ -37,9 +37,9 @@ CaseLoadResult load_cases(const std::string& path, const ast::Policy& policy, So
 CaseLoadResult load_cases(std::string_view text, const std::string& file, const ast::Policy& policy,
                           SourceSet& sources, const CaseLimits& limits = {});
 
-// Loads files and directories: a directory is searched recursively for *.yaml and *.yml files,
-// taken in sorted order, so the result is the same on every machine. A file named directly is
-// loaded whatever its extension. Case ids must be unique across everything loaded.
+// Loads files and directories: a directory is searched recursively for *.yaml, *.yml, *.jsonl
+// and *.csv files, taken in sorted order, so the result is the same on every machine. A file
+// named directly is loaded whatever its extension (as YAML unless it ends in .jsonl or .csv). Case ids must be unique across everything loaded.
 CaseLoadResult load_case_paths(const std::vector<std::string>& paths, const ast::Policy& policy, SourceSet& sources,
                                const CaseLimits& limits = {});
 

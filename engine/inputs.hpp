@@ -24,8 +24,8 @@ struct Inputs {
 };
 
 // Loads `paths` against `policy`: each file named directly, or found in a folder (searched for
-// *.yaml and *.yml, sorted), is a population when it has a top-level `population:`, else a case
-// file. Case ids must be unique across the case files; populations' id prefixes across populations.
+// *.yaml, *.yml, *.jsonl and *.csv, sorted), is a population when it has a top-level
+// `population:`, else a case file. Case ids must be unique across the case files; populations' id prefixes across populations.
 Inputs load_inputs(const std::vector<std::string>& paths, const ast::Policy& policy, SourceSet& sources);
 
 }  // namespace decree::engine
