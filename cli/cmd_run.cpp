@@ -15,6 +15,7 @@
 #include "cli/run_summary.hpp"  // --summary (counterfactuals)
 #include "cli/run_versions.hpp"  // --as-of, several versions
 #include "engine/render_json.hpp"
+#include "engine/render_jsonl.hpp"  // --format jsonl
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
 #include "web/html.hpp"  // --format html
@@ -47,6 +48,10 @@ int run_run(const RunArgs& args) {
                args.summary ? "--summary" : "--brief");
     return kExitBadInput;
   }
+  if (args.format == "jsonl" && args.summary) {
+    fmt::print(stderr, "decree run: error: --format jsonl writes a line per case; --summary counts them: use --format json\n");
+    return kExitBadInput;
+  }
   if (args.summary) return run_summary(args.policy, args.cases, args.format);
   // ---- end --summary
   // Several policies (every .decree among the arguments), or --as-of: pick versions by date.
@@ -54,6 +59,10 @@ int run_run(const RunArgs& args) {
   std::vector<std::string> cases;
   for (const auto& a : args.cases) (is_policy_path(a) ? policies : cases).push_back(a);
   if (policies.size() > 1 || !args.as_of.empty()) {
+    if (args.format == "jsonl") {
+      fmt::print(stderr, "decree run: error: --format jsonl writes one policy's traces; name one policy, without --as-of\n");
+      return kExitBadInput;
+    }
     if (args.format == "html") {
       fmt::print(stderr, "decree run: error: --format html draws one policy's traces; name one policy, without --as-of\n");
       return kExitBadInput;
@@ -78,6 +87,13 @@ int run_run(const RunArgs& args) {
   engine::EvalOptions options;
   options.trace = !args.brief;
   options.explore = !args.brief;
+  if (args.format == "jsonl") {  // a case evaluated, written and let go, one after another
+    engine::JsonlWriter jsonl(policy, args.brief);
+    auto put = [](std::string_view line) { std::fwrite(line.data(), 1, line.size(), stdout); };
+    put(jsonl.header());
+    for (const auto& c : prep.cases) put(jsonl.line(engine::evaluate_case(policy, c, options)));
+    return finish();
+  }
   std::vector<engine::CaseEvaluation> evaluations;
   evaluations.reserve(prep.cases.size());
   for (const auto& c : prep.cases) evaluations.push_back(engine::evaluate_case(policy, c, options));
@@ -126,8 +142,9 @@ Subcommand add_run(CLI::App& root) {
   app->add_option("policy", args->policy, "The policy (.decree) to apply; more may follow among the cases")->required()->transform(names(NameKind::policy));
   app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required()->transform(names(NameKind::any));
   app->add_option("--format", args->format,
-                  "Output format: text (a tree to read), json (schema decree.trace/1) or html (one self-contained page)")
-      ->check(CLI::IsMember({"text", "json", "html"}));
+                  "Output format: text (a tree to read), json (schema decree.trace/1), jsonl (a line per case, "
+                  "schema decree.jsonl/1) or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "json", "jsonl", "html"}));
   app->add_flag("--brief", args->brief, "One line per case: each decision's outcome, obligations and flags (with several policies, the versions in a header and why each was picked in footnotes)");
   app->add_option("--explain", args->explain,
                   "How much to explain: because (sentences), short (the deciding rule, the conditions that decided "

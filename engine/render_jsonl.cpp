@@ -1,0 +1,628 @@
+#include "engine/render_jsonl.hpp"
+
+#include <string>
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "engine/explain/because.hpp"
+#include "engine/explain/outcome.hpp"
+#include "engine/version.hpp"
+
+namespace decree::engine {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// How deep definitions are opened inside a condition, as in the text and JSON traces.
+constexpr int kDefinitionDepth = 3;
+
+void str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+void key(Writer& w, const char* k) { w.Key(k); }
+void str_or_null(Writer& w, std::string_view s) {
+  if (s.empty()) w.Null();
+  else str(w, s);
+}
+
+void loc(Writer& w, const SourceLoc& l) {
+  if (l.file.empty()) w.Null();
+  else if (!l.known()) str(w, l.file);
+  else str(w, fmt::format("{}:{}", l.file, l.line));
+}
+
+void value(Writer& w, const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Unknown: w.String("unknown"); return;
+    case Value::Kind::Bool: w.Bool(v.boolean); return;
+    case Value::Kind::Int: w.Int64(v.integer); return;
+    case Value::Kind::Date: str(w, to_string(v)); return;
+    case Value::Kind::Text:
+    case Value::Kind::Enum: str(w, v.text); return;
+  }
+  w.Null();
+}
+
+void date_range(Writer& w, const std::optional<ast::DateRange>& r) {
+  if (!r) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  key(w, "first");
+  str(w, ast::to_string(r->first));
+  key(w, "last");
+  str(w, ast::to_string(r->last));
+  w.EndObject();
+}
+
+void citations(Writer& w, const std::vector<CompiledCitation>& cs) {
+  w.StartArray();
+  for (const auto& c : cs) {
+    w.StartObject();
+    key(w, "source");
+    str(w, c.source);
+    key(w, "section");
+    str_or_null(w, c.section);
+    key(w, "quote");
+    str_or_null(w, c.quote);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+const char* kind_name(dsl::FactType::Kind k) {
+  switch (k) {
+    case dsl::FactType::Kind::Bool: return "bool";
+    case dsl::FactType::Kind::Int: return "int";
+    case dsl::FactType::Kind::Date: return "date";
+    case dsl::FactType::Kind::Text: return "text";
+    case dsl::FactType::Kind::Enum: return "enum";
+  }
+  return "text";
+}
+
+// The places and texts of conditions, once, in the header.
+void condition_places(Writer& w, const CompiledPolicy& p, Range r) {
+  w.StartArray();
+  for (Index c = r.begin; c < r.end; ++c) {
+    w.StartObject();
+    key(w, "text");
+    str(w, p.conditions[c].text);
+    key(w, "at");
+    loc(w, p.conditions[c].loc);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void declarations(Writer& w, const std::vector<Declaration>& ds, const char* k) {
+  w.StartArray();
+  for (const auto& d : ds) {
+    w.StartObject();
+    key(w, k);
+    str(w, d.name);
+    key(w, "description");
+    str(w, d.description);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void write_header(Writer& w, const CompiledPolicy& p, bool brief) {
+  w.StartObject();
+  key(w, "schema");
+  w.String(kJsonlSchema);
+  key(w, "generator");
+  w.String(generator());
+  key(w, "brief");
+  w.Bool(brief);
+
+  key(w, "policy");
+  w.StartObject();
+  key(w, "name");
+  str(w, p.name);
+  key(w, "title");
+  str(w, p.title);
+  key(w, "file");
+  str(w, p.file);
+  key(w, "status");
+  str(w, p.status);
+  key(w, "in_force_from");
+  date_range(w, p.in_force_from);
+  key(w, "in_force_until");
+  date_range(w, p.in_force_until);
+  key(w, "sources");
+  w.StartArray();
+  for (const auto& s : p.sources) {
+    w.StartObject();
+    key(w, "key");
+    str(w, s.key);
+    key(w, "description");
+    str(w, s.description);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+
+  key(w, "facts");
+  w.StartArray();
+  for (const auto& f : p.facts) {
+    w.StartObject();
+    key(w, "fact");
+    str(w, f.name);
+    key(w, "description");
+    str(w, f.description);
+    key(w, "type");
+    w.String(kind_name(f.type.kind));
+    if (f.type.kind == dsl::FactType::Kind::Enum) {
+      key(w, "values");
+      w.StartArray();
+      for (const auto& v : f.type.values) str(w, v);
+      w.EndArray();
+    }
+    key(w, "at");
+    loc(w, f.loc);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  key(w, "decisions");
+  w.StartArray();
+  for (const auto& d : p.decisions) {
+    w.StartObject();
+    key(w, "decision");
+    str(w, d.name);
+    key(w, "title");
+    str(w, d.title);
+    key(w, "values");
+    w.StartArray();
+    for (const auto& v : d.values) str(w, v);
+    w.EndArray();
+    key(w, "default");
+    if (d.default_value == kNone) w.Null();
+    else str(w, d.values[d.default_value]);
+    key(w, "at");
+    loc(w, d.loc);
+    key(w, "applies_conditions");
+    condition_places(w, p, d.applies_conditions);
+    key(w, "citations");
+    citations(w, d.cites);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  key(w, "rules");
+  w.StartArray();
+  for (const auto& r : p.rules) {
+    w.StartObject();
+    key(w, "rule");
+    str(w, r.name);
+    key(w, "title");
+    str(w, r.title);
+    key(w, "at");
+    loc(w, r.loc);
+    key(w, "sets");
+    w.StartArray();
+    for (Index s = r.settings.begin; s < r.settings.end; ++s) {
+      const Setting& set = p.settings[s];
+      w.StartObject();
+      key(w, "decision");
+      str(w, p.decisions[set.decision].name);
+      key(w, "value");
+      str(w, p.decisions[set.decision].values[set.value]);
+      key(w, "by");
+      if (set.by == kNone) w.Null();
+      else str(w, p.authorities[set.by].name);
+      w.EndObject();
+    }
+    w.EndArray();
+    auto raisings = [&](Range range, const std::vector<Raising>& all, const std::vector<Declaration>& decls,
+                        const char* k) {
+      w.StartArray();
+      for (Index i = range.begin; i < range.end; ++i) {
+        w.StartObject();
+        key(w, k);
+        str(w, decls[all[i].what].name);
+        key(w, "detail");
+        str_or_null(w, all[i].detail);
+        w.EndObject();
+      }
+      w.EndArray();
+    };
+    key(w, "owes");
+    raisings(r.owes, p.owes, p.obligations, "obligation");
+    key(w, "raises");
+    raisings(r.raises, p.raises, p.flags, "flag");
+    key(w, "exception_to");
+    w.StartArray();
+    for (Index e : r.exception_to) str(w, p.rules[e].name);
+    w.EndArray();
+    key(w, "conditions");
+    condition_places(w, p, r.conditions);
+    key(w, "citations");
+    citations(w, r.cites);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  key(w, "definitions");
+  w.StartArray();
+  for (const auto& d : p.definitions) {
+    w.StartObject();
+    key(w, "definition");
+    str(w, d.name);
+    key(w, "title");
+    str(w, d.title);
+    key(w, "at");
+    loc(w, d.loc);
+    key(w, "conditions");
+    condition_places(w, p, d.conditions);
+    key(w, "citations");
+    citations(w, d.cites);
+    w.EndObject();
+  }
+  w.EndArray();
+
+  key(w, "authorities");
+  declarations(w, p.authorities, "authority");
+  key(w, "obligations");
+  declarations(w, p.obligations, "obligation");
+  key(w, "flags");
+  declarations(w, p.flags, "flag");
+  w.EndObject();
+}
+
+// One case, fully traced: what is particular to it, the policy's texts left to the header.
+class CaseWriter {
+ public:
+  CaseWriter(Writer& w, const CompiledPolicy& p, const CaseEvaluation& ev) : w_(w), p_(p), ev_(ev) {
+    if (!ev.trace.conditions.empty()) explanations_ = explain_case(p, ev);
+  }
+
+  void whole_case() {
+    const Case* c = ev_.source;
+    w_.StartObject();
+    key(w_, "id");
+    if (c != nullptr) str(w_, c->id);
+    else w_.Null();
+    key(w_, "title");
+    if (c != nullptr) str(w_, c->title);
+    else w_.Null();
+    key(w_, "at");
+    if (c != nullptr) loc(w_, c->loc);
+    else w_.Null();
+    key(w_, "decisions");
+    w_.StartArray();
+    for (std::size_t d = 0; d < p_.decisions.size(); ++d) decision(static_cast<Index>(d));
+    w_.EndArray();
+    key(w_, "obligations");
+    raisings(ev_.outcome.owed, p_.owes, p_.obligations, "obligation");
+    key(w_, "flags");
+    raisings(ev_.outcome.raised, p_.raises, p_.flags, "flag");
+    w_.EndObject();
+  }
+
+ private:
+  // A fact as this case gives it: its provenance only when the case states the fact.
+  void fact(Index slot) {
+    w_.StartObject();
+    key(w_, "fact");
+    str(w_, p_.facts[slot].name);
+    key(w_, "value");
+    value(w_, ev_.binding.values[slot]);
+    const FactValue* f = slot < ev_.binding.provenance.size() ? ev_.binding.provenance[slot] : nullptr;
+    if (f != nullptr) {
+      key(w_, "at");
+      loc(w_, f->loc);
+      key(w_, "certainty");
+      w_.String(to_string(f->certainty));
+      if (!f->source.empty()) {
+        key(w_, "source");
+        str(w_, f->source);
+      }
+      if (!f->note.empty()) {
+        key(w_, "note");
+        str(w_, f->note);
+      }
+    }
+    w_.EndObject();
+  }
+
+  void definition(Index d, int depth) {
+    const CompiledDefinition& def = p_.definitions[d];
+    w_.StartObject();
+    key(w_, "definition");
+    str(w_, def.name);
+    key(w_, "value");
+    w_.String(to_string(ev_.trace.definitions[d]));
+    if (depth < kDefinitionDepth) {
+      key(w_, "conditions");
+      conditions(def.conditions, depth + 1);
+    }
+    w_.EndObject();
+  }
+
+  void condition(Index c, int depth) {
+    const Condition& cond = p_.conditions[c];
+    w_.StartObject();
+    key(w_, "text");
+    str(w_, cond.text);
+    key(w_, "value");
+    w_.String(to_string(ev_.trace.conditions[c]));
+    key(w_, "decisive");
+    w_.Bool(current_ != nullptr && current_->is_decisive(c));
+    key(w_, "facts");
+    w_.StartArray();
+    for (Index i = cond.facts.begin; i < cond.facts.end; ++i) fact(p_.reads[i]);
+    w_.EndArray();
+    key(w_, "definitions");
+    w_.StartArray();
+    for (Index i = cond.definitions.begin; i < cond.definitions.end; ++i) definition(p_.reads[i], depth);
+    w_.EndArray();
+    if (!cond.decisions.empty()) {
+      key(w_, "decisions");
+      w_.StartArray();
+      for (Index i = cond.decisions.begin; i < cond.decisions.end; ++i) decision_read(p_.reads[i]);
+      w_.EndArray();
+    }
+    w_.EndObject();
+  }
+
+  void conditions(Range r, int depth = 0) {
+    w_.StartArray();
+    for (Index c = r.begin; c < r.end; ++c) condition(c, depth);
+    w_.EndArray();
+  }
+
+  void decision_read(Index d) {
+    const DecisionResult& r = ev_.outcome.decisions[d];
+    const bool has_rule = (r.status == Status::Decided || r.status == Status::Undetermined) && r.setting != kNone;
+    w_.StartObject();
+    key(w_, "decision");
+    str(w_, p_.decisions[d].name);
+    key(w_, "status");
+    w_.String(to_string(r.status));
+    key(w_, "outcome");
+    str(w_, outcome_word(p_, d, r));
+    key(w_, "by");
+    if (r.by == kNone) w_.Null();
+    else str(w_, p_.authorities[r.by].name);
+    key(w_, "rule");
+    if (has_rule) str(w_, p_.rules[p_.settings[r.setting].rule].name);
+    else w_.Null();
+    w_.EndObject();
+  }
+
+  // status, outcome, outcome_text, value, by, rule: the members of a decision and a settlement.
+  void result(Index d, const DecisionResult& r, bool text) {
+    key(w_, "status");
+    w_.String(to_string(r.status));
+    key(w_, "outcome");
+    str(w_, outcome_word(p_, d, r));
+    if (text) {
+      key(w_, "outcome_text");
+      str(w_, outcome_text(p_, d, r));
+    }
+    key(w_, "value");
+    if (r.value == kNone) w_.Null();
+    else str(w_, p_.decisions[d].values[r.value]);
+    key(w_, "by");
+    if (r.by == kNone) w_.Null();
+    else str(w_, p_.authorities[r.by].name);
+    key(w_, "rule");
+    if (r.status == Status::Decided && r.setting != kNone) str(w_, p_.rules[p_.settings[r.setting].rule].name);
+    else w_.Null();
+  }
+
+  void names(const std::vector<Index>& facts) {
+    w_.StartArray();
+    for (Index f : facts) str(w_, p_.facts[f].name);
+    w_.EndArray();
+  }
+
+  void settlements(Index d, const std::vector<Settlement>& list) {
+    w_.StartArray();
+    for (const auto& s : list) {
+      w_.StartObject();
+      result(d, s.result, false);
+      key(w_, "if");
+      w_.StartObject();
+      for (const auto& a : s.facts) {
+        str(w_, p_.facts[a.fact].name);
+        value(w_, a.value);
+      }
+      w_.EndObject();
+      w_.EndObject();
+    }
+    w_.EndArray();
+  }
+
+  void exploration(Index d, const Exploration& ex) {
+    w_.StartObject();
+    key(w_, "unknowns");
+    names(ex.unknowns);
+    key(w_, "unexplorable");
+    names(ex.unexplorable);
+    key(w_, "too_many");
+    w_.Bool(ex.too_many);
+    key(w_, "limit");
+    w_.Uint64(kMaxExploredUnknowns);
+    key(w_, "single_only");
+    w_.Bool(ex.single_only);
+    key(w_, "needs");
+    names(ex.needs);
+    key(w_, "one_at_a_time");
+    settlements(d, ex.single);
+    key(w_, "minimal");
+    settlements(d, ex.minimal);
+    key(w_, "minimal_total");
+    w_.Uint64(ex.minimal_total);
+    w_.EndObject();
+  }
+
+  void rule(Index r) {
+    const RuleTrace& rt = ev_.trace.rules[r];
+    w_.StartObject();
+    key(w_, "rule");
+    str(w_, p_.rules[r].name);
+    key(w_, "state");
+    w_.String(to_string(rt.state));
+    key(w_, "when");
+    w_.String(to_string(ev_.outcome.when[r]));
+    key(w_, "conditions");
+    conditions(p_.rules[r].conditions);
+    key(w_, "failed");
+    if (rt.failed == kNone) w_.Null();
+    else str(w_, p_.conditions[rt.failed].text);
+    key(w_, "defeated_by");
+    if (rt.defeated_by == kNone) w_.Null();
+    else str(w_, p_.rules[rt.defeated_by].name);
+    w_.EndObject();
+  }
+
+  void decision(Index d) {
+    const CompiledDecision& decision = p_.decisions[d];
+    const DecisionResult& res = ev_.outcome.decisions[d];
+    const DecisionTrace& dt = ev_.trace.decisions[d];
+    current_ = d < explanations_.size() ? &explanations_[d] : nullptr;
+    w_.StartObject();
+    key(w_, "decision");
+    str(w_, decision.name);
+    result(d, res, true);
+    key(w_, "because");
+    w_.StartArray();
+    if (current_ != nullptr)
+      for (const auto& s : current_->because) str(w_, s);
+    w_.EndArray();
+    key(w_, "decisive_facts");
+    w_.StartArray();
+    if (current_ != nullptr)
+      for (Index f : current_->decisive_facts) str(w_, p_.facts[f].name);
+    w_.EndArray();
+    key(w_, "applies");
+    w_.String(to_string(res.applies));
+    key(w_, "applies_conditions");
+    conditions(decision.applies_conditions);
+    if (res.status == Status::Conflict && res.setting != kNone && res.other != kNone) {
+      key(w_, "conflict");
+      w_.StartArray();
+      str(w_, p_.rules[p_.settings[res.setting].rule].name);
+      str(w_, p_.rules[p_.settings[res.other].rule].name);
+      w_.EndArray();
+    }
+    key(w_, "default_used");
+    w_.Bool(res.status == Status::Defaulted);
+    key(w_, "rests_on");
+    w_.StartArray();
+    for (Index i = dt.rests_on.begin; i < dt.rests_on.end; ++i) fact(ev_.trace.rests_on[i]);
+    w_.EndArray();
+    key(w_, "rules");
+    w_.StartArray();
+    if (res.status != Status::NotApplicable)
+      for (Index s : decision.settings) rule(p_.settings[s].rule);
+    w_.EndArray();
+    key(w_, "settling");
+    if (const Exploration* ex = ev_.exploration(d)) exploration(d, *ex);
+    else w_.Null();
+    w_.EndObject();
+    current_ = nullptr;
+  }
+
+  void raisings(const std::vector<Index>& list, const std::vector<Raising>& all, const std::vector<Declaration>& decls,
+                const char* k) {
+    w_.StartArray();
+    for (Index i : list) {
+      const Raising& x = all[i];
+      w_.StartObject();
+      key(w_, k);
+      str(w_, decls[x.what].name);
+      key(w_, "rule");
+      str(w_, p_.rules[x.rule].name);
+      if (p_.rules[x.rule].follows_decisions) {
+        key(w_, "conditions");
+        conditions(p_.rules[x.rule].conditions);
+      }
+      w_.EndObject();
+    }
+    w_.EndArray();
+  }
+
+  Writer& w_;
+  const CompiledPolicy& p_;
+  const CaseEvaluation& ev_;
+  std::vector<DecisionExplanation> explanations_;  // by decision
+  const DecisionExplanation* current_ = nullptr;   // the decision being written: marks its decisive conditions
+};
+
+void brief_case(Writer& w, const CompiledPolicy& p, const CaseEvaluation& ev) {
+  NamedOutcome named = name_outcome(p, ev.outcome);
+  w.StartObject();
+  key(w, "id");
+  if (ev.source != nullptr) str(w, ev.source->id);
+  else w.Null();
+  key(w, "decisions");
+  w.StartArray();
+  for (const auto& d : named.decisions) {
+    w.StartObject();
+    key(w, "decision");
+    str(w, d.decision);
+    key(w, "status");
+    str(w, d.status);
+    key(w, "outcome");
+    str(w, d.outcome);
+    key(w, "by");
+    str_or_null(w, d.by);
+    key(w, "rule");
+    str_or_null(w, d.rule);
+    w.EndObject();
+  }
+  w.EndArray();
+  key(w, "obligations");
+  w.StartArray();
+  for (const auto& o : named.obligations) str(w, o);
+  w.EndArray();
+  key(w, "flags");
+  w.StartArray();
+  for (const auto& f : named.flags) str(w, f);
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+struct JsonlWriter::State {
+  const CompiledPolicy& policy;
+  bool brief;
+  rapidjson::StringBuffer buffer;
+  Writer writer;
+  State(const CompiledPolicy& p, bool b) : policy(p), brief(b), writer(buffer) {}
+
+  std::string_view finish() {
+    buffer.Put('\n');
+    return {buffer.GetString(), buffer.GetSize()};
+  }
+  void restart() {
+    buffer.Clear();
+    writer.Reset(buffer);
+  }
+};
+
+JsonlWriter::JsonlWriter(const CompiledPolicy& policy, bool brief) : state_(std::make_unique<State>(policy, brief)) {}
+JsonlWriter::~JsonlWriter() = default;
+
+std::string_view JsonlWriter::header() {
+  state_->restart();
+  write_header(state_->writer, state_->policy, state_->brief);
+  return state_->finish();
+}
+
+std::string_view JsonlWriter::line(const CaseEvaluation& ev) {
+  state_->restart();
+  if (state_->brief) brief_case(state_->writer, state_->policy, ev);
+  else CaseWriter(state_->writer, state_->policy, ev).whole_case();
+  return state_->finish();
+}
+
+}  // namespace decree::engine
