@@ -395,16 +395,14 @@ class CaseWriter {
     w_.EndObject();
   }
 
-  // status, outcome, outcome_text, value, by, rule: the members of a decision and a settlement.
-  void result(Index d, const DecisionResult& r, bool text) {
+  // status, outcome, outcome_text, value, by, rule: what a decision and a settlement share.
+  void result(Index d, const DecisionResult& r) {
     key(w_, "status");
     w_.String(to_string(r.status));
     key(w_, "outcome");
     str(w_, outcome_word(p_, d, r));
-    if (text) {
-      key(w_, "outcome_text");
-      str(w_, outcome_text(p_, d, r));
-    }
+    key(w_, "outcome_text");
+    str(w_, outcome_text(p_, d, r));
     key(w_, "value");
     if (r.value == kNone) w_.Null();
     else str(w_, p_.decisions[d].values[r.value]);
@@ -426,7 +424,7 @@ class CaseWriter {
     w_.StartArray();
     for (const auto& s : list) {
       w_.StartObject();
-      result(d, s.result, false);
+      result(d, s.result);
       key(w_, "if");
       w_.StartObject();
       for (const auto& a : s.facts) {
@@ -490,7 +488,7 @@ class CaseWriter {
     w_.StartObject();
     key(w_, "decision");
     str(w_, decision.name);
-    result(d, res, true);
+    result(d, res);
     key(w_, "because");
     w_.StartArray();
     if (current_ != nullptr)

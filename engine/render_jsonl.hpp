@@ -1,5 +1,5 @@
 // The trace as JSON Lines (`decree run --format jsonl`, schema "decree.jsonl/1", documented in
-// docs/trace-schema.md): a first line with the policy's
+// docs/trace-schema.md and docs/schema/decree-jsonl.schema.json): a first line with the policy's
 // dictionary (its facts, decisions, rules, definitions, declarations, titles, citations and
 // places, once), then one line per case with only what is particular to the case, naming rules,
 // facts and decisions by their names. Written with RapidJSON's streaming Writer: no document tree
