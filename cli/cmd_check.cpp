@@ -1,5 +1,6 @@
 // `decree check FILE...`: loads each policy (following `extends`), checks it, and prints every
-// problem with its place; a policy without errors is explored for conflicts and dead rules.
+// problem with its place, quotes checked against the source texts; a policy without errors is
+// explored for conflicts and dead rules. Exit 0 when no file has errors, 2 when one has.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "cli/common.hpp"
 #include "dsl/load.hpp"
 #include "engine/compile.hpp"
+#include "engine/source_text.hpp"
 
 namespace decree::cli {
 
@@ -34,6 +36,10 @@ int run_check(const CheckArgs& args) {
   for (const auto& file : args.files) {
     SourceSet sources;
     auto loaded = dsl::load_policy(file, sources);
+    if (loaded.effective) {  // quotes checked against the texts the sources name
+      auto cited = engine::check_citations(*loaded.effective, sources);
+      loaded.diagnostics.insert(loaded.diagnostics.end(), cited.diagnostics.begin(), cited.diagnostics.end());
+    }
     // A policy without errors is explored for conflicts and dead rules (the engine's analysis,
     // run here because the language's checker knows nothing of evaluation).
     if (loaded.effective && !has_errors(loaded.diagnostics) && !args.no_space) {

@@ -2,7 +2,10 @@
 // item preceded by a comment saying where it comes from (the base, or which amendment added or
 // replaced it, with file:line), and the items amendments dropped listed at the end. The output is
 // itself a valid policy: the chain of `extends` flattened into one file.
+// `decree show --source memo p4 [POLICY]`: one section of a source text, with its provenance.
+#include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <string>
@@ -10,6 +13,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
 #include "cli/installed/search_path.hpp"
@@ -17,6 +21,8 @@
 #include "dsl/amend.hpp"
 #include "dsl/format.hpp"
 #include "dsl/load.hpp"
+#include "engine/render_sources.hpp"
+#include "engine/source_text.hpp"
 
 namespace decree::cli {
 
@@ -24,7 +30,78 @@ namespace {
 
 struct ShowArgs {
   std::string policy;
+  std::vector<std::string> source;  // --source KEY [SECTION]
+  std::string sources_dir = "sources";
 };
+
+// `--source KEY [SECTION]`: the texts come from the policy's `source ... in "FILE"` lines when a
+// policy is given, else from the source texts in `--sources-dir` whose `document:` is KEY.
+int run_show_source(const ShowArgs& args) {
+  namespace fs = std::filesystem;
+  const std::string& key = args.source[0];
+  SourceSet sources;
+  engine::SourceLibrary library;
+  std::vector<Diagnostic> problems;
+  std::string looked;
+  if (!args.policy.empty()) {
+    auto loaded = dsl::load_policy(args.policy, sources);
+    if (!loaded.effective || has_errors(loaded.diagnostics)) {
+      print_diagnostics(loaded.diagnostics, sources);
+      fmt::print(stderr, "{}: {}\n", args.policy, count_summary(loaded.diagnostics));
+      return kExitBadInput;
+    }
+    auto cited = engine::check_citations(*loaded.effective, sources);
+    problems = std::move(cited.diagnostics);
+    library = std::move(cited.library);
+    looked = fmt::format("policy {} ({})", loaded.effective->header.name.text, args.policy);
+  } else {
+    std::error_code ec;
+    std::vector<std::string> files;
+    for (fs::directory_iterator it(args.sources_dir, ec), end; !ec && it != end; it.increment(ec))
+      if (it->path().extension() == ".yaml") files.push_back(it->path().string());
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      auto read = engine::read_source_text(file, sources);
+      if (!read.text) {
+        problems.insert(problems.end(), read.diagnostics.begin(), read.diagnostics.end());
+        continue;
+      }
+      if (read.text->document == key) library.texts.emplace(key, std::move(*read.text));
+    }
+    looked = fmt::format("the source texts in {}/", args.sources_dir);
+  }
+  if (has_errors(problems)) {
+    print_diagnostics(problems, sources);
+    return kExitBadInput;
+  }
+  const engine::SourceText* text = library.text(key);
+  if (text == nullptr) {
+    std::vector<std::string> known;
+    for (const auto& [k, t] : library.texts) known.push_back("`" + k + "`");
+    fmt::print(stderr, "error: no text of source `{}` in {}{}\n", key, looked,
+               known.empty() ? std::string() : fmt::format("; those with a text: {}", fmt::join(known, ", ")));
+    fmt::print(stderr, "hint: a policy names the text of a source with `source {} \"...\" in \"FILE\"`; "
+                       "`decree show --source KEY SECTION POLICY` reads the texts it names\n", key);
+    return kExitBadInput;
+  }
+  std::vector<const engine::SourceSection*> shown;
+  if (args.source.size() > 1) {
+    const engine::SourceSection* s = text->section(args.source[1]);
+    if (s == nullptr) {
+      fmt::print(stderr, "error: source `{}` has no section `{}`; its sections are {} ({})\n", key, args.source[1],
+                 fmt::join(text->section_keys(), ", "), text->file);
+      return kExitBadInput;
+    }
+    shown.push_back(s);
+  } else {
+    for (const auto& s : text->sections) shown.push_back(&s);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < shown.size(); ++i)
+    out += (i > 0 ? "\n" : "") + engine::render_source_section(key, *text, *shown[i]);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return kExitOk;
+}
 
 std::string place(const SourceLoc& loc) { return loc.known() ? fmt::format("{}:{}", loc.file, loc.line) : loc.file; }
 
@@ -48,6 +125,11 @@ struct Level {
 };
 
 int run_show(const ShowArgs& args) {
+  if (!args.source.empty()) return run_show_source(args);
+  if (args.policy.empty()) {
+    fmt::print(stderr, "error: show needs a policy (.decree), or `--source KEY [SECTION]`\n");
+    return kExitBadInput;
+  }
   SourceSet sources;
   auto loaded = dsl::load_policy(args.policy, sources);
   if (!loaded.effective || has_errors(loaded.diagnostics)) {
@@ -89,6 +171,15 @@ int run_show(const ShowArgs& args) {
   ast::Policy header_only;
   header_only.header = effective.header;
   header_only.header.extends.reset();
+  // A source's text is named relative to the file that declares it; the flattened policy is read
+  // from the shown policy's folder.
+  for (auto& s : header_only.header.sources)
+    if (s.text) {
+      namespace fs = std::filesystem;
+      fs::path target = (fs::path(s.loc.file).parent_path() / *s.text).lexically_normal();
+      fs::path from = fs::path(args.policy).parent_path();
+      s.text = target.lexically_relative(from.empty() ? fs::path(".") : from).generic_string();
+    }
   out += fmt::format("# The effective policy `{}` ({}), with every amendment applied.\n", effective.header.name.text, args.policy);
   if (levels.size() > 1) {
     std::string chain;
@@ -152,11 +243,18 @@ int run_show(const ShowArgs& args) {
 Subcommand add_show(CLI::App& root) {
   auto args = std::make_shared<ShowArgs>();
   CLI::App* app = root.add_subcommand("show", "Print a policy as it stands after its amendments, each item marked with where it comes from");
-  app->add_option("policy", args->policy, "The policy (.decree); an amendment is shown with its bases applied")->required()->transform(names(NameKind::policy));
+  app->add_option("policy", args->policy, "The policy (.decree); an amendment is shown with its bases applied")
+      ->transform(names(NameKind::policy));
+  app->add_option("--source", args->source,
+                  "Print a cited text instead: KEY [SECTION], e.g. `--source memo p4` (all sections when none is named), "
+                  "with where it comes from; from the policy's sources when one is given")
+      ->expected(1, 2);
+  app->add_option("--sources-dir", args->sources_dir, "Where --source looks without a policy (default: sources)");
   app->footer(
       "Each item is preceded by a comment: `from` the base (or an intermediate version), `added by` or\n"
       "`replaced by` an amendment, with file:line (and, for a replacement, where the replaced item was).\n"
       "Items dropped by amendments are listed at the end. The output is a valid policy on its own.\n"
+      "With --source, prints a section of a source text (sources/README.md) and its provenance.\n"
       "Exit status: 0, or 2 when the policy has errors.");
   return {app, [args] { return run_show(*args); }};
 }

@@ -16,6 +16,11 @@ namespace decree::cli {
 
 bool prepare_policy(const std::string& path, Prepared& out) {
   auto loaded = dsl::load_policy(path, out.sources);
+  if (loaded.effective) {
+    auto cited = engine::check_citations(*loaded.effective, out.sources);
+    loaded.diagnostics.insert(loaded.diagnostics.end(), cited.diagnostics.begin(), cited.diagnostics.end());
+    out.library = std::move(cited.library);
+  }
   if (!loaded.effective || has_errors(loaded.diagnostics)) {
     print_diagnostics(loaded.diagnostics, out.sources);
     fmt::print(stderr, "{}: {}; nothing was evaluated\n", path, count_summary(loaded.diagnostics));

@@ -10,6 +10,7 @@
 #include "dsl/diagnostic.hpp"
 #include "engine/case.hpp"
 #include "engine/compile.hpp"
+#include "engine/source_text.hpp"
 
 namespace decree::cli {
 
@@ -21,6 +22,7 @@ struct Prepared {
   // With CaseOptions::keep_going: what was left out because of errors.
   std::size_t rejected_files = 0;  // files with at least one error
   std::size_t rejected_cases = 0;  // cases dropped for their errors (a file that is not YAML has none)
+  engine::SourceLibrary library;  // the texts the policy's sources name, for showing what is cited
 };
 
 struct CaseOptions {
@@ -31,7 +33,7 @@ struct CaseOptions {
   bool verbose = false;  // list the files in the folders given that are not case files
 };
 
-// Loads, checks and compiles the policy. On errors prints them and returns false (exit 2).
+// Loads, checks (quotes against the source texts too) and compiles the policy. On errors prints them and returns false (exit 2).
 bool prepare_policy(const std::string& path, Prepared& out);
 
 // Loads the case files (folders searched for *.yaml, sorted). Prints every problem; returns

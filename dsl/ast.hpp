@@ -77,6 +77,7 @@ struct Citation {
   Name source;
   std::optional<Name> section;
   std::optional<std::string> quote;
+  SourceLoc quote_loc;  // the quoted clause as written, quotes included (when there is one)
 };
 
 // A fact's type: a builtin (bool, int, date, text), a declared `type`, or an inline enumeration.
@@ -179,10 +180,13 @@ struct DateRange {
   Date last;
 };
 
-struct SourceDecl {  // source memo "CPSU CC memorandum No. 25-S-207, 2 Feb 1956"
+// source memo "CPSU CC memorandum No. 25-S-207, 2 Feb 1956" in "../sources/memo-1956-02-02.yaml"
+struct SourceDecl {
   SourceLoc loc;
   Name key;
   std::string description;
+  std::optional<std::string> text;  // the file holding the document's text, relative to the declaring file
+  SourceLoc text_loc;
 };
 
 struct Extends {  // extends telegram_1956 in "telegram-1956.decree"

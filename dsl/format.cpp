@@ -298,7 +298,8 @@ class Formatter {
     if (h.in_force_until)
       b.lines.push_back({2, "until " + date_range_text(*h.in_force_until), h.in_force_until->loc.offset, {}, nullptr});
     for (const auto& s : h.sources)
-      b.lines.push_back({2, "source " + s.key.text + with_text(s.description), s.loc.offset, {}, nullptr});
+      b.lines.push_back({2, "source " + s.key.text + with_text(s.description) + (s.text ? " in " + quote(*s.text) : ""),
+                         s.loc.offset, {}, nullptr});
     // The header ends with the source line that holds its last clause.
     std::uint32_t last = b.start;
     for (const auto& line : b.lines) last = std::max(last, line.anchor);
@@ -610,7 +611,8 @@ struct Differ {
     if (h.sources.size() != g.sources.size()) return differ("different numbers of sources");
     for (std::size_t i = 0; i < h.sources.size(); ++i)
       if (!same(h.sources[i].key, g.sources[i].key, "source") ||
-          !same_text(h.sources[i].description, g.sources[i].description, "source"))
+          !same_text(h.sources[i].description, g.sources[i].description, "source") ||
+          (h.sources[i].text != g.sources[i].text && !differ("source text")))
         return false;
     if (a.items.size() != b.items.size())
       return differ(fmt::format("{} items vs {}", a.items.size(), b.items.size()));

@@ -223,6 +223,32 @@ BOOST_SPIRIT_DEFINE(string_char)
 auto const string_def = located[lexeme['"' > *string_char > string_end][string_action]];
 BOOST_SPIRIT_DEFINE(string)
 
+// A string with its place, for what errors point at: the path in `extends` and in `source`, and a
+// citation's quoted clause.
+struct located_string {
+  std::string text;
+  SourceLoc loc;
+};
+struct located_string_class;
+x3::rule<located_string_class, located_string> const path_string = "the base file's path, as a quoted string";
+auto const located_string_action = [](auto& ctx) {
+  auto range = _attr(ctx);
+  std::string raw_text(range.begin(), range.end());
+  // The raw range holds the quotes and escapes; keep the string's value.
+  std::string value;
+  for (std::size_t i = 1; i + 1 < raw_text.size(); ++i) {
+    if (raw_text[i] == '\\' && i + 2 < raw_text.size()) ++i;
+    value += raw_text[i];
+  }
+  _val(ctx) = located_string{std::move(value), place_of(ctx, range.begin(), range.end())};
+};
+auto const path_string_def = raw[string][located_string_action];
+BOOST_SPIRIT_DEFINE(path_string)
+struct quote_string_class;
+x3::rule<quote_string_class, located_string> const quote_string = "a quoted clause";
+auto const quote_string_def = raw[string][located_string_action];
+BOOST_SPIRIT_DEFINE(quote_string)
+
 // Integers and dates; a date must be a calendar day.
 struct integer_class;
 struct date_class;
@@ -421,10 +447,13 @@ auto const citation_action = [](auto& ctx) {
   c.loc = where(ctx);
   c.source = std::move(boost::fusion::at_c<0>(attr));
   c.section = to_std(boost::fusion::at_c<1>(attr));
-  c.quote = to_std(boost::fusion::at_c<2>(attr));
+  if (auto& quote = boost::fusion::at_c<2>(attr)) {
+    c.quote = std::move(quote->text);
+    c.quote_loc = std::move(quote->loc);
+  }
   _val(ctx) = std::move(c);
 };
-auto const citation_def = located[(kw_cites > name > -name > -string)[citation_action]];
+auto const citation_def = located[(kw_cites > name > -name > -quote_string)[citation_action]];
 BOOST_SPIRIT_DEFINE(citation)
 
 // ---------------------------------------------------------------------------------------
@@ -446,26 +475,6 @@ BOOST_SPIRIT_DEFINE(date_range)
 struct header_clause_class;
 x3::rule<header_clause_class, ast::Header> const header_clause = "a header line";
 
-// A string with its place, for the path in `extends`, which errors point at.
-struct located_string {
-  std::string text;
-  SourceLoc loc;
-};
-struct located_string_class;
-x3::rule<located_string_class, located_string> const path_string = "the base file's path, as a quoted string";
-auto const located_string_action = [](auto& ctx) {
-  auto range = _attr(ctx);
-  std::string raw_text(range.begin(), range.end());
-  // The raw range holds the quotes and escapes; keep the string's value.
-  std::string value;
-  for (std::size_t i = 1; i + 1 < raw_text.size(); ++i) {
-    if (raw_text[i] == '\\' && i + 2 < raw_text.size()) ++i;
-    value += raw_text[i];
-  }
-  _val(ctx) = located_string{std::move(value), place_of(ctx, range.begin(), range.end())};
-};
-auto const path_string_def = raw[string][located_string_action];
-BOOST_SPIRIT_DEFINE(path_string)
 
 auto const extends_action = [](auto& ctx) {
   auto& attr = _attr(ctx);
@@ -486,6 +495,10 @@ auto const source_action = [](auto& ctx) {
   s.loc = where(ctx);
   s.key = std::move(boost::fusion::at_c<0>(attr));
   s.description = std::move(boost::fusion::at_c<1>(attr));
+  if (auto& text = boost::fusion::at_c<2>(attr)) {
+    s.text = std::move(text->text);
+    s.text_loc = std::move(text->loc);
+  }
   _val(ctx).sources.push_back(std::move(s));
 };
 
@@ -495,7 +508,7 @@ auto const header_clause_def = located[(kw_extends > name > kw_in > path_string)
                                (kw_status > name)[status_action] |
                                (kw_in > kw_force > kw_from > date_range)[from_action] |
                                (kw_until > date_range)[until_action] |
-                               (kw_source > name > string)[source_action]];
+                               (kw_source > name > string > -(kw_in >> path_string))[source_action]];
 BOOST_SPIRIT_DEFINE(header_clause)
 
 struct header_class;
