@@ -14,6 +14,7 @@
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
+#include "engine/history.hpp"
 #include "engine/render_json.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
@@ -101,9 +102,11 @@ int run_explain(const ExplainArgs& args) {
     if (decision == engine::kNone) {
       if (args.format == "json") {
         json_cases.push_back(engine::case_json(policy, ev));
+        if (ev.source->history) json_cases.back()["history"] = engine::history_json(policy, ev);
       } else {
         if (i > 0) out += "\n";
         out += engine::render_case(policy, ev, text);
+        out += engine::render_history(policy, ev);
       }
       continue;
     }

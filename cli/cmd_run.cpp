@@ -14,8 +14,10 @@
 #include "cli/evaluation.hpp"
 #include "cli/run_summary.hpp"  // --summary (counterfactuals)
 #include "cli/run_versions.hpp"  // --as-of, several versions
+#include "engine/history.hpp"
 #include "engine/render_json.hpp"
 #include "engine/render_jsonl.hpp"  // --format jsonl
+#include "engine/render_sources.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
 #include "web/html.hpp"  // --format html
@@ -35,6 +37,7 @@ struct RunArgs {
   bool drafts = false;
   std::string explain = "short";  // --explain: because | short | full
   bool verbose = false;
+  bool sources = false;  // --sources: the cited paragraphs after the traces
 };
 
 bool is_policy_path(const std::string& path) {
@@ -108,6 +111,16 @@ int run_run(const RunArgs& args) {
       std::vector<const engine::CaseEvaluation*> list;
       for (const auto& ev : evaluations) list.push_back(&ev);
       out = engine::run_json(policy, list);
+      for (std::size_t i = 0; i < evaluations.size() && i < out["cases"].size(); ++i)
+        if (evaluations[i].source->history) out["cases"][i]["history"] = engine::history_json(policy, evaluations[i]);
+    }
+    // The cited paragraphs, once for the whole output, when the policy's sources name their texts.
+    std::vector<const engine::Case*> cases;
+    for (const auto& c : prep.cases) cases.push_back(&c);
+    const auto cited = engine::cited_sections(policy, prep.library, cases);
+    if (!cited.empty()) {
+      out["sources"] = engine::sources_json(prep.library, cited);
+      out["documents"] = engine::documents_json(prep.library, cited);
     }
     if (args.format == "html") {
       fmt::print("{}", web::html_page("run", out, fmt::format("{} — {}", policy.name, policy.title)));
@@ -128,7 +141,13 @@ int run_run(const RunArgs& args) {
     } else {
       if (i > 0) out += "\n";
       out += engine::render_case(policy, evaluations[i], text);
+      out += engine::render_history(policy, evaluations[i]);
     }
+  }
+  if (args.sources) {
+    std::vector<const engine::Case*> cases;
+    for (const auto& c : prep.cases) cases.push_back(&c);
+    out += "\n" + engine::render_cited_sections(prep.library, engine::cited_sections(policy, prep.library, cases));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
   return finish();
@@ -161,6 +180,8 @@ Subcommand add_run(CLI::App& root) {
                   "each case's own date");
   app->add_flag("--drafts", args->drafts, "Let drafts be picked by date too (never otherwise)");
   app->add_flag("--verbose", args->verbose, "Also list the files in the folders given that are not case files");
+  app->add_flag("--sources", args->sources,
+                "After the traces, print the text of every paragraph cited (from the texts the policy's sources name)");
   app->footer(
       "Each decision shows the rule that decided it with the conditions that decided (▸: change one and the\n"
       "outcome changes), the other rules in a line each, and sentences that say why; --explain full shows\n"

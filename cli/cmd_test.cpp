@@ -1,11 +1,14 @@
 // `decree test POLICY CASES...`: compares each case's outcome under the policy with the case's
 // `expect:` block for that policy's name, and prints a readable diff for each mismatch (what was
 // expected, what came out and why, where the expectation is written, and the reason the case
-// file gives). Reports rule coverage; the last line is always `N passed, N failed`.
+// file gives). Beside each case whose `history:` records an outcome, whether the rules agree with
+// it (information, never a failure). Reports rule coverage; the last line is always
+// `N passed, N failed`.
 // Exit 0 when all pass, 1 on any mismatch, 2 on bad input.
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
+#include "engine/history.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
 
@@ -53,6 +57,8 @@ class Tester {
   std::string out;
   std::size_t passed = 0, failed = 0, skipped = 0;
   std::vector<std::string> skipped_ids;
+  std::map<engine::Agreement, std::size_t> history;  // documented outcomes, by how the rules compare
+  std::size_t history_cases = 0;
 
   void test(const engine::Case& c) {
     engine::EvalOptions options;
@@ -64,9 +70,11 @@ class Tester {
     const engine::Expectation* expect = nullptr;
     for (const auto& e : c.expect)
       if (e.policy == p_.name) expect = &e;
+    const std::string history_column = history_of(ev);
     if (expect == nullptr) {
       ++skipped;
       skipped_ids.push_back(c.id);
+      if (!history_column.empty()) out += fmt::format("--   {}  (no expectation){}\n", c.id, history_column);
       return;
     }
 
@@ -96,17 +104,47 @@ class Tester {
     const std::string id = c.title.empty() ? c.id : fmt::format("{} ({})", c.id, c.title);
     if (problems.empty()) {
       ++passed;
-      out += fmt::format("{} {}\n", paint("ok  ", "\x1b[32m"), c.id);
+      out += fmt::format("{} {}{}\n", paint("ok  ", "\x1b[32m"), c.id, history_column);
       return;
     }
     ++failed;
-    out += fmt::format("{} {}  {}\n", paint("FAIL", "\x1b[1;31m"), id, where(c.loc));
+    out += fmt::format("{} {}  {}{}\n", paint("FAIL", "\x1b[1;31m"), id, where(c.loc), history_column);
     for (const auto& pr : problems) {
       out += fmt::format("    {}  (expected at {})\n", pr.what, where(pr.loc));
       out += fmt::format("      {} {}\n", paint("-", "\x1b[31m"), pr.expected);
       out += fmt::format("      {} {}\n", paint("+", "\x1b[32m"), pr.got);
     }
     if (!expect->comment.empty()) out += fmt::format("    why the case file expects it: {}\n", expect->comment);
+  }
+
+  // "  history: return granted, the rules leave it open" ("" without a documented outcome).
+  std::string history_of(const engine::CaseEvaluation& ev) {
+    auto comparisons = engine::compare_history(p_, ev);
+    if (comparisons.empty()) return {};
+    ++history_cases;
+    std::string column;
+    for (const auto& h : comparisons) {
+      ++history[h.agreement];
+      const char* verdict = h.agreement == engine::Agreement::Agree      ? "the rules agree"
+                            : h.agreement == engine::Agreement::Disagree ? "the rules disagree"
+                            : h.agreement == engine::Agreement::Open     ? "the rules leave it open"
+                                                                         : "the rules do not decide it";
+      column += fmt::format("{}{} {}, {} ({})", column.empty() ? "  history: " : "; ", h.decision, h.recorded, verdict,
+                            h.rules);
+    }
+    return column;
+  }
+
+  // "history: 4 documented outcomes in 4 cases: 0 agree, 0 disagree, 4 left open, 0 not decided"
+  void history_summary() {
+    if (history_cases == 0) return;
+    std::size_t total = 0;
+    for (const auto& [a, n] : history) total += n;
+    out += fmt::format(
+        "history: {} documented outcome{} in {} case{}: the rules agree with {}, disagree with {}, leave {} open, "
+        "do not decide {} (information, not a test)\n",
+        total, total == 1 ? "" : "s", history_cases, history_cases == 1 ? "" : "s", history[engine::Agreement::Agree],
+        history[engine::Agreement::Disagree], history[engine::Agreement::Open], history[engine::Agreement::NotAddressed]);
   }
 
   void coverage() {
@@ -178,6 +216,7 @@ int run_test(const TestArgs& args) {
   Tester t(*prep.policy, use_color(stdout));
   for (const auto& c : prep.cases) t.test(c);
   t.coverage();
+  t.history_summary();
   if (t.skipped > 0)
     t.out += fmt::format("{} case{} without an expectation for {}: {}\n", t.skipped, t.skipped == 1 ? "" : "s",
                          prep.policy->name, fmt::join(t.skipped_ids, ", "));
@@ -194,8 +233,10 @@ Subcommand add_test(CLI::App& root) {
   app->add_option("policy", args->policy, "The policy (.decree) whose name the expect: blocks are keyed by")->required()->transform(names(NameKind::policy));
   app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required()->transform(names(NameKind::cases));
   app->footer(
-      "Prints a diff for each mismatch, then rule coverage (rules that never applied), then a last\n"
-      "line `N passed, N failed`. Exit status: 0 when all pass, 1 on any mismatch, 2 on bad input.");
+      "Prints a diff for each mismatch; beside each case whose history: records an outcome, whether\n"
+      "the rules agree with it, disagree, or leave it open (information, not a failure); then rule\n"
+      "coverage (rules that never applied) and a summary of history, then a last line\n"
+      "`N passed, N failed`. Exit status: 0 when all pass, 1 on any mismatch, 2 on bad input.");
   return {app, [args] { return run_test(*args); }};
 }
 

@@ -5,6 +5,7 @@
 #include "engine/version.hpp"
 #include "engine/explain/because.hpp"
 #include "engine/explain/outcome.hpp"
+#include "engine/versions.hpp"
 
 namespace decree::engine {
 
@@ -250,6 +251,9 @@ nlohmann::ordered_json policy_json(const CompiledPolicy& p) {
               {"status", p.status},
               {"in_force_from", date_range_json(p.in_force_from)},
               {"in_force_until", date_range_json(p.in_force_until)},
+              {"end", date_range_json(p.in_force_until)},
+              {"end_assumed", end_assumed(p.status, p.in_force_until) ? json("still in force") : json(nullptr)},
+              {"in_force", in_force_words(p.status, p.in_force_from, p.in_force_until)},
               {"sources", std::move(sources)}};
 }
 

@@ -8,6 +8,7 @@
 #include "dsl/source.hpp"
 #include "engine/explain/because.hpp"
 #include "engine/explain/outcome.hpp"
+#include "engine/versions.hpp"
 #include "engine/words.hpp"
 
 namespace decree::engine {
@@ -32,11 +33,6 @@ std::string basename(const std::string& path) {
 std::string short_loc(const SourceLoc& loc) {
   if (!loc.known()) return basename(loc.file);
   return fmt::format("{}:{}", basename(loc.file), loc.line);
-}
-
-std::string date_range_text(const ast::DateRange& r) {
-  if (r.first == r.last) return ast::to_string(r.first);
-  return fmt::format("{} .. {}", ast::to_string(r.first), ast::to_string(r.last));
 }
 
 // "telegram s1, s5; memo p4": sections of one document run together.
@@ -690,8 +686,8 @@ std::string render_policy_line(const CompiledPolicy& p, const TextOptions& optio
   std::string s = fmt::format("policy {}", p.name);
   if (!p.title.empty()) s += fmt::format(" \"{}\"", p.title);
   std::string about = p.status;
-  if (p.in_force_from) about += ", in force from " + date_range_text(*p.in_force_from);
-  if (p.in_force_until) about += ", until " + date_range_text(*p.in_force_until);
+  const std::string dates = in_force_words(p.status, p.in_force_from, p.in_force_until);
+  if (p.status == "enacted" || p.in_force_from || p.in_force_until) about += "; " + dates;
   s += fmt::format(" ({})", about);
   if (options.color) s = "\x1b[1m" + s + "\x1b[0m";
   return s + "\n";

@@ -11,8 +11,10 @@ namespace {
 std::string status_of(const ast::Header& h) { return h.status ? h.status->text : "enacted"; }
 
 std::string range_text(const ast::DateRange& r) {
-  if (r.first == r.last) return ast::to_string(r.first);
-  return fmt::format("a day between {} and {}", ast::to_string(r.first), ast::to_string(r.last));
+  if (r.first == r.last) return day_words(r.first);
+  if (r.first.year == r.last.year && r.first.month == r.last.month)
+    return fmt::format("a day between {} and {}", r.first.day, day_words(r.last));
+  return fmt::format("a day between {} and {}", day_words(r.first), day_words(r.last));
 }
 
 // The versions that may be chosen, as their headers place them over a span of days.
@@ -51,7 +53,7 @@ std::string names(const std::vector<const ast::Header*>& headers, const std::vec
   for (std::size_t k = 0; k < which.size(); ++k) {
     const ast::Header& h = *headers[which[k]];
     if (k > 0) out += k + 1 == which.size() ? " or " : ", ";
-    out += fmt::format("{} (in force {})", h.name.text, describe_in_force(h));
+    out += fmt::format("{} ({})", h.name.text, describe_in_force(h));
   }
   return out;
 }
@@ -82,8 +84,11 @@ std::string throughout(const ast::Header& h, const CaseDate& when) {
                                         : "";
   std::string falls;
   if (!after.empty() && !before.empty()) falls = after + " and " + before;
-  else if (!after.empty()) falls = after + ", and no end is given";
+  else if (!after.empty()) falls = after;
   else falls = before + ", and no start is given";
+  if (!h.in_force_until)
+    return fmt::format("every day of {} falls {}, so {} is assumed in force throughout {} (no end is known)", span, falls,
+                       name, when.written);
   return fmt::format("every day of {} falls {}, so {} was in force throughout", span, falls, name);
 }
 
@@ -129,11 +134,28 @@ InForce in_force_on(const ast::Header& h, const ast::Date& day) {
   return started == InForce::Yes && not_ended == InForce::Yes ? InForce::Yes : InForce::Perhaps;
 }
 
-std::string describe_in_force(const ast::Header& h) {
-  std::string from = h.in_force_from ? "from " + range_text(*h.in_force_from) : "from a day the policy does not give";
-  std::string until = h.in_force_until ? "until " + range_text(*h.in_force_until) : "with no end given";
-  return fmt::format("{}, {}", from, until);
+std::string day_words(const ast::Date& d) {
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (d.month < 1 || d.month > 12) return ast::to_string(d);
+  return fmt::format("{} {} {}", d.day, kMonths[d.month - 1], d.year);
 }
+
+bool end_assumed(std::string_view status, const std::optional<ast::DateRange>& until) {
+  return status != "draft" && status != "common" && !until;
+}
+
+std::string in_force_words(std::string_view status, const std::optional<ast::DateRange>& from,
+                           const std::optional<ast::DateRange>& until) {
+  if (status == "draft") return "a draft, never in force";
+  if (!from && !until)
+    return end_assumed(status, until) ? "no dates of force are given; assumed always in force" : "no dates of force are given";
+  std::string out = from ? "came into force on " + range_text(*from) : "no start is given";
+  if (until) out += "; ended on " + range_text(*until);
+  else if (end_assumed(status, until)) out += "; no end is known; assumed still in force";
+  return out;
+}
+
+std::string describe_in_force(const ast::Header& h) { return in_force_words(status_of(h), h.in_force_from, h.in_force_until); }
 
 VersionChoice choose_version(const std::vector<const ast::Header*>& headers, const ast::Date& day,
                              bool include_drafts) {
@@ -143,8 +165,10 @@ VersionChoice choose_version(const std::vector<const ast::Header*>& headers, con
   if (yes.size() == 1 && perhaps.empty()) {
     choice.kind = VersionChoice::Kind::Picked;
     choice.picked = yes[0];
-    choice.reason = fmt::format("{} was in force on {}: {}", headers[yes[0]]->name.text, date,
-                                describe_in_force(*headers[yes[0]]));
+    const ast::Header& h = *headers[yes[0]];
+    choice.reason = fmt::format("{} {} on {} ({})", h.name.text,
+                                end_assumed(status_of(h), h.in_force_until) ? "is assumed in force" : "was in force", date,
+                                describe_in_force(h));
     return choice;
   }
   if (yes.empty() && perhaps.empty()) {

@@ -3,7 +3,9 @@
 // when the sources leave the answer open.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dsl/ast.hpp"
@@ -41,7 +43,18 @@ VersionChoice choose_version(const std::vector<const ast::Header*>& headers, con
 VersionChoice choose_version(const std::vector<const ast::Header*>& headers, const CaseDate& when,
                              bool include_drafts = false);
 
-// "from 1956-02-02 .. 1956-02-10 until open" — the header's dates in words.
+// The header's dates as what they are: "came into force on a day between 2 and 10 Feb 1956; no
+// end is known; assumed still in force", "came into force on 29 Nov 1955; ended on a day between
+// 2 and 10 Feb 1956", "a draft, never in force". Where the sources give no end, it says the
+// version is assumed to be still in force.
 std::string describe_in_force(const ast::Header& header);
+std::string in_force_words(std::string_view status, const std::optional<ast::DateRange>& from,
+                           const std::optional<ast::DateRange>& until);
+
+// Whether the version's end is an assumption: in force (not a draft) and no `until` given.
+bool end_assumed(std::string_view status, const std::optional<ast::DateRange>& until);
+
+// "2 Feb 1956"
+std::string day_words(const ast::Date& day);
 
 }  // namespace decree::engine
