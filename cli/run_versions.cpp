@@ -99,7 +99,7 @@ std::string brief_header(const std::vector<const ast::Header*>& headers, const s
     std::string status = h->status ? h->status->text : "enacted";
     std::string about = (status == "draft" && !drafts) || status == "common" || status == "counterfactual"
                             ? fmt::format("{}, not picked by date", status)
-                            : fmt::format("{}, in force {}", status, engine::describe_in_force(*h));
+                            : fmt::format("{}; {}", status, engine::describe_in_force(*h));
     out += fmt::format("  {}{} ({})\n", h->name.text, h->title.empty() ? "" : fmt::format(" \"{}\"", h->title), about);
   }
   return out;

@@ -9,6 +9,7 @@
 #include "engine/explain/because.hpp"
 #include "engine/explain/outcome.hpp"
 #include "engine/version.hpp"
+#include "engine/versions.hpp"
 
 namespace decree::engine {
 
@@ -133,6 +134,13 @@ void write_header(Writer& w, const CompiledPolicy& p, bool brief) {
   date_range(w, p.in_force_from);
   key(w, "in_force_until");
   date_range(w, p.in_force_until);
+  key(w, "end");
+  date_range(w, p.in_force_until);
+  key(w, "end_assumed");
+  if (end_assumed(p.status, p.in_force_until)) str(w, "still in force");
+  else w.Null();
+  key(w, "in_force");
+  str(w, in_force_words(p.status, p.in_force_from, p.in_force_until));
   key(w, "sources");
   w.StartArray();
   for (const auto& s : p.sources) {
