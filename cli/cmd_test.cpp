@@ -236,7 +236,8 @@ Subcommand add_test(CLI::App& root) {
       "Prints a diff for each mismatch; beside each case whose history: records an outcome, whether\n"
       "the rules agree with it, disagree, or leave it open (information, not a failure); then rule\n"
       "coverage (rules that never applied) and a summary of history, then a last line\n"
-      "`N passed, N failed`. Exit status: 0 when all pass, 1 on any mismatch, 2 on bad input.");
+      "`N passed, N failed`.\n"
+      "Exit status: 0 when all pass, 1 on any mismatch, 2 on bad input.");
   return {app, [args] { return run_test(*args); }};
 }
 

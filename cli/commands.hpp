@@ -15,10 +15,11 @@ inline constexpr int kExitBadInput = 2;  // bad input or usage
 
 // The rule, as every command's --help ends with it.
 inline constexpr const char* kExitRule =
-    "Exit status: 0 when the command did everything asked and found nothing wrong; 1 when it ran but "
-    "a result is not what was asked for (a test failed, a case got no version, a check warning under "
-    "--strict); 2 when an input was refused (a file that does not parse or load, a wrong option), "
-    "after doing what the rest of the input allowed.";
+    "Exit status, by one rule for every command: 0 when the command did everything asked and found\n"
+    "nothing wrong; 1 when it ran but a result is not what was asked for (a test failed, a case got no\n"
+    "version, a check warning under --strict, policies that differ for diff); 2 when an input was\n"
+    "refused (a file that does not parse or load, a wrong option), after doing what the rest of the\n"
+    "input allowed.";
 
 using Runner = std::function<int()>;
 

@@ -79,6 +79,10 @@ int main(int argc, char** argv) {
       add_convert(app),
   };
 
+  // Each command's help ends with its own exit statuses and then the rule they follow.
+  for (CLI::App* sub : app.get_subcommands({}))
+    if (!sub->get_group().empty()) sub->footer(sub->get_footer() + "\n" + kExitRule);
+
   if (int status = refuse_unknown_command(app, argc, argv); status >= 0) return status;
   try {
     app.parse(argc, argv);

@@ -6,6 +6,7 @@
 #   cmake -DDECREE=... -DSOURCE_DIR=... -DINPUT=rel/path -DARGS="check" -P compare.cmake
 #   cmake -DDECREE=... -DSOURCE_DIR=... -DEXPECTED=rel/path.expected -DARGS="diff a b cases" -P compare.cmake
 # With STDIN=rel/path, that file is fed to decree through a pipe (`-` or /dev/stdin in ARGS reads it).
+# With STATUS=N, the exit status must be N (checked before comparing, and before writing).
 separate_arguments(arg_list UNIX_COMMAND "${ARGS}")
 set(feed)
 if(STDIN)
@@ -24,6 +25,9 @@ execute_process(
   ERROR_VARIABLE err
   RESULT_VARIABLE code)
 set(actual "${out}${err}exit: ${code}\n")
+if(DEFINED STATUS AND NOT code STREQUAL STATUS)
+  message(FATAL_ERROR "decree ${ARGS} exited with ${code}, not ${STATUS}:\n${out}${err}")
+endif()
 if(EXPECTED)
   set(expected_file "${SOURCE_DIR}/${EXPECTED}")
 else()
