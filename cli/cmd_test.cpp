@@ -1,5 +1,5 @@
-// `decree test POLICY CASES...`: compares each case's outcome under the policy with the case's
-// `expect:` block for that policy's name, and prints a readable diff for each mismatch (what was
+// `decree test POLICIES... CASES...`: compares each case's outcome under each policy with the
+// case's `expect:` block for that policy's name, and prints a readable diff for each mismatch (what was
 // expected, what came out and why, where the expectation is written, and the reason the case
 // file gives). Beside each case whose `history:` records an outcome, whether the rules agree with
 // it (information, never a failure). Reports rule coverage; the last line is always
@@ -207,32 +207,80 @@ class Tester {
   }
 };
 
+bool is_policy_path(const std::string& path) {
+  return path.size() > 7 && path.compare(path.size() - 7, 7, ".decree") == 0;
+}
+
 int run_test(const TestArgs& args) {
-  Prepared prep;
-  if (!prepare_policy(args.policy, prep) || !prepare_cases(args.cases, prep)) {
+  // Every .decree among the arguments is a policy to test too; the rest are cases.
+  std::vector<std::string> policies{args.policy}, cases;
+  for (const auto& a : args.cases) (is_policy_path(a) ? policies : cases).push_back(a);
+  if (cases.empty()) {
+    fmt::print(stderr, "decree test: error: no case files given, only policies: {}\n", fmt::join(policies, ", "));
     fmt::print("0 passed, 0 failed\n");
     return kExitBadInput;
   }
-  Tester t(*prep.policy, use_color(stdout));
-  for (const auto& c : prep.cases) t.test(c);
-  t.coverage();
-  t.history_summary();
-  if (t.skipped > 0)
-    t.out += fmt::format("{} case{} without an expectation for {}: {}\n", t.skipped, t.skipped == 1 ? "" : "s",
-                         prep.policy->name, fmt::join(t.skipped_ids, ", "));
-  t.out += fmt::format("{} passed, {} failed\n", t.passed, t.failed);
-  std::fwrite(t.out.data(), 1, t.out.size(), stdout);
-  return t.failed > 0 ? kExitFailed : kExitOk;
+  // Each policy loads the cases itself: they are checked against its own facts. The case files'
+  // problems are printed once.
+  std::vector<std::unique_ptr<Prepared>> preps;
+  for (const auto& path : policies) {
+    auto prep = std::make_unique<Prepared>();
+    CaseOptions case_options;
+    case_options.print = preps.empty();
+    if (!prepare_policy(path, *prep) || !prepare_cases(cases, *prep, case_options)) {
+      fmt::print("0 passed, 0 failed\n");
+      return kExitBadInput;
+    }
+    for (const auto& other : preps)
+      if (other->policy->name == prep->policy->name) {
+        fmt::print(stderr,
+                   "decree test: error: {} and {} are both policy `{}`; expect: blocks are matched by a policy's "
+                   "name, so give one of them\n",
+                   policies[&other - &preps.front()], path, prep->policy->name);
+        fmt::print("0 passed, 0 failed\n");
+        return kExitBadInput;
+      }
+    preps.push_back(std::move(prep));
+  }
+  const bool several = preps.size() > 1;
+  std::size_t passed = 0, failed = 0;
+  std::string out, counts;
+  for (std::size_t i = 0; i < preps.size(); ++i) {
+    const Prepared& prep = *preps[i];
+    Tester t(*prep.policy, use_color(stdout));
+    for (const auto& c : prep.cases) t.test(c);
+    t.coverage();
+    t.history_summary();
+    if (t.skipped > 0)
+      t.out += fmt::format("{} case{} without an expectation for {}: {}\n", t.skipped, t.skipped == 1 ? "" : "s",
+                           prep.policy->name, fmt::join(t.skipped_ids, ", "));
+    if (several) {
+      out += fmt::format("{}under {} ({}):\n", i > 0 ? "\n" : "", prep.policy->name, policies[i]);
+      counts += fmt::format("{}{}: {} passed, {} failed", counts.empty() ? "" : "; ", prep.policy->name, t.passed,
+                            t.failed);
+    }
+    out += t.out;
+    passed += t.passed;
+    failed += t.failed;
+  }
+  // One summary line, last: the totals first, then (with several policies) each one's.
+  out += fmt::format("{} passed, {} failed", passed, failed);
+  if (several) out += fmt::format(" under {} policies ({})", preps.size(), counts);
+  out += "\n";
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return failed > 0 ? kExitFailed : kExitOk;
 }
 
 }  // namespace
 
 Subcommand add_test(CLI::App& root) {
   auto args = std::make_shared<TestArgs>();
-  CLI::App* app = root.add_subcommand("test", "Compare outcomes with the cases' expect: blocks for this policy");
-  app->add_option("policy", args->policy, "The policy (.decree) whose name the expect: blocks are keyed by")->required()->transform(names(NameKind::policy));
-  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required()->transform(names(NameKind::cases));
+  CLI::App* app = root.add_subcommand("test", "Compare outcomes with the cases' expect: blocks for these policies");
+  app->add_option("policy", args->policy, "The policy (.decree) whose name the expect: blocks are keyed by; more may follow among the cases")->required()->transform(names(NameKind::policy));
+  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted); every .decree among them is one more policy to test")->required()->transform(names(NameKind::any));
   app->footer(
+      "With several policies (every .decree among the arguments), each case is compared under each\n"
+      "policy with its expect: block for that policy's name, a section per policy.\n"
       "Prints a diff for each mismatch; beside each case whose history: records an outcome, whether\n"
       "the rules agree with it, disagree, or leave it open (information, not a failure); then rule\n"
       "coverage (rules that never applied) and a summary of history, then a last line\n"
