@@ -35,7 +35,7 @@ struct TestArgs {
 
 // The special outcomes an expectation may name besides a decision's values.
 bool is_status_word(const std::string& w) {
-  return w == "undetermined" || w == "conflict" || w == "not_applicable" || w == "no_decision";
+  return w == "undetermined" || w == "conflict" || w == "not_applicable" || w == "no_decision" || w == "outside";
 }
 
 std::string set_text(const std::vector<std::string>& v) { return v.empty() ? "none" : fmt::format("{}", fmt::join(v, ", ")); }

@@ -42,6 +42,7 @@ class Amender {
   AmendResult run() {
     result_.effective.file = amendment_.file;
     result_.effective.header = amendment_.header;
+    if (!result_.effective.header.scope) result_.effective.header.scope = base_.header.scope;
     merge_sources();
     items_ = base_.items;
     from_base_.assign(items_.size(), true);

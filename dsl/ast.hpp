@@ -196,6 +196,13 @@ struct Extends {  // extends telegram_1956 in "telegram-1956.decree"
   SourceLoc path_loc;
 };
 
+// `scope covered`: whom the policy addresses. A case for which the condition is false is
+// outside the policy (not decided by it); an amendment without a scope keeps its base's.
+struct Scope {
+  SourceLoc loc;  // the `scope` keyword
+  Expr condition;
+};
+
 struct Header {
   SourceLoc loc;
   Name name;
@@ -204,6 +211,7 @@ struct Header {
   std::optional<Name> status;  // enacted | draft | counterfactual | common
   std::optional<DateRange> in_force_from;
   std::optional<DateRange> in_force_until;
+  std::optional<Scope> scope;
   std::vector<SourceDecl> sources;
 };
 

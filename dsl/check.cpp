@@ -324,6 +324,7 @@ class Checker {
                         date_text(h.in_force_until->last), date_text(h.in_force_from->first)),
             "`until` must not be earlier than `in force from`",
             {{h.in_force_from->loc, "it comes into force here"}});
+    if (h.scope) condition(h.scope->condition, 0);
     for (const auto& s : h.sources) {
       auto [it, inserted] = sources_.emplace(s.key.text, &s);
       if (!inserted)

@@ -297,6 +297,9 @@ class Formatter {
       b.lines.push_back({2, "in force from " + date_range_text(*h.in_force_from), h.in_force_from->loc.offset, {}, nullptr});
     if (h.in_force_until)
       b.lines.push_back({2, "until " + date_range_text(*h.in_force_until), h.in_force_until->loc.offset, {}, nullptr});
+    if (h.scope)
+      printer_.condition(b.lines, 2, "scope ", h.scope->condition, 8, comment_within(h.scope->condition),
+                         h.scope->loc.offset);
     for (const auto& s : h.sources)
       b.lines.push_back({2, "source " + s.key.text + with_text(s.description) + (s.text ? " in " + quote(*s.text) : ""),
                          s.loc.offset, {}, nullptr});
@@ -605,6 +608,8 @@ struct Differ {
         !same(h.status, g.status, "status") || !same(h.in_force_from, g.in_force_from, "in force from") ||
         !same(h.in_force_until, g.in_force_until, "until"))
       return false;
+    if (h.scope.has_value() != g.scope.has_value()) return differ("scope: present in one only");
+    if (h.scope && !same(h.scope->condition, g.scope->condition, "scope")) return false;
     if (h.extends.has_value() != g.extends.has_value()) return differ("extends: present in one only");
     if (h.extends && (!same(h.extends->base, g.extends->base, "extends") || !same_text(h.extends->path, g.extends->path, "extends")))
       return false;

@@ -112,6 +112,7 @@ DECREE_KEYWORD(status)
 DECREE_KEYWORD(force)
 DECREE_KEYWORD(from)
 DECREE_KEYWORD(until)
+DECREE_KEYWORD(scope)
 DECREE_KEYWORD(source)
 DECREE_KEYWORD(type)
 DECREE_KEYWORD(fact)
@@ -489,6 +490,7 @@ auto const extends_action = [](auto& ctx) {
 auto const status_action = [](auto& ctx) { _val(ctx).status = std::move(_attr(ctx)); };
 auto const from_action = [](auto& ctx) { _val(ctx).in_force_from = std::move(_attr(ctx)); };
 auto const until_action = [](auto& ctx) { _val(ctx).in_force_until = std::move(_attr(ctx)); };
+auto const scope_action = [](auto& ctx) { _val(ctx).scope = ast::Scope{where(ctx), std::move(_attr(ctx))}; };
 auto const source_action = [](auto& ctx) {
   auto& attr = _attr(ctx);
   ast::SourceDecl s;
@@ -508,6 +510,7 @@ auto const header_clause_def = located[(kw_extends > name > kw_in > path_string)
                                (kw_status > name)[status_action] |
                                (kw_in > kw_force > kw_from > date_range)[from_action] |
                                (kw_until > date_range)[until_action] |
+                               (kw_scope > expr)[scope_action] |
                                (kw_source > name > string > -(kw_in >> path_string))[source_action]];
 BOOST_SPIRIT_DEFINE(header_clause)
 
@@ -537,6 +540,7 @@ auto const header_action = [](auto& ctx) {
     merge_once(ctx, h.status, clause.status, "status");
     merge_once(ctx, h.in_force_from, clause.in_force_from, "in force from");
     merge_once(ctx, h.in_force_until, clause.in_force_until, "until");
+    merge_once(ctx, h.scope, clause.scope, "scope");
     for (auto& source : clause.sources) h.sources.push_back(std::move(source));
   }
   _val(ctx) = std::move(h);

@@ -7,8 +7,8 @@
 
 namespace decree::dsl {
 
-inline constexpr std::array<std::string_view, 36> kKeywords = {
-    "policy", "extends", "in",   "status", "force", "from",   "until",     "source",     "type",
+inline constexpr std::array<std::string_view, 37> kKeywords = {
+    "policy", "extends", "in",   "status", "scope", "force", "from",   "until",     "source",     "type",
     "fact",   "define",  "decision", "default", "applies", "authority", "obligation", "flag", "indicating", "rule",
     "exception", "to",   "when", "then",   "by",    "owe",    "cites",     "drop",       "replace",
     "and",    "or",      "not",  "is",     "known", "unknown", "true",     "false"};

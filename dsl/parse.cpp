@@ -646,9 +646,11 @@ class Driver {
       hint = fmt::format("`{}` belongs inside a rule or definition; is the line that starts it missing or broken?", word);
     } else if (word == "policy") {
       hint = "a file holds one policy; to build on another, use `extends` in the header";
+    } else if (word == "scope" || word == "status" || word == "source" || word == "until") {
+      hint = fmt::format("`{}` is a line of the header: move it up, before the first item", word);
     } else if (!word.empty()) {
       std::vector<std::string> candidates(kItemKeywords.begin(), kItemKeywords.end());
-      candidates.insert(candidates.end(), {"policy", "source", "status", "until"});
+      candidates.insert(candidates.end(), {"policy", "source", "status", "until", "scope"});
       auto near = nearest_name(word, candidates);
       if (!near.empty()) hint = fmt::format("did you mean `{}`?", near);
       const char* after = skip_blank(at + word.size());

@@ -35,7 +35,7 @@ const std::vector<std::string> kExpectKeys = {"obligations", "flags", "why"};
 const std::vector<std::string> kDecisionKeys = {"value", "by"};
 const std::vector<std::string> kHistoryKeys = {"summary", "decisions", "source"};
 const std::vector<std::string> kCertainties = {"documented", "inferred", "contested"};
-const std::vector<std::string> kOutcomeWords = {"undetermined", "conflict", "not_applicable", "no_decision"};
+const std::vector<std::string> kOutcomeWords = {"undetermined", "conflict", "not_applicable", "no_decision", "outside"};
 
 // "did you mean `x`?" when a candidate is close (or the only one that begins with what was
 // written, as `return` for `return_to_ussr`), else "".
@@ -628,7 +628,7 @@ class FileLoader {
         std::vector<std::string> all = values;
         all.insert(all.end(), kOutcomeWords.begin(), kOutcomeWords.end());
         error("case.unknown-decision-value", v, fmt::format("`{}` is not a value of decision `{}`", shown(s), decision),
-              hint(did_you_mean(s, all), fmt::format("`{}` is one of: {}; or undetermined, conflict, not_applicable",
+              hint(did_you_mean(s, all), fmt::format("`{}` is one of: {}; or undetermined, conflict, not_applicable, outside",
                                                      decision, join(values, " | "))));
         return std::nullopt;
       }

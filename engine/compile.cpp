@@ -126,6 +126,7 @@ class Compiler {
     if (has_errors(diagnostics_)) return finish();
     compile_definitions();
     compile_decisions();
+    compile_scope();
     compile_rules();
     link_exceptions();
     compute_dependencies();
@@ -604,6 +605,14 @@ class Compiler {
     }
   }
 
+  void compile_scope() {
+    if (!ast_.header.scope) return;
+    auto [root, conds] = compile_condition(ast_.header.scope->condition);
+    p_.scope = root;
+    p_.scope_conditions = conds;
+    p_.scope_text = condition_text(ast_.header.scope->condition);
+  }
+
   Index lookup(const std::unordered_map<std::string, Index>& m, const ast::Name& n, const char* what) {
     auto it = m.find(n.text);
     if (it != m.end()) return it->second;
@@ -715,6 +724,10 @@ class Compiler {
       }
       std::vector<Index> facts;
       if (d.applies != kNone) facts = closure_of(d.applies_conditions);
+      if (p_.scope != kNone) {  // outside the scope no decision is taken
+        auto more = closure_of(p_.scope_conditions);
+        facts.insert(facts.end(), more.begin(), more.end());
+      }
       for (std::size_t r = 0; r < seen.size(); ++r) {
         if (!seen[r]) continue;
         auto more = closure_of(p_.rules[r].conditions);
@@ -765,6 +778,7 @@ class Compiler {
       plan.decisions.push_back(pd);
     }
     for (const auto& d : p_.definitions) plan.definitions.push_back(d.body);
+    plan.scope = p_.scope;
     for (const auto& o : p_.owes) plan.owes.push_back(o.rule);
     for (const auto& r : p_.raises) plan.raises.push_back(r.rule);
   }

@@ -189,6 +189,7 @@ struct EvalPlan {
   std::vector<Index> owes;               // by CompiledPolicy::owes index: the rule
   std::vector<Index> raises;             // by CompiledPolicy::raises index: the rule
   std::vector<Index> followers;          // rules that read decisions (after_decisions), in rule order
+  Index scope = kNone;                   // root node of the header's `scope`, or kNone
 };
 
 struct CompiledPolicy {
@@ -199,6 +200,11 @@ struct CompiledPolicy {
   std::optional<ast::DateRange> in_force_from;
   std::optional<ast::DateRange> in_force_until;
   std::vector<CompiledSource> sources;
+  // The header's `scope`: whom the policy addresses. A case for which it is false is outside
+  // the policy: no decision of it is taken. kNone: the policy claims every case.
+  Index scope = kNone;             // root node
+  Range scope_conditions;          // into `conditions`: its conjuncts
+  std::string scope_text;          // "covered"
 
   std::vector<CompiledFact> facts;               // slot = index
   std::vector<CompiledDefinition> definitions;   // in dependency order: each after all it reads

@@ -11,7 +11,7 @@ namespace decree::engine {
 
 namespace {
 
-const std::vector<std::string> kStatusWords = {"undetermined", "conflict", "no_decision", "not_applicable", "absent"};
+const std::vector<std::string> kStatusWords = {"undetermined", "conflict", "no_decision", "not_applicable", "outside", "absent"};
 
 std::string basename(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -207,7 +207,8 @@ Ground ground(const CompiledPolicy& p, const CaseEvaluation& ev, Index d) {
       }
       break;
     }
-    case Status::NotApplicable: break;
+    case Status::NotApplicable:
+    case Status::Outside: break;
   }
   return g;
 }

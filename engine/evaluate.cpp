@@ -78,6 +78,7 @@ struct Machine {
       case Status::Decided:
       case Status::Defaulted: return tri(r.value == n.b);
       case Status::NotApplicable:
+      case Status::Outside:
       case Status::NoDecision: return Tri::False;
       case Status::Conflict: return Tri::Unknown;
       case Status::Undetermined: {
@@ -212,6 +213,7 @@ const char* to_string(Status s) {
     case Status::Undetermined: return "undetermined";
     case Status::Conflict: return "conflict";
     case Status::NotApplicable: return "not_applicable";
+    case Status::Outside: return "outside";
   }
   return "?";
 }
@@ -271,12 +273,22 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
     effective[r] = e;
   }
 
+  // Outside the policy's scope no decision is taken; where the scope is unknown, whether the
+  // policy decides at all is open.
+  const Tri in_scope = plan.scope == kNone ? Tri::True : m.node(plan.scope);
+  out.in_scope = in_scope;
+
   for (std::size_t d = 0; d < plan.decisions.size(); ++d) {
     const EvalPlan::Decision& decision = plan.decisions[d];
     DecisionResult res;
     res.applies = decision.applies == kNone ? Tri::True : m.node(decision.applies);  // most often `request is x`
     if (res.applies == Tri::False) {
       res.status = Status::NotApplicable;
+      out.decisions[d] = res;
+      continue;
+    }
+    if (in_scope == Tri::False) {
+      res.status = Status::Outside;
       out.decisions[d] = res;
       continue;
     }
@@ -321,8 +333,8 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
     } else {
       res.status = Status::NoDecision;
     }
-    // An `applies when` that is unknown leaves open whether there is a decision at all.
-    if (res.applies == Tri::Unknown && res.status != Status::Undetermined) {
+    // An `applies when` or a scope that is unknown leaves open whether there is a decision at all.
+    if ((res.applies == Tri::Unknown || in_scope == Tri::Unknown) && res.status != Status::Undetermined) {
       res.status = Status::Undetermined;
       res.value = kNone;
       res.by = kNone;
@@ -346,7 +358,7 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
   // A standing rule owes and raises what it says, unless a decision it sets does not apply.
   const DecisionResult* const decisions = out.decisions.data();
   auto fires = [&](Index r) {
-    if (effective[r] != Tri::True) return false;
+    if (effective[r] != Tri::True || in_scope != Tri::True) return false;
     const Range ds = rules[r].decisions;
     for (Index i = ds.begin; i < ds.end; ++i)
       if (decisions[plan.rule_decisions[i]].applies != Tri::True) return false;

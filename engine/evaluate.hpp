@@ -21,8 +21,9 @@ enum class Status : std::uint8_t {
   Undetermined,   // depends on unknown facts (see explore())
   Conflict,       // two undefeated rules set different values
   NotApplicable,  // its `applies when` is false for this case
+  Outside,        // the case is outside the policy's `scope`: the policy does not decide it
 };
-// "decided", "default", "no_decision", "undetermined", "conflict", "not_applicable"
+// "decided", "default", "no_decision", "undetermined", "conflict", "not_applicable", "outside"
 const char* to_string(Status s);
 
 // The outcome of one decision. Indices are into the CompiledPolicy that produced it.
@@ -44,6 +45,7 @@ struct Outcome {
   std::vector<DecisionResult> decisions;  // by decision index
   std::vector<Index> owed;                // into CompiledPolicy::owes, in policy order
   std::vector<Index> raised;              // into CompiledPolicy::raises, in policy order
+  Tri in_scope = Tri::True;               // the policy's `scope` for this case (true when it has none)
 
   std::vector<Tri> definitions;           // by definition slot; kNotDerived where no condition read it
   std::vector<Tri> when;                  // by rule: its `when`

@@ -193,7 +193,7 @@ class Builder {
     for (Index i = dt.rests_on.begin; i < dt.rests_on.end; ++i) rests.push_back(fact(ev_.trace.rests_on[i]));
     j["rests_on"] = std::move(rests);
     json rules = json::array();
-    if (res.status != Status::NotApplicable)
+    if (res.status != Status::NotApplicable && res.status != Status::Outside)
       for (Index s : decision.settings) rules.push_back(rule(p_.settings[s].rule, &p_.settings[s]));
     j["rules"] = std::move(rules);
     const Exploration* ex = ev_.exploration(d);
@@ -219,12 +219,29 @@ class Builder {
     return out;
   }
 
+  // Whether the policy addresses the case: its `scope`, and why the case is (or may be) outside.
+  json scope() const {
+    const OutsideReason why = outside_reason(p_, ev_);
+    json conds = json::array();
+    for (Index c : why.conditions) conds.push_back(condition(c));
+    json facts = json::array();
+    for (Index f : why.facts) facts.push_back(fact(f));
+    const char* within = why.outside ? "false" : why.maybe ? "unknown" : "true";
+    return json{{"condition", p_.scope == kNone ? json(nullptr) : json(p_.scope_text)},
+                {"value", to_string(ev_.outcome.in_scope)},
+                {"within", within},
+                {"reason", why.outside || why.maybe ? json(why.by_scope ? "scope" : "no_decision_applies") : json(nullptr)},
+                {"conditions", std::move(conds)},
+                {"facts", std::move(facts)}};
+  }
+
   json whole_case() const {
     const Case* c = ev_.source;
     json j;
     j["id"] = c != nullptr ? json(c->id) : json(nullptr);
     j["title"] = c != nullptr ? json(c->title) : json(nullptr);
     j["at"] = c != nullptr ? loc_json(c->loc) : json(nullptr);
+    j["scope"] = scope();
     json decisions = json::array();
     for (std::size_t d = 0; d < p_.decisions.size(); ++d) decisions.push_back(decision(static_cast<Index>(d)));
     j["decisions"] = std::move(decisions);
@@ -254,6 +271,7 @@ nlohmann::ordered_json policy_json(const CompiledPolicy& p) {
               {"end", date_range_json(p.in_force_until)},
               {"end_assumed", end_assumed(p.status, p.in_force_until) ? json("still in force") : json(nullptr)},
               {"in_force", in_force_words(p.status, p.in_force_from, p.in_force_until)},
+              {"scope", p.scope == kNone ? json(nullptr) : json(p.scope_text)},
               {"sources", std::move(sources)}};
 }
 

@@ -371,6 +371,41 @@ class Writer {
     line(4, paint(fmt::format("rests on {} {} fact{}: {}", n, kind, n == 1 ? "" : "s", list), Paint::Warn));
   }
 
+  // "soviet_citizen: false, documented": a fact as the line on scope shows it.
+  std::string fact_brief(Index slot) const {
+    const FactValue* f = slot < ev_.binding.provenance.size() ? ev_.binding.provenance[slot] : nullptr;
+    std::string s = fmt::format("{}: {}", p_.facts[slot].name, fact_value(slot));
+    if (f == nullptr) return s + ", not in the case";
+    if (f->certainty != Certainty::Unstated) s += ", " + std::string(to_string(f->certainty));
+    return s;
+  }
+
+  // "outside this policy: covered is false (soviet_citizen: false, documented)"
+  void scope_line() {
+    const OutsideReason why = outside_reason(p_, ev_);
+    if (!why.outside && !why.maybe) return;
+    std::string facts;
+    for (Index f : why.facts) facts += (facts.empty() ? "" : "; ") + fact_brief(f);
+    std::string text;
+    if (why.by_scope) {
+      std::string conds;
+      for (Index c : why.conditions)
+        conds += (conds.empty() ? "" : " and ") + fmt::format("{} is {}", p_.conditions[c].text, to_string(ev_.trace.conditions[c]));
+      if (conds.empty()) conds = fmt::format("{} is {}", p_.scope_text, to_string(ev_.outcome.in_scope));
+      text = fmt::format("{}: {}", why.outside ? "outside this policy" : "perhaps outside this policy", conds);
+      bool none = true;
+      for (const auto& r : ev_.outcome.decisions) none = none && r.status == Status::NotApplicable;
+      if (none) text += ", and none of its decisions answers this case";
+    } else {
+      text = "outside this policy: none of its decisions answers this case";
+    }
+    if (!facts.empty()) text += " (" + facts + ")";
+    line(2, paint(text, why.outside ? Paint::Bold : Paint::Warn));
+    if (why.maybe)
+      line(4, fmt::format("the policy addresses only cases where {}; until that is known, no outcome is certain",
+                          p_.scope_text));
+  }
+
   void decision(Index d) {
     current_ = d < explanations_.size() ? &explanations_[d] : nullptr;
     if (mode_ == Explain::Short) {
@@ -398,6 +433,11 @@ class Writer {
     }
     line(2, fmt::format("{}: {}", paint(head, Paint::Bold), paint(result, how)));
     rests_on(d);
+    if (res.status == Status::Outside) {
+      line(4, fmt::format("the policy addresses only cases where {}: none of its rules decides this one",
+                          p_.scope_text));
+      return;
+    }
     if (decision.applies != kNone) {
       const Range ac = decision.applies_conditions;
       if (res.applies == Tri::True && ac.size() == 1) {
@@ -578,6 +618,7 @@ class Writer {
                                                    c->loc.known() ? fmt::format("{}:{}", c->loc.file, c->loc.line) : c->loc.file)
                                      : "";
     line(0, fmt::format("{}  {}", paint(title, Paint::Bold), paint(where, Paint::Dim)));
+    scope_line();
     if (mode_ == Explain::Because) {
       for (std::size_t d = 0; d < p_.decisions.size(); ++d)
         if (ev_.outcome.decisions[d].status != Status::NotApplicable) because_decision(static_cast<Index>(d));
@@ -707,7 +748,7 @@ std::string render_brief(const CompiledPolicy& p, const CaseEvaluation& ev, cons
     const std::string t = outcome_text(p, static_cast<Index>(d), r);
     parts += fmt::format("{}{}: {}", parts.empty() ? "" : "; ", p.decisions[d].name, t);
   }
-  if (parts.empty()) parts = "no decision applies";
+  if (parts.empty()) parts = "no decision applies: outside this policy";
   auto names = name_outcome(p, ev.outcome);
   if (!names.obligations.empty()) {
     std::string o;

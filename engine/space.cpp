@@ -378,8 +378,9 @@ std::uint64_t decision_rank(const std::uint32_t* key, std::size_t size, std::siz
       case Status::NoDecision: return 3;
       case Status::Undetermined: return 4;
       case Status::NotApplicable: return 5;
+      case Status::Outside: return 6;
     }
-    return 6;
+    return 7;
   };
   const auto status = static_cast<Status>(key[0]);
   const std::uint64_t value = (status == Status::Decided || status == Status::Defaulted) && size > 1 ? key[1] : 0;
@@ -875,7 +876,8 @@ void Explorer::decision_key(std::size_t view, Index d, std::vector<std::uint32_t
     case Status::Conflict: standing(Tri::True); break;
     case Status::Undetermined: break;  // what it could become is found exactly afterwards (resolve_exact)
     case Status::NoDecision:
-    case Status::NotApplicable: break;
+    case Status::NotApplicable:
+    case Status::Outside: break;
   }
 }
 
@@ -904,7 +906,8 @@ Verdict Explorer::decode_decision(std::size_t view, Index d, const std::uint32_t
     case Status::Conflict: setters(); break;
     case Status::Undetermined: break;
     case Status::NoDecision:
-    case Status::NotApplicable: break;
+    case Status::NotApplicable:
+    case Status::Outside: break;
   }
   return v;
 }
@@ -1717,6 +1720,7 @@ std::string verdict_text(const Verdict& v) {
     case Status::Defaulted:
     case Status::NoDecision:
     case Status::NotApplicable:
+    case Status::Outside:
     case Status::Conflict: return outcome_text(to_string(v.status), v.value, v.by);
     case Status::Undetermined: {
       std::string out = "undetermined";

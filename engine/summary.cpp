@@ -31,6 +31,7 @@ std::vector<Row> rows(const CompiledPolicy& p, const Summary& s, std::size_t d) 
   if (c.conflict > 0) out.push_back({"conflict", "conflict", c.conflict});
   if (c.no_decision > 0) out.push_back({"no_decision", "no_decision", c.no_decision});
   if (c.not_applicable > 0) out.push_back({"not_applicable", "not_applicable", c.not_applicable});
+  if (c.outside > 0) out.push_back({"outside", "outside", c.outside});
   return out;
 }
 
@@ -65,6 +66,7 @@ void add(Summary& s, const CompiledPolicy& p, const Outcome& o) {
       case Status::Conflict: ++c.conflict; break;
       case Status::NoDecision: ++c.no_decision; break;
       case Status::NotApplicable: ++c.not_applicable; break;
+      case Status::Outside: ++c.outside; break;
     }
   }
   // Two rules may owe the same obligation in one case: it counts once.

@@ -21,6 +21,7 @@ struct DecisionCounts {
   std::uint64_t conflict = 0;
   std::uint64_t no_decision = 0;
   std::uint64_t not_applicable = 0;
+  std::uint64_t outside = 0;  // outside the policy's scope
 };
 
 struct Summary {

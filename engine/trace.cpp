@@ -104,7 +104,8 @@ void build_trace(const CompiledPolicy& p, std::span<const Value> facts, std::spa
       // The facts behind what the reader is shown: whether the decision applies; each rule
       // that could set it, by what made it apply, fail, or fall to an exception.
       mark_all(decision.applies_conditions);
-      if (res.status != Status::NotApplicable) {
+      if (o.in_scope != Tri::True) mark_all(p.scope_conditions);
+      if (res.status != Status::NotApplicable && res.status != Status::Outside) {
         for (Index s : decision.settings) {
           const Index r = p.settings[s].rule;
           const RuleTrace& rt = t.rules[r];
@@ -163,6 +164,59 @@ WhyNot why_not(const CompiledPolicy& p, const CaseEvaluation& ev, Index decision
   for (Index s : p.decisions[decision].settings)
     if (p.settings[s].value == value) w.settings.push_back(s);
   return w;
+}
+
+namespace {
+
+// The facts behind condition `c` that have value `want`, descending into definitions that do.
+void facts_with(const CompiledPolicy& p, const Trace& t, Index c, Tri want, std::vector<Index>& out, int depth) {
+  const Condition& cond = p.conditions[c];
+  for (Index i = cond.facts.begin; i < cond.facts.end; ++i) out.push_back(p.reads[i]);
+  if (depth >= 8) return;
+  for (Index i = cond.definitions.begin; i < cond.definitions.end; ++i) {
+    const Index d = p.reads[i];
+    const Range r = p.definitions[d].conditions;
+    bool any = false;
+    for (Index k = r.begin; k < r.end; ++k)
+      if (t.conditions[k] == want) {
+        facts_with(p, t, k, want, out, depth + 1);
+        any = true;
+      }
+    if (!any)  // e.g. an `or` that is false as a whole: all it reads
+      for (Index k = r.begin; k < r.end; ++k) facts_with(p, t, k, t.conditions[k], out, depth + 1);
+  }
+}
+
+}  // namespace
+
+OutsideReason outside_reason(const CompiledPolicy& p, const CaseEvaluation& ev) {
+  OutsideReason why;
+  const Tri scope = ev.outcome.in_scope;
+  bool none = !p.decisions.empty() && !ev.trace.decisions.empty();
+  for (const auto& r : ev.outcome.decisions) none = none && r.status == Status::NotApplicable;
+  if (p.scope != kNone && (scope == Tri::False || (scope == Tri::Unknown && !none)) && !ev.trace.conditions.empty()) {
+    why.outside = scope == Tri::False;
+    why.maybe = scope == Tri::Unknown;
+    why.by_scope = true;
+    for (Index c = p.scope_conditions.begin; c < p.scope_conditions.end; ++c)
+      if (ev.trace.conditions[c] == scope) {
+        why.conditions.push_back(c);
+        facts_with(p, ev.trace, c, scope, why.facts, 0);
+      }
+  } else {
+    if (none) {
+      why.outside = true;
+      for (std::size_t d = 0; d < p.decisions.size(); ++d) {
+        const Index failed = ev.trace.decisions[d].failed_applies;
+        if (failed == kNone) continue;
+        const Condition& cond = p.conditions[failed];
+        for (Index i = cond.all_facts.begin; i < cond.all_facts.end; ++i) why.facts.push_back(p.reads[i]);
+      }
+    }
+  }
+  std::sort(why.facts.begin(), why.facts.end());
+  why.facts.erase(std::unique(why.facts.begin(), why.facts.end()), why.facts.end());
+  return why;
 }
 
 std::string outcome_word(const CompiledPolicy& p, Index decision, const DecisionResult& r) {

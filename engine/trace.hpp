@@ -85,6 +85,21 @@ struct WhyNot {
 };
 WhyNot why_not(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision, Index value);
 
+// ---- outside the policy --------------------------------------------------------------------
+
+// Why a case is, or may be, outside the policy: the facts behind its `scope` that are false
+// (or, when the scope is unknown, unknown), found by descending from the scope's conjuncts into
+// the definitions they read. When the policy has no scope, or the case is within it, but no
+// decision applies, the facts of the `applies when` conditions that failed. Slots, sorted.
+struct OutsideReason {
+  bool outside = false;          // the case is outside the policy (scope false, or no decision applies)
+  bool maybe = false;            // the scope is unknown: the case may be outside
+  bool by_scope = false;         // the scope decides it (else: no decision applies)
+  std::vector<Index> conditions; // the scope's conjuncts that are not true (into CompiledPolicy::conditions)
+  std::vector<Index> facts;      // the facts behind them, by slot
+};
+OutsideReason outside_reason(const CompiledPolicy& policy, const CaseEvaluation& ev);
+
 // ---- outcomes in words, for comparing across policies and with expectations ----------------
 
 // What a decision came to, as a case file's `expect:` writes it: the value (decided or by

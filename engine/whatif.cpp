@@ -223,7 +223,7 @@ FlipSearch find_flips(const CompiledPolicy& p, std::span<const Value> facts, Ind
 
   // Group by outcome, in the order a reader expects: the decision's values, then the rest.
   std::vector<std::string> order = p.decisions[decision].values;
-  for (const char* w : {"undetermined", "conflict", "no_decision", "not_applicable"}) order.emplace_back(w);
+  for (const char* w : {"undetermined", "conflict", "no_decision", "not_applicable", "outside"}) order.emplace_back(w);
   for (const auto& word : order) {
     auto at = std::find(outcomes.begin(), outcomes.end(), word);
     if (at == outcomes.end()) continue;

@@ -14,6 +14,7 @@ std::string outcome_text(std::string_view status, std::string_view value, std::s
     return s;
   }
   if (status == "absent") return "no such decision";
+  if (status == "outside") return "outside this policy";
   return words(std::string(status));  // undetermined, conflict, not applicable, no decision
 }
 

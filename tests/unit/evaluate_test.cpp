@@ -547,3 +547,52 @@ TEST(Follows, TheConditionReadsTheFactsOfTheDecisionAndSettlementsSayWhatIsOwed)
 
 }  // namespace
 }  // namespace decree::engine
+
+// ---- scope: a case outside the policy is not decided by it ---------------------------------
+
+namespace decree::engine {
+namespace {
+
+const char* kScoped = R"(
+policy p "scoped"
+  scope citizen
+fact citizen: bool "A citizen"
+fact asks: bool "Asks"
+fact good: bool "A good case"
+decision d "D": yes | no
+  default no
+  applies when asks
+obligation o "Owed"
+rule r "R":
+  when good
+  then d = yes, owe o
+)";
+
+TEST(Scope, FalseIsOutsideTrueDecidesUnknownIsOpen) {
+  auto p = compile_text(kScoped);
+  Outcome o;
+  evaluate(p, facts(p, {{"citizen", B(false)}, {"asks", B(true)}, {"good", B(true)}}), o);
+  EXPECT_EQ(word(p, o, "d"), "outside");
+  EXPECT_EQ(o.in_scope, Tri::False);
+  EXPECT_TRUE(o.owed.empty());  // nothing is owed outside the policy
+  evaluate(p, facts(p, {{"citizen", B(true)}, {"asks", B(true)}, {"good", B(true)}}), o);
+  EXPECT_EQ(word(p, o, "d"), "yes");
+  EXPECT_EQ(o.owed.size(), 1u);
+  evaluate(p, facts(p, {{"asks", B(true)}, {"good", B(false)}}), o);
+  EXPECT_EQ(word(p, o, "d"), "undetermined");  // outside, or the default
+  EXPECT_TRUE(o.owed.empty());
+  // Not applicable stays not applicable, inside or outside.
+  evaluate(p, facts(p, {{"citizen", B(false)}, {"asks", B(false)}}), o);
+  EXPECT_EQ(word(p, o, "d"), "not_applicable");
+}
+
+TEST(Scope, ExploreNamesTheScopesFacts) {
+  auto p = compile_text(kScoped);
+  auto f = facts(p, {{"asks", B(true)}, {"good", B(true)}});
+  auto ex = explore(p, f, p.find_decision("d"));
+  ASSERT_EQ(ex.needs.size(), 1u);
+  EXPECT_EQ(p.facts[ex.needs[0]].name, "citizen");
+}
+
+}  // namespace
+}  // namespace decree::engine
