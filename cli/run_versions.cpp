@@ -148,20 +148,26 @@ int run_versions(const VersionRunArgs& args) {
   const auto& cases = versions.front()->cases;
   for (std::size_t i = 0; i < cases.size(); ++i) {
     const auto& c = cases[i];
-    std::optional<engine::CaseDate> day = as_of ? std::optional(engine::exact_day(*as_of)) : c.date;
+    const engine::CaseDateUsed used = engine::date_for_versions(c);
+    std::optional<engine::CaseDate> day =
+        as_of ? std::optional(engine::exact_day(*as_of)) : (used.date ? std::optional(*used.date) : std::nullopt);
     nlohmann::ordered_json jcase = {{"id", c.id}, {"title", c.title}};
     std::vector<std::size_t> chosen;
     bool open = false;  // the sources leave the version open
     std::string line;
     if (!day) {
       line = fmt::format("{}: the case gives no date and no --as-of was given, so no version is picked; "
-                         "give the case the `date:` its sources allow (a day, a month, a year or a range), "
+                         "give the case the `decided:` or `requested:` date its sources allow (a day, a month, a year or a range), "
                          "give --as-of DATE, or run it under one policy",
                          c.id);
       jcase["choice"] = "no_date";
     } else {
       auto choice = engine::choose_version(headers, *day, args.drafts);
       std::string whence = as_of ? "the date given (--as-of)" : "the case's date";
+      if (!as_of && std::string_view(used.which) == "decided") whence = "the decision date (decided:)";
+      if (!as_of && std::string_view(used.which) == "requested")
+        whence = "the request date (requested:; the case gives no decision date)";
+      jcase["date_used"] = as_of ? "as_of" : used.which;
       jcase["date"] = day->written;
       jcase["date_span"] = {{"first", ast::to_string(day->first)}, {"last", ast::to_string(day->last)}};
       jcase["choice"] = kind_word(choice.kind);

@@ -59,6 +59,9 @@ struct Expr {
     IsUnknown,  // name is unknown
     Is,         // name is value        (enumeration or bool test)
     IsNot,      // name is not value
+    Has,        // name has value       (a set fact holds a value; `value` may name an enumeration fact)
+    IsEmpty,    // name is empty        (a set fact holds no value)
+    IsNotEmpty, // name is not empty
   };
   Kind kind = Kind::Literal;
   SourceLoc loc;
@@ -68,7 +71,8 @@ struct Expr {
   CompareOp op = CompareOp::Eq;
   std::vector<Expr> operands;
   bool parenthesized = false;  // written inside ( ); kept so the formatter can keep the reader's grouping
-  Ref ref = Ref::Unresolved;   // for Name, and for the subject of IsKnown/IsUnknown/Is/IsNot
+  Ref ref = Ref::Unresolved;   // for Name, and for the subject of IsKnown/IsUnknown/Is/IsNot/Has/IsEmpty
+  bool value_is_fact = false;  // Has: `value` names an enumeration fact (`stated_reasons has recorded_reason`)
 };
 
 // `cites memo p4 "quoted clause"`: the document key, an optional section, an optional quote.
@@ -85,6 +89,7 @@ struct TypeRef {
   SourceLoc loc;
   Name name;                 // when `values` is empty
   std::vector<Name> values;  // an inline enumeration `a | b | c`
+  bool is_set = false;       // `set of TYPE`: a set of the enumeration's values
 };
 
 struct TypeDecl {  // type reason: illness | other_reasons "description"

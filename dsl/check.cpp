@@ -359,6 +359,24 @@ class Checker {
   void check_body(ast::TypeDecl&) {}
 
   void check_body(ast::FactDecl& f) {
+    if (f.type.is_set) {
+      ast::TypeRef element = f.type;
+      element.is_set = false;
+      auto t = resolve_type(policy_, element);
+      if (t && t->kind != FactType::Kind::Enum) {
+        error("check.set-of-non-enumeration", f.type.name.loc,
+              fmt::format("a set holds values of an enumeration, but {} is {}", quoted(f.type.name.text), type_words(*t)),
+              "declare a `type` with the values it may hold, e.g. `type reason: illness | family`, and write `set of reason`");
+        return;
+      }
+      if (t && t->values.size() > kMaxSetValues) {
+        error("check.set-too-large", f.type.loc,
+              fmt::format("a set of {} values: sets are limited to {} values", t->values.size(), kMaxSetValues),
+              "split the values into smaller types");
+        return;
+      }
+      if (t) return;
+    }
     if (!f.type.values.empty() || resolve_type(policy_, f.type)) return;
     if (report_if_dropped(f.type.name, {ItemKind::Type}, "the type of fact " + quoted(f.name.text))) return;
     std::vector<std::string> candidates = {"bool", "int", "date", "text"};
@@ -651,8 +669,68 @@ class Checker {
       case K::IsUnknown: is_known(e); return;
       case K::Is:
       case K::IsNot: is_value(e); return;
+      case K::Has: has_value(e); return;
+      case K::IsEmpty:
+      case K::IsNotEmpty: is_empty(e); return;
     }
   }
+
+  // The set fact a `has` or `is empty` asks about; reports it when `n` is not one.
+  const FactType* set_subject(Expr& e, const char* form) {
+    const std::string& n = e.name.text;
+    auto f = facts_.find(n);
+    if (f == facts_.end()) {
+      if (definitions_.count(n) != 0) {
+        e.ref = ast::Ref::Definition;
+        use_definition(e.name);
+        error("check.needs-set", e.name.loc,
+              fmt::format("`{}` asks about a set fact, but {} is a definition, true or false", form, quoted(n)),
+              fmt::format("test it alone: `{}` or `not {}`", n, n));
+        return nullptr;
+      }
+      undeclared_in_condition(e.name, fmt::format("a set fact before `{}`", form).c_str());
+      return nullptr;
+    }
+    e.ref = ast::Ref::Fact;
+    use_fact(f->second);
+    if (!f->second.type) return nullptr;
+    const FactType& t = *f->second.type;
+    if (t.kind == FactType::Kind::Set) return &t;
+    std::string hint = t.kind == FactType::Kind::Enum
+                           ? fmt::format("{} holds one value: test it with `{} is {}`", quoted(n), n,
+                                         e.kind == Expr::Kind::Has ? e.value.text : t.values.front())
+                           : fmt::format("declare it `fact {}: set of TYPE` to hold several values", n);
+    error("check.needs-set", e.name.loc,
+          fmt::format("`{}` asks about a set, but fact {} is {}", form, quoted(n), type_words(t)), hint);
+    return nullptr;
+  }
+
+  // `stated_reasons has illness`, or `stated_reasons has recorded_reason` (an enumeration fact of
+  // the set's own values).
+  void has_value(Expr& e) {
+    const FactType* t = set_subject(e, "has");
+    if (t == nullptr) return;
+    const std::string& n = e.name.text;
+    const std::string& v = e.value.text;
+    if (std::find(t->values.begin(), t->values.end(), v) != t->values.end()) return;
+    if (auto f = facts_.find(v); f != facts_.end()) {
+      use_fact(f->second);
+      if (!f->second.type) return;
+      const FactType& other = *f->second.type;
+      if (other.kind == FactType::Kind::Enum && other.values == t->values) {
+        e.value_is_fact = true;
+        return;
+      }
+      error("check.type-mismatch", e.value.loc,
+            fmt::format("{} holds {}, but fact {} is {}", quoted(n), type_words(*t), quoted(v), type_words(other)),
+            "`x has y` asks whether a set holds a value, or the value of an enumeration fact of the same type");
+      return;
+    }
+    error("check.not-a-value", e.value.loc, fmt::format("the set {} cannot hold {}", quoted(n), quoted(v)),
+          values_hint(v, t->values, fmt::format("{} holds values of", quoted(n)).c_str()));
+  }
+
+  void is_empty(Expr& e) { set_subject(e, e.kind == Expr::Kind::IsEmpty ? "is empty" : "is not empty"); }
 
   static std::string literal_words(const ast::Literal& l) {
     switch (l.kind) {
@@ -688,6 +766,9 @@ class Checker {
       case FactType::Kind::Int: hint = fmt::format("compare it, e.g. `{} >= 3`", n); break;
       case FactType::Kind::Date: hint = fmt::format("compare it, e.g. `{} < 1956-02-10`", n); break;
       case FactType::Kind::Text: hint = fmt::format("compare it, e.g. `{} = \"...\"`, or ask `{} is known`", n, n); break;
+      case FactType::Kind::Set:
+        hint = fmt::format("ask what it holds, e.g. `{} has {}`, or `{} is empty`", n, t.values.empty() ? "v" : t.values[0], n);
+        break;
       case FactType::Kind::Bool: break;
     }
     error("check.not-a-condition", e.name.loc,
@@ -809,6 +890,11 @@ class Checker {
                 fmt::format("fact {} is true or false, so it has no value {}", quoted(n), quoted(v)),
                 fmt::format("test it alone: `{}` or `not {}`", n, n));
         return;
+      case FactType::Kind::Set:
+        error("check.is-on-set", e.value.loc,
+              fmt::format("`{}` tests one value, but fact {} is {}", form, quoted(n), type_words(t)),
+              fmt::format("ask whether it holds the value: `{}{} has {}`", e.kind == Expr::Kind::Is ? "" : "not ", n, v));
+        return;
       default:
         error("check.is-needs-enumeration", e.value.loc,
               fmt::format("`{}` tests an enumeration's value, but fact {} is {}", form, quoted(n), type_words(t)),
@@ -882,6 +968,7 @@ class Checker {
       case FactType::Kind::Date: return "a date";
       case FactType::Kind::Text: return "a text";
       case FactType::Kind::Enum: return fmt::format("one of {}", join_names(t.values));
+      case FactType::Kind::Set: return fmt::format("a set of {}", join_names(t.values));
     }
     return "?";
   }
@@ -899,6 +986,13 @@ class Checker {
     auto l = operand(left, right, depth);
     auto r = operand(right, left, depth);
     if (!l || !r) return;
+    for (const auto* side : {&*l, &*r}) {
+      if (side->type.kind != FactType::Kind::Set) continue;
+      error("check.set-compared", e.loc,
+            fmt::format("{} is {}: a set is not compared with `{}`", side->what, type_words(side->type), ast::to_string(e.op)),
+            "ask what it holds: `x has v`, `x has other_fact`, `x is empty`");
+      return;
+    }
     const bool ordering = e.op != ast::CompareOp::Eq && e.op != ast::CompareOp::Ne;
     const char* op = ast::to_string(e.op);
     // The side to point at: a literal or a value is where the mismatch is usually written.

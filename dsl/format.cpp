@@ -104,6 +104,9 @@ std::string flat_core(const Expr& e) {
     case Expr::Kind::IsUnknown: return e.name.text + " is unknown";
     case Expr::Kind::Is: return e.name.text + " is " + e.value.text;
     case Expr::Kind::IsNot: return e.name.text + " is not " + e.value.text;
+    case Expr::Kind::Has: return e.name.text + " has " + e.value.text;
+    case Expr::Kind::IsEmpty: return e.name.text + " is empty";
+    case Expr::Kind::IsNotEmpty: return e.name.text + " is not empty";
   }
   return "?";
 }
@@ -355,7 +358,7 @@ class Formatter {
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::FactDecl& f,
              std::uint32_t end) {
-    const std::string head = replace + "fact " + f.name.text + ": ";
+    const std::string head = replace + "fact " + f.name.text + ": " + (f.type.is_set ? "set of " : "");
     if (f.type.values.empty()) described(lines, head + f.type.name.text, nullptr, f.description, anchor, end);
     else described(lines, head, &f.type.values, f.description, anchor, end);
   }
@@ -544,6 +547,9 @@ struct Differ {
       case Expr::Kind::IsUnknown:
       case Expr::Kind::Is:
       case Expr::Kind::IsNot:
+      case Expr::Kind::Has:
+      case Expr::Kind::IsEmpty:
+      case Expr::Kind::IsNotEmpty:
         if (a.name.text != b.name.text || a.value.text != b.value.text)
           return differ(fmt::format("{}: `{}` vs `{}`", what, flat(a), flat(b)));
         break;
@@ -571,6 +577,7 @@ struct Differ {
     return same(a.name, b.name, w) && same(a.values, b.values, w) && same_text(a.description, b.description, w);
   }
   bool same_body(const ast::FactDecl& a, const ast::FactDecl& b, const std::string& w) {
+    if (a.type.is_set != b.type.is_set) return differ(w + ": `set of` in one only");
     return same(a.name, b.name, w) && same(a.type.name, b.type.name, w) && same(a.type.values, b.type.values, w) &&
            same_text(a.description, b.description, w);
   }

@@ -138,6 +138,10 @@ DECREE_KEYWORD(and)
 DECREE_KEYWORD(or)
 DECREE_KEYWORD(not)
 DECREE_KEYWORD(is)
+DECREE_KEYWORD(has)
+DECREE_KEYWORD(empty)
+DECREE_KEYWORD(set)
+DECREE_KEYWORD(of)
 DECREE_KEYWORD(known)
 DECREE_KEYWORD(unknown)
 DECREE_KEYWORD(true)
@@ -353,6 +357,8 @@ auto const is_value = [](ast::Expr::Kind kind) {
 };
 auto const is_tail_rule_def = kw_known[is_kind(ast::Expr::Kind::IsKnown)] |
                               kw_unknown[is_kind(ast::Expr::Kind::IsUnknown)] |
+                              kw_empty[is_kind(ast::Expr::Kind::IsEmpty)] |
+                              (kw_not >> kw_empty)[is_kind(ast::Expr::Kind::IsNotEmpty)] |
                               (kw_not > value_name)[is_value(ast::Expr::Kind::IsNot)] |
                               value_name[is_value(ast::Expr::Kind::Is)];
 BOOST_SPIRIT_DEFINE(is_tail_rule)
@@ -365,6 +371,17 @@ auto const is_action = [](auto& ctx) {
   auto& tail = boost::fusion::at_c<1>(attr);
   node.kind = tail.kind;
   node.value = std::move(tail.value);
+  _val(ctx) = std::move(node);
+};
+
+// `x has v`: v is a value of the set's enumeration, or an enumeration fact (the checker says which).
+auto const has_action = [](auto& ctx) {
+  auto& attr = _attr(ctx);
+  ast::Expr node;
+  node.kind = ast::Expr::Kind::Has;
+  node.loc = where(ctx);
+  node.name = std::move(boost::fusion::at_c<0>(attr));
+  node.value = std::move(boost::fusion::at_c<1>(attr));
   _val(ctx) = std::move(node);
 };
 
@@ -433,6 +450,7 @@ auto const operand_def = located[date[date_literal] | integer[integer_literal] |
 auto const compare_op_def = compare_ops;
 auto const test_def = located[(open_paren > expr > close_paren)[paren_action] |
                       (name >> kw_is > is_tail_rule)[is_action] |
+                      (name >> kw_has > value_name)[has_action] |
                       (operand >> compare_op > operand)[compare_action] |
                       kw_true[bool_literal(true)] | kw_false[bool_literal(false)] | name[name_expr_action]];
 BOOST_SPIRIT_DEFINE(expr, disjunction, conjunction, negation, test, operand, compare_op)
@@ -573,7 +591,21 @@ auto const named_type_action = [](auto& ctx) {
   _val(ctx).loc = where(ctx);
   _val(ctx).name = std::move(_attr(ctx));
 };
-auto const type_ref_def = enum_values[enum_type_action] | name[named_type_action];
+struct plain_type_ref_class;
+x3::rule<plain_type_ref_class, ast::TypeRef> const plain_type_ref =
+    "a type (bool, int, date, text, a declared type, or values `a | b`)";
+auto const plain_type_ref_def = enum_values[enum_type_action] | name[named_type_action];
+BOOST_SPIRIT_DEFINE(plain_type_ref)
+// `set of reason`, `set of a | b`: a set of an enumeration's values.
+auto const set_type_action = [](auto& ctx) {
+  _val(ctx) = std::move(_attr(ctx));
+  _val(ctx).is_set = true;
+};
+struct set_element_class;
+x3::rule<set_element_class, ast::TypeRef> const set_element = "an enumeration after `set of` (a declared type, or values `a | b`)";
+auto const set_element_def = plain_type_ref[assign];
+BOOST_SPIRIT_DEFINE(set_element)
+auto const type_ref_def = (kw_set > kw_of > set_element)[set_type_action] | plain_type_ref[assign];
 BOOST_SPIRIT_DEFINE(type_ref)
 
 struct type_decl_class;

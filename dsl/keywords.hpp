@@ -7,11 +7,11 @@
 
 namespace decree::dsl {
 
-inline constexpr std::array<std::string_view, 37> kKeywords = {
+inline constexpr std::array<std::string_view, 41> kKeywords = {
     "policy", "extends", "in",   "status", "scope", "force", "from",   "until",     "source",     "type",
     "fact",   "define",  "decision", "default", "applies", "authority", "obligation", "flag", "indicating", "rule",
     "exception", "to",   "when", "then",   "by",    "owe",    "cites",     "drop",       "replace",
-    "and",    "or",      "not",  "is",     "known", "unknown", "true",     "false"};
+    "and",    "or",      "not",  "is",     "has",   "empty", "set", "of",     "known", "unknown", "true",     "false"};
 
 // Words that begin a top-level item; the parser resumes at them after an error.
 inline constexpr std::array<std::string_view, 10> kItemKeywords = {

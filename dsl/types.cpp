@@ -12,11 +12,23 @@ std::string describe(const FactType& t) {
     case FactType::Kind::Date: return "date (YYYY-MM-DD)";
     case FactType::Kind::Text: return "text (a quoted string)";
     case FactType::Kind::Enum: return fmt::format("one of {}", fmt::join(t.values, " | "));
+    case FactType::Kind::Set: return fmt::format("a set of {}", fmt::join(t.values, " | "));
   }
   return "?";
 }
 
+std::optional<FactType> resolve_element(const ast::Policy& policy, const ast::TypeRef& type);
+
 std::optional<FactType> resolve_type(const ast::Policy& policy, const ast::TypeRef& type) {
+  auto t = resolve_element(policy, type);
+  if (t && type.is_set) {
+    if (t->kind != FactType::Kind::Enum) return std::nullopt;  // a set of bool, int, ...: the checker says why
+    t->kind = FactType::Kind::Set;
+  }
+  return t;
+}
+
+std::optional<FactType> resolve_element(const ast::Policy& policy, const ast::TypeRef& type) {
   FactType t;
   if (!type.values.empty()) {
     t.kind = FactType::Kind::Enum;

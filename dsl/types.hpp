@@ -10,11 +10,14 @@
 namespace decree::dsl {
 
 struct FactType {
-  enum class Kind { Bool, Int, Date, Text, Enum };
+  enum class Kind { Bool, Int, Date, Text, Enum, Set };  // Set: a set of the enumeration `values`
   Kind kind = Kind::Bool;
   std::string name;                 // "bool", "int", "date", "text", a declared type's name, or "" for inline
-  std::vector<std::string> values;  // Enum: the values in declared order
+  std::vector<std::string> values;  // Enum, Set: the values in declared order
 };
+
+// A set holds at most this many values (one bit each, known present and known absent).
+inline constexpr std::size_t kMaxSetValues = 32;
 
 std::string describe(const FactType& t);  // "bool", "an enumeration (korean | other)", ...
 

@@ -29,8 +29,8 @@ using yaml::NodeId;
 using Kind = yaml::Node::Kind;
 
 // The keys a case may have, in the order the reference lists them.
-const std::vector<std::string> kCaseKeys = {"id", "title", "date", "source", "facts", "expect", "history"};
-const std::vector<std::string> kFactKeys = {"value", "source", "certainty", "note"};
+const std::vector<std::string> kCaseKeys = {"id", "title", "date", "requested", "decided", "source", "household", "facts", "expect", "history"};
+const std::vector<std::string> kFactKeys = {"value", "source", "certainty", "note", "for"};
 const std::vector<std::string> kExpectKeys = {"obligations", "flags", "why"};
 const std::vector<std::string> kDecisionKeys = {"value", "by"};
 const std::vector<std::string> kHistoryKeys = {"summary", "decisions", "source"};
@@ -107,6 +107,7 @@ std::string expected_phrase(const dsl::FactType& type) {
     case dsl::FactType::Kind::Date: return "a date (YYYY-MM-DD)";
     case dsl::FactType::Kind::Text: return "text";
     case dsl::FactType::Kind::Enum: return fmt::format("one of {}", join(type.values, " | "));
+    case dsl::FactType::Kind::Set: return fmt::format("a list of values of {}", join(type.values, " | "));
   }
   return "a value";
 }
@@ -360,7 +361,87 @@ class FileLoader {
 
   // The value of fact `name` (declared with `type`) written at `value`; `key` is where the fact
   // is named (a missing value is reported there).
+  // One value of a set's list, checked against the set's values.
+  bool set_member(NodeId item, std::string_view name, const dsl::FactType& type, std::vector<std::string>& into) {
+    if (tree_.kind(item) != Kind::Scalar) {
+      error("case.wrong-type", item, fmt::format("expected a value of `{}` in the list, found {}", name, found(item)),
+            fmt::format("a set is a list of values: [{}]", type.values.empty() ? "" : type.values[0]));
+      return false;
+    }
+    std::string_view s = tree_.scalar(item);
+    if (std::find(type.values.begin(), type.values.end(), s) == type.values.end()) {
+      error("case.not-in-enum", item, fmt::format("`{}` is not a value the set `{}` can hold", shown(s), name),
+            hint(did_you_mean(s, type.values), fmt::format("`{}` holds values of: {}", name, join(type.values, " | "))));
+      return false;
+    }
+    if (std::find(into.begin(), into.end(), s) != into.end()) {
+      error("case.duplicate-value", item, fmt::format("`{}` is listed twice in `{}`", shown(s), name), "list each value once");
+      return false;
+    }
+    into.emplace_back(s);
+    return true;
+  }
+
+  // `[illness, family]`: the whole set; `{includes: [illness], excludes: [misdemeanors]}`: known in
+  // part, every value not listed unknown; `[]`: known empty.
+  std::optional<Value> set_value(NodeId key, NodeId value, std::string_view name, const dsl::FactType& type) {
+    const Kind kind = tree_.kind(value);
+    if (kind == Kind::Scalar && tree_.node(value).plain && tree_.scalar(value) == "unknown") return Value::unknown();
+    if (kind == Kind::Sequence) {
+      std::vector<std::string> members;
+      bool ok = true;
+      for (NodeId item : tree_.children(value)) ok = set_member(item, name, type, members) && ok;
+      if (!ok) return std::nullopt;
+      return Value::of_set(members, {}, true, type.values);
+    }
+    if (kind == Kind::Map) {
+      check_duplicates(value);
+      std::vector<std::string> members, absent;
+      bool ok = true;
+      for (std::size_t i = 0; i < tree_.entries(value); ++i) {
+        NodeId k = tree_.key(value, i);
+        NodeId v = tree_.value(value, i);
+        auto field = key_name(k);
+        if (!field) {
+          ok = false;
+          continue;
+        }
+        if (*field != "includes" && *field != "excludes") {
+          unknown_key(k, *field, {"includes", "excludes"}, fmt::format("the set `{}`", name), "a set known in part");
+          ok = false;
+          continue;
+        }
+        if (tree_.kind(v) != Kind::Sequence) {
+          error("case.expected-list", v, fmt::format("`{}` holds a list of values, found {}", *field, found(v)),
+                fmt::format("write `{}: [{}]`", *field, type.values.empty() ? "" : type.values[0]));
+          ok = false;
+          continue;
+        }
+        auto& into = *field == "includes" ? members : absent;
+        for (NodeId item : tree_.children(v)) ok = set_member(item, name, type, into) && ok;
+      }
+      for (const auto& m : members)
+        if (std::find(absent.begin(), absent.end(), m) != absent.end()) {
+          error("case.set-contradiction", value, fmt::format("`{}` is both included in and excluded from `{}`", m, name),
+                "a value is in the set or not: list it once");
+          ok = false;
+        }
+      if (!ok) return std::nullopt;
+      return Value::of_set(members, absent, false, type.values);
+    }
+    if (kind == Kind::Null) {
+      error("case.no-value", key, fmt::format("fact `{}` has no value", name),
+            "write `[]` for a set known to be empty, `unknown` if it is not known, or leave the fact out");
+      return std::nullopt;
+    }
+    std::string_view s = tree_.scalar(value);
+    error("case.wrong-type", value, fmt::format("expected {} for `{}`, found {}", expected_phrase(type), name, found(value)),
+          fmt::format("`{}` is a set: write a list, `[{}]`, even for one value", name, shown(s)));
+    return std::nullopt;
+  }
+
   std::optional<Value> fact_value(NodeId key, NodeId value, std::string_view name, const dsl::FactType& type) {
+    if (type.kind == dsl::FactType::Kind::Set) return set_value(key, value, name, type);
     const Kind kind = tree_.kind(value);
     if (kind == Kind::Null && tree_.null_is_unknown()) return Value::unknown();  // JSON's null
     if (kind == Kind::Null) {
@@ -414,6 +495,7 @@ class FileLoader {
         return Value::of_date(ast::days_since_epoch(*d));
       }
       case dsl::FactType::Kind::Text: return Value::of_text(std::string(s));
+      case dsl::FactType::Kind::Set: return std::nullopt;  // read by set_value
       case dsl::FactType::Kind::Enum: {
         for (std::size_t i = 0; i < type.values.size(); ++i)
           if (type.values[i] == s) return Value::of_enum(static_cast<std::uint32_t>(i), type.values[i]);
@@ -451,7 +533,9 @@ class FileLoader {
         continue;
       }
       FactValue fact;
-      if (tree_.kind(v) == Kind::Map) {
+      const bool set_in_part = decl->second.kind == dsl::FactType::Kind::Set && tree_.kind(v) == Kind::Map &&
+                               tree_.entries(v) > 0 && (key_is(tree_.key(v, 0), "includes") || key_is(tree_.key(v, 0), "excludes"));
+      if (tree_.kind(v) == Kind::Map && !set_in_part) {
         if (!fact_with_provenance(k, v, decl->first, decl->second, fact)) continue;
       } else {
         auto value = fact_value(k, v, decl->first, decl->second);
@@ -497,6 +581,14 @@ class FileLoader {
         auto c = certainty(k, v);
         if (c) fact.certainty = *c;
         else ok = false;
+      } else if (*field == "for") {
+        if (tree_.kind(v) == Kind::Scalar && tree_.scalar(v) == "household") {
+          fact.for_household = true;
+        } else {
+          error("case.bad-for", v, fmt::format("expected `household` after `for:`, found {}", found(v)),
+                "`for: household` states the fact for the household: its members' cases take it");
+          ok = false;
+        }
       } else {
         unknown_key(k, *field, kFactKeys, fmt::format("fact `{}`", name), "a fact written as a mapping");
         ok = false;
@@ -508,6 +600,41 @@ class FileLoader {
       return false;
     }
     return ok;
+  }
+
+  // `household: {head: pak-gil-ryong, relation: wife and children}`
+  void household(NodeId key, NodeId map, Case& c) {
+    if (tree_.kind(map) != Kind::Map) {
+      error("case.expected-map", tree_.kind(map) == Kind::Null ? key : map,
+            fmt::format("`household` should be a mapping, `{{head: ID, relation: ...}}`, found {}", found(map)));
+      return;
+    }
+    check_duplicates(map);
+    Household h;
+    h.loc = place(map);
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId k = tree_.key(map, i);
+      NodeId v = tree_.value(map, i);
+      auto field = key_name(k);
+      if (!field) continue;
+      if (*field == "head") {
+        if (tree_.kind(v) == Kind::Scalar && !tree_.scalar(v).empty()) {
+          h.head = std::string(tree_.scalar(v));
+          h.head_loc = place(v);
+        } else {
+          error("case.bad-id", v, fmt::format("`head` names the case of the household's head by its id; found {}", found(v)));
+        }
+      } else if (*field == "relation") {
+        if (auto t = text(k, v, "relation")) h.relation = std::move(*t);
+      } else {
+        unknown_key(k, *field, {"head", "relation"}, "`household`", "a household");
+      }
+    }
+    if (h.head.empty()) {
+      error("case.no-value", key, "`household` names no `head`", "write `head: ID`, the id of the head's case");
+      return;
+    }
+    c.household = std::move(h);
   }
 
   std::optional<Certainty> certainty(NodeId key, NodeId value) {
@@ -784,6 +911,19 @@ class FileLoader {
                 "write the day (1956-02-10), the month (1956-02), the year (1957) or a range (1957 .. 1958), "
                 "or leave the key out");
         else c.date = case_date(v);
+      } else if (*name == "requested" || *name == "decided") {
+        if (tree_.kind(v) == Kind::Null) {
+          error("case.no-value", k, fmt::format("`{}` has no value", *name),
+                "write the day (1956-02-10), the month (1956-02), the year (1957) or a range (1957 .. 1958), "
+                "or leave the key out");
+        } else if (*name == "requested") {
+          c.requested = case_date(v);
+        } else {
+          c.date = case_date(v);
+          c.decided_written = true;
+        }
+      } else if (*name == "household") {
+        household(k, v, c);
       } else if (*name == "facts") {
         facts(k, v, c);
       } else if (*name == "expect") {
@@ -800,6 +940,19 @@ class FileLoader {
               hint(did_you_mean(*name, known), fmt::format("a case has: {}", join(kCaseKeys, ", "))));
       }
     }
+    bool has_date = false, has_decided = false;
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      auto name = tree_.kind(tree_.key(map, i)) == Kind::Scalar ? tree_.scalar(tree_.key(map, i)) : std::string_view();
+      has_date = has_date || name == "date";
+      has_decided = has_decided || name == "decided";
+    }
+    if (has_date && has_decided)
+      error("case.date-and-decided", c.loc, "the case gives both `date:` and `decided:`, which say the same",
+            "keep `decided:` (when the request was decided) and `requested:` (when it was made)");
+    if (c.date && c.requested && c.date->last < c.requested->first)
+      error("case.decided-before-requested", c.loc,
+            fmt::format("the request is decided ({}) before it is made ({})", c.date->written, c.requested->written),
+            "check the two dates against the sources");
     if (!out.has_id && !has_bad_id)
       error("case.missing-id", c.loc, "this case has no `id:`", "give each case an id that no other case has, e.g. `id: pt-kim`");
     out.valid = budget_.errors == errors_before;
@@ -1250,6 +1403,36 @@ CaseLoadResult finish(std::vector<LoadedCase> loaded, std::vector<Diagnostic> di
     for (LoadedCase* c : {&earlier, &loaded[i]}) {
       if (c->valid) ++rejected;
       c->valid = false;
+    }
+  }
+  // Households: each member names its head's case, which must be loaded too; the facts the head
+  // states `for: household` are the member's, unless it states them itself.
+  for (auto& member : loaded) {
+    if (!member.valid || !member.value.household) continue;
+    const Household& h = *member.value.household;
+    auto at = first.find(h.head);
+    if (at == first.end() || !loaded[at->second].valid) {
+      diagnostics.push_back(make_error(
+          "case.household-head-missing", h.head_loc,
+          fmt::format("the household's head, case `{}`, is not among the cases loaded", shown(h.head)),
+          "load the head's case file too (or the folder that holds both)"));
+      ++rejected;
+      member.valid = false;
+      continue;
+    }
+    const Case& head = loaded[at->second].value;
+    if (&head == &member.value) {
+      diagnostics.push_back(make_error("case.household-head-missing", h.head_loc,
+                                       "a case cannot be the head of its own household", "name the head's case"));
+      ++rejected;
+      member.valid = false;
+      continue;
+    }
+    for (const auto& [name, fact] : head.facts) {
+      if (!fact.for_household || member.value.facts.count(name) != 0) continue;
+      FactValue copy = fact;
+      copy.household_of = head.id;
+      member.value.facts.emplace(name, std::move(copy));
     }
   }
   CaseLoadResult result;

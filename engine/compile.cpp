@@ -83,6 +83,9 @@ void write_condition(const ast::Expr& e, std::string& out, std::size_t depth) {
         child(e.operands[1], 4);
       }
       break;
+    case ast::Expr::Kind::Has: out += e.name.text + " has " + e.value.text; break;
+    case ast::Expr::Kind::IsEmpty: out += e.name.text + " is empty"; break;
+    case ast::Expr::Kind::IsNotEmpty: out += e.name.text + " is not empty"; break;
     case ast::Expr::Kind::IsKnown: out += e.name.text + " is known"; break;
     case ast::Expr::Kind::IsUnknown: out += e.name.text + " is unknown"; break;
     case ast::Expr::Kind::Is: out += e.name.text + " is " + e.value.text; break;
@@ -437,6 +440,37 @@ class Compiler {
         }
         break;
       }
+      case ast::Expr::Kind::Has:
+      case ast::Expr::Kind::IsEmpty:
+      case ast::Expr::Kind::IsNotEmpty: {
+        auto it = fact_slot_.find(e.name.text);
+        if (it == fact_slot_.end() || p_.facts[it->second].type.kind != dsl::FactType::Kind::Set) {
+          error("unresolved", e.name.loc, fmt::format("`{}` is not a set fact", e.name.text));
+          break;
+        }
+        const dsl::FactType& type = p_.facts[it->second].type;
+        n.a = it->second;
+        if (e.kind != ast::Expr::Kind::Has) {
+          n.kind = e.kind == ast::Expr::Kind::IsEmpty ? NodeKind::SetEmpty : NodeKind::SetNotEmpty;
+          n.b = type.values.size() >= 32 ? 0xFFFF'FFFFu : (Index{1} << type.values.size()) - 1;
+          break;
+        }
+        if (e.value_is_fact) {
+          auto f = fact_slot_.find(e.value.text);
+          if (f == fact_slot_.end()) {
+            error("unresolved", e.value.loc, fmt::format("`{}` is not a fact", e.value.text));
+            break;
+          }
+          n.kind = NodeKind::SetHasFact;
+          n.b = f->second;
+          break;
+        }
+        n.kind = NodeKind::SetHas;
+        auto v = std::find(type.values.begin(), type.values.end(), e.value.text);
+        if (v == type.values.end()) error("unknown-value", e.value.loc, fmt::format("`{}` is not a value of `{}`", e.value.text, e.name.text));
+        else n.b = static_cast<Index>(v - type.values.begin());
+        break;
+      }
       case ast::Expr::Kind::IsKnown:
       case ast::Expr::Kind::IsUnknown:
       case ast::Expr::Kind::Is:
@@ -503,6 +537,13 @@ class Compiler {
         case NodeKind::IsUnknown:
         case NodeKind::IsValue:
         case NodeKind::IsNotValue: (n.definition ? defs : facts).push_back(n.a); break;
+        case NodeKind::SetHas:
+        case NodeKind::SetEmpty:
+        case NodeKind::SetNotEmpty: facts.push_back(n.a); break;
+        case NodeKind::SetHasFact:
+          facts.push_back(n.a);
+          facts.push_back(n.b);
+          break;
         case NodeKind::Compare:
           for (std::uint32_t o : {n.a, n.b}) {
             if (Operand::kind(o) == Operand::Fact) facts.push_back(Operand::index(o));
@@ -812,6 +853,7 @@ class Compiler {
                                                                               : Value::of_date(static_cast<std::int32_t>(x)));
           break;
         }
+        case dsl::FactType::Kind::Set: break;  // a set's values are not explored (2^n of them, partly known too)
         case dsl::FactType::Kind::Text: {
           std::set<std::string> texts;
           for (const auto& v : literals[f]) texts.insert(v.text);

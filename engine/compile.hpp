@@ -45,6 +45,10 @@ enum class NodeKind : std::uint8_t {
   Compare,     // operand a `op` operand b (see Operand)
   DecisionIs,  // decision a's outcome is value b (only in the `when` of a rule that follows from decisions)
   DecisionIsNot,
+  SetHas,       // set fact a holds value b (known present: true; known absent: false; else unknown)
+  SetHasFact,   // set fact a holds the value of enumeration fact b
+  SetEmpty,     // set fact a holds nothing; b is the mask of all its values
+  SetNotEmpty,
 };
 
 // A comparison operand, packed in 32 bits: the top two bits say what the rest indexes.

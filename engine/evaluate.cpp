@@ -36,6 +36,7 @@ inline Scalar scalar_of(const F& v, const std::string* texts) {
     case Value::Kind::Date:
     case Value::Kind::Enum: s.known = true; s.number = number_of(v); break;
     case Value::Kind::Text: s.known = true; s.is_text = true; s.text = text_of(v, texts); break;
+    case Value::Kind::Set: break;  // never compared (the checker forbids it)
   }
   return s;
 }
@@ -134,6 +135,24 @@ struct Machine {
     }
   }
 
+  // Kleene membership: true where the case says the value is in the set, false where it says it
+  // is not, unknown where it says neither (or gives no set).
+  Tri set_has(const F& v, std::int64_t bit) const {
+    if (kind_of(v) != Value::Kind::Set || bit < 0 || bit >= 32) return Tri::Unknown;
+    const auto bits = static_cast<std::uint64_t>(number_of(v));
+    if ((bits >> bit) & 1) return Tri::True;
+    if ((bits >> (32 + bit)) & 1) return Tri::False;
+    return Tri::Unknown;
+  }
+
+  Tri set_empty(const Node& n) const {
+    const F& v = facts[n.a];
+    if (kind_of(v) != Value::Kind::Set) return Tri::Unknown;
+    const auto bits = static_cast<std::uint64_t>(number_of(v));
+    if ((bits & 0xFFFF'FFFFu) != 0) return Tri::False;
+    return ((bits >> 32) & n.b) == n.b ? Tri::True : Tri::Unknown;
+  }
+
   bool subject_known(const Node& n) const {
     return n.definition ? definition(n.a) != Tri::Unknown : kind_of(facts[n.a]) != Value::Kind::Unknown;
   }
@@ -193,6 +212,13 @@ struct Machine {
       case NodeKind::IsUnknown: return tri(!subject_known(n));
       case NodeKind::DecisionIs: return decision_is(n);
       case NodeKind::DecisionIsNot: return kleene_not(decision_is(n));
+      case NodeKind::SetHas: return set_has(facts[n.a], n.b);
+      case NodeKind::SetHasFact: {
+        const F& e = facts[n.b];
+        return kind_of(e) == Value::Kind::Enum ? set_has(facts[n.a], number_of(e)) : Tri::Unknown;
+      }
+      case NodeKind::SetEmpty: return set_empty(n);
+      case NodeKind::SetNotEmpty: return kleene_not(set_empty(n));
     }
     return Tri::Unknown;
   }
@@ -389,7 +415,8 @@ PackedValue pack(const Value& v, std::vector<std::string>& texts) {
     case Value::Kind::Bool: out.number = v.boolean ? 1 : 0; break;
     case Value::Kind::Int:
     case Value::Kind::Date:
-    case Value::Kind::Enum: out.number = v.integer; break;
+    case Value::Kind::Enum:
+    case Value::Kind::Set: out.number = v.integer; break;
     case Value::Kind::Text: {
       auto it = std::find(texts.begin(), texts.end(), v.text);
       out.number = it - texts.begin();
@@ -406,6 +433,15 @@ Value bind_value(const dsl::FactType& type, const Value& v) {
     case dsl::FactType::Kind::Int: return v.kind == Value::Kind::Int ? v : Value::unknown();
     case dsl::FactType::Kind::Date: return v.kind == Value::Kind::Date ? v : Value::unknown();
     case dsl::FactType::Kind::Text: return v.kind == Value::Kind::Text ? v : Value::unknown();
+    case dsl::FactType::Kind::Set: {
+      // Members re-indexed by name, as enumeration values are; a member this policy's type lacks
+      // cannot be represented, so the set is unknown.
+      if (v.kind != Value::Kind::Set) return Value::unknown();
+      const SetParts s = set_parts(v);
+      for (const auto& m : s.members)
+        if (std::find(type.values.begin(), type.values.end(), m) == type.values.end()) return Value::unknown();
+      return Value::of_set(s.members, s.absent, s.complete, type.values);
+    }
     case dsl::FactType::Kind::Enum: {
       // The index by this policy's declaration, found by name: a case file is loaded against
       // one policy but may be run under another whose enumeration lists the values otherwise.

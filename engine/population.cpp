@@ -51,6 +51,7 @@ std::string expected_phrase(const dsl::FactType& type) {
     case dsl::FactType::Kind::Date: return "a date (YYYY-MM-DD)";
     case dsl::FactType::Kind::Text: return "text";
     case dsl::FactType::Kind::Enum: return fmt::format("one of {}", join(type.values, " | "));
+    case dsl::FactType::Kind::Set: return fmt::format("one of {} (a set is drawn holding that one value)", join(type.values, " | "));
   }
   return "a value";
 }
@@ -420,6 +421,13 @@ class Loader {
         return wrong("write the year, month and day with digits, e.g. 1956-02-10");
       }
       case dsl::FactType::Kind::Text: return Value::of_text(std::string(s));
+      case dsl::FactType::Kind::Set:
+        // A population draws one value for a set fact: the set that holds just that value.
+        for (const auto& v : type.values)
+          if (v == s) return Value::of_set({v}, {}, true, type.values);
+        error("population.not-in-enum", at, fmt::format("`{}` is not a value the set `{}` can hold", shown(s), name),
+              fmt::format("{}`{}` holds values of: {}", did_you_mean(s, type.values), name, join(type.values, " | ")));
+        return std::nullopt;
       case dsl::FactType::Kind::Enum:
         for (std::size_t i = 0; i < type.values.size(); ++i)
           if (type.values[i] == s) return Value::of_enum(static_cast<std::uint32_t>(i), type.values[i]);

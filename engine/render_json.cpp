@@ -46,6 +46,11 @@ json value_json(const Value& v) {
     case Value::Kind::Date: return to_string(v);
     case Value::Kind::Text: return v.text;
     case Value::Kind::Enum: return v.text;
+    case Value::Kind::Set: {
+      const SetParts s = set_parts(v);
+      if (s.complete) return s.members;
+      return json{{"includes", s.members}, {"excludes", s.absent}, {"others", "unknown"}};
+    }
   }
   return nullptr;
 }
@@ -69,6 +74,7 @@ class Builder {
       j["certainty"] = to_string(f->certainty);
       j["source"] = f->source.empty() ? json(nullptr) : json(f->source);
       j["note"] = f->note.empty() ? json(nullptr) : json(f->note);
+      if (!f->household_of.empty()) j["household_of"] = f->household_of;
     }
     return j;
   }

@@ -126,7 +126,28 @@ class Writer {
     if (!f->value.known()) s += " (written unknown)";
     if (f->certainty != Certainty::Unstated) s += fmt::format(", {}", to_string(f->certainty));
     if (!f->source.empty()) s += fmt::format(", {}", f->source);
+    if (!f->household_of.empty()) s += fmt::format(", stated for the household in {}", f->household_of);
     return s;
+  }
+
+  // "household: wife and children of pak-gil-ryong; follows from the head's case in
+  // stated_reasons": which facts the case takes from its head, if any.
+  void household_line() {
+    const Case* c = ev_.source;
+    if (c == nullptr || !c->household) return;
+    std::string taken;
+    for (std::size_t slot = 0; slot < ev_.binding.provenance.size(); ++slot) {
+      const FactValue* f = ev_.binding.provenance[slot];
+      if (f != nullptr && !f->household_of.empty()) taken += (taken.empty() ? "" : ", ") + p_.facts[slot].name;
+    }
+    const std::string who = c->household->relation.empty() ? "a member of the household"
+                                                           : c->household->relation;
+    if (taken.empty())
+      line(2, fmt::format("household: {} of {}; a case of its own, separate from the head's: no fact of it is taken from "
+                          "the head's case", who, c->household->head));
+    else
+      line(2, fmt::format("household: {} of {}; follows from the head's case in {} (stated for the household), "
+                          "and is decided on its own facts otherwise", who, c->household->head, taken));
   }
 
   std::string definition_where(Index d) const {
@@ -345,7 +366,10 @@ class Writer {
         idle += (idle.empty() ? "" : ", ") + p_.facts[f].name;
     if (!idle.empty() && !ex.single_only) line(4, fmt::format("unknown too, but settling nothing here: {}", idle));
     for (Index f : ex.unexplorable)
-      line(4, fmt::format("{} is unknown but has no values to try (it is compared only with other facts)", p_.facts[f].name));
+      line(4, p_.facts[f].type.kind == dsl::FactType::Kind::Set
+                  ? fmt::format("{} is unknown; it is a set, whose possible values are not tried", p_.facts[f].name)
+                  : fmt::format("{} is unknown but has no values to try (it is compared only with other facts)",
+                                p_.facts[f].name));
   }
 
   void rests_on(Index d) {
@@ -618,6 +642,7 @@ class Writer {
                                                    c->loc.known() ? fmt::format("{}:{}", c->loc.file, c->loc.line) : c->loc.file)
                                      : "";
     line(0, fmt::format("{}  {}", paint(title, Paint::Bold), paint(where, Paint::Dim)));
+    household_line();
     scope_line();
     if (mode_ == Explain::Because) {
       for (std::size_t d = 0; d < p_.decisions.size(); ++d)

@@ -1,6 +1,7 @@
 #include "engine/space.hpp"
 
 #include "engine/explain/outcome.hpp"
+#include "engine/evaluate.hpp"
 #include "engine/words.hpp"
 
 #include <algorithm>
@@ -162,6 +163,13 @@ std::vector<bool> read_slots(const CompiledPolicy& p) {
         for (std::uint32_t o : {n.a, n.b})
           if (Operand::kind(o) == Operand::Fact) read[Operand::index(o)] = true;
         break;
+      case NodeKind::SetHas:
+      case NodeKind::SetEmpty:
+      case NodeKind::SetNotEmpty: read[n.a] = true; break;
+      case NodeKind::SetHasFact:
+        read[n.a] = true;
+        read[n.b] = true;
+        break;
       default: break;
     }
   }
@@ -175,6 +183,7 @@ const char* kind_name(Kind k) {
     case Kind::Date: return "date";
     case Kind::Text: return "text";
     case Kind::Enum: return "enumeration";
+    case Kind::Set: return "set";
   }
   return "?";
 }
@@ -240,6 +249,13 @@ SpaceColumn make_column(const FactUse& u, bool with_unknown) {
       for (std::size_t i = 0; i < u.enum_values.size(); ++i)
         c.values.push_back({u.enum_values[i], Value::of_enum(static_cast<std::uint32_t>(i), u.enum_values[i])});
       break;
+    case Kind::Set:
+      // 2^n sets (and more, known in part) are too many: the space holds the empty set and each
+      // set of one value, and says it is approximate.
+      c.values.push_back({"[]", Value::of_set({}, {}, true, u.enum_values)});
+      for (const auto& v : u.enum_values) c.values.push_back({"[" + v + "]", Value::of_set({v}, {}, true, u.enum_values)});
+      c.approximate = true;
+      break;
     case Kind::Int:
     case Kind::Date:
       c.values = ordered_regions(u);
@@ -262,6 +278,7 @@ SpaceColumn make_column(const FactUse& u, bool with_unknown) {
 
 // This policy's Value for a column value: enumerations by name (a value it lacks is unknown).
 Value bind_value(const CompiledFact& f, const SpaceValue& v) {
+  if (f.type.kind == Kind::Set) return engine::bind_value(f.type, v.value);
   if (f.type.kind != Kind::Enum || v.value.kind != Value::Kind::Enum) return v.value;
   auto it = std::find(f.type.values.begin(), f.type.values.end(), v.value.text);
   if (it == f.type.values.end()) return Value::unknown();
@@ -313,6 +330,9 @@ std::optional<Value> parse_fixed(const FactUse& u, const std::string& text, std:
       if (t.size() >= 2 && t.front() == '"' && t.back() == '"') t = t.substr(1, t.size() - 2);
       return Value::of_text(t);
     }
+    case Kind::Set:
+      why = "a set fact cannot be fixed with --set in explore; `decree what-if --set` takes one";
+      return std::nullopt;
   }
   return std::nullopt;
 }

@@ -89,6 +89,28 @@ std::optional<FactChange> parse_change(const CompiledPolicy& p, std::string_view
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
       change.value = Value::of_text(value);
       return change;
+    case dsl::FactType::Kind::Set: {
+      // `--set stated_reasons=illness,family`: the whole set; `--set stated_reasons=` is empty.
+      std::vector<std::string> members;
+      std::size_t at = 0;
+      while (at < value.size()) {
+        std::size_t comma = value.find(',', at);
+        if (comma == std::string::npos) comma = value.size();
+        std::string member = value.substr(at, comma - at);
+        while (!member.empty() && member.front() == ' ') member.erase(member.begin());
+        while (!member.empty() && member.back() == ' ') member.pop_back();
+        if (std::find(fact.type.values.begin(), fact.type.values.end(), member) == fact.type.values.end()) {
+          error = fmt::format("`{}` is not a value the set `{}` can hold", member, name);
+          hint = fmt::format("a set is given as its values separated by commas, e.g. `{}={}`; it holds values of: {}",
+                             name, fact.type.values.empty() ? "" : fact.type.values[0], join(fact.type.values, " | "));
+          return std::nullopt;
+        }
+        members.push_back(member);
+        at = comma + 1;
+      }
+      change.value = Value::of_set(members, {}, true, fact.type.values);
+      return change;
+    }
     case dsl::FactType::Kind::Enum:
       for (std::size_t i = 0; i < fact.type.values.size(); ++i)
         if (fact.type.values[i] == value) {

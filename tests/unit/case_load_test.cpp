@@ -458,3 +458,74 @@ TEST(CaseLoad, LimitsOnCasesAndErrorsNameThemselves) {
 
 }  // namespace
 }  // namespace decree::engine
+
+// ---- sets, households, the request's and the decision's dates -----------------------------
+
+namespace decree::engine {
+namespace {
+
+constexpr const char* kHouseholdPolicy = R"(policy household_cases "Sets and households"
+type reason: illness | schooling | employment
+fact soviet_citizen: bool "Holds USSR citizenship"
+fact reasons: set of reason "Reasons given"
+)";
+
+CaseLoadResult load_household(std::string_view text) {
+  static const ast::Policy p = *dsl::parse(kHouseholdPolicy, "household.decree").policy;
+  SourceSet sources;
+  return load_cases(text, "case.yaml", p, sources, {});
+}
+
+TEST(CaseLoadSets, WholePartAndEmpty) {
+  auto r = load_household(R"(cases:
+  - id: whole
+    facts: {reasons: [schooling, employment]}
+  - id: part
+    facts: {reasons: {includes: [illness], excludes: [employment]}}
+  - id: empty
+    facts: {reasons: []}
+)");
+  ASSERT_EQ(r.cases.size(), 3u) << r.diagnostics.size();
+  EXPECT_EQ(to_string(r.cases[0].facts.at("reasons").value), "[schooling, employment]");
+  EXPECT_EQ(to_string(r.cases[1].facts.at("reasons").value), "[illness, …] without employment");
+  EXPECT_EQ(to_string(r.cases[2].facts.at("reasons").value), "[]");
+}
+
+TEST(CaseLoadHouseholds, MembersTakeTheHouseholdsFactsUnlessTheyStateThem) {
+  auto r = load_household(R"(cases:
+  - id: head
+    requested: 1958-03-12
+    facts:
+      soviet_citizen: false
+      reasons: {value: [schooling], for: household}
+  - id: wife
+    household: {head: head, relation: wife}
+    requested: 1958-03
+    decided: 1958
+    facts: {soviet_citizen: true}
+  - id: son
+    household: {head: head, relation: son}
+    facts: {reasons: [illness]}
+)");
+  ASSERT_EQ(r.cases.size(), 3u);
+  const auto& wife = r.cases[1];
+  EXPECT_EQ(wife.facts.at("reasons").household_of, "head");
+  EXPECT_EQ(to_string(wife.facts.at("reasons").value), "[schooling]");
+  EXPECT_FALSE(wife.facts.count("soviet_citizen") && !wife.facts.at("soviet_citizen").household_of.empty());
+  EXPECT_EQ(to_string(r.cases[2].facts.at("reasons").value), "[illness]");  // its own, not the household's
+  EXPECT_STREQ(date_for_versions(wife).which, "decided");
+  EXPECT_STREQ(date_for_versions(r.cases[0]).which, "requested");
+  EXPECT_EQ(date_for_versions(r.cases[2]).date, nullptr);
+}
+
+TEST(CaseLoadHouseholds, AMissingHeadRejectsTheMember) {
+  auto r = load_household(R"(id: wife
+household: {head: nobody, relation: wife}
+)");
+  EXPECT_TRUE(r.cases.empty());
+  ASSERT_EQ(codes(r).size(), 1u);
+  EXPECT_EQ(codes(r)[0], "case.household-head-missing");
+}
+
+}  // namespace
+}  // namespace decree::engine

@@ -596,3 +596,76 @@ TEST(Scope, ExploreNamesTheScopesFacts) {
 
 }  // namespace
 }  // namespace decree::engine
+
+// ---- sets: Kleene membership, member by member --------------------------------------------
+
+namespace decree::engine {
+namespace {
+
+const char* kSets = R"(
+policy p "sets"
+type reason: illness | family | work
+fact reasons: set of reason "Reasons"
+fact recorded: reason "Recorded"
+define has_illness = reasons has illness
+define none_given = reasons is empty
+define some_given = reasons is not empty
+define has_recorded = reasons has recorded
+)";
+
+Tri def(const CompiledPolicy& p, const std::vector<Value>& f, const char* name) {
+  std::vector<Tri> defs(p.definitions.size(), kNotDerived);
+  return eval_condition(p, f, defs, p.definitions[p.find_definition(name)].body);
+}
+
+TEST(Sets, KleeneTruthTable) {
+  auto p = compile_text(kSets);
+  const std::vector<std::string> values = {"illness", "family", "work"};
+  const Value whole = Value::of_set({"illness", "family"}, {}, true, values);
+  const Value without = Value::of_set({"family"}, {}, true, values);
+  const Value empty = Value::of_set({}, {}, true, values);
+  const Value part = Value::of_set({"family"}, {}, false, values);            // family, others unknown
+  const Value part_no = Value::of_set({"family"}, {"illness"}, false, values);  // family, not illness
+  struct Row {
+    Value v;
+    Tri has_illness, none, some;
+  };
+  const std::vector<Row> rows = {
+      {whole, Tri::True, Tri::False, Tri::True},           {without, Tri::False, Tri::False, Tri::True},
+      {empty, Tri::False, Tri::True, Tri::False},          {part, Tri::Unknown, Tri::False, Tri::True},
+      {part_no, Tri::False, Tri::False, Tri::True},        {Value::unknown(), Tri::Unknown, Tri::Unknown, Tri::Unknown},
+      {Value::of_set({}, {"illness"}, false, values), Tri::False, Tri::Unknown, Tri::Unknown},
+      {Value::of_set({}, {"illness", "family", "work"}, false, values), Tri::False, Tri::True, Tri::False},
+  };
+  for (const auto& row : rows) {
+    auto f = facts(p, {{"reasons", row.v}});
+    EXPECT_EQ(def(p, f, "has_illness"), row.has_illness) << to_string(row.v);
+    EXPECT_EQ(def(p, f, "none_given"), row.none) << to_string(row.v);
+    EXPECT_EQ(def(p, f, "some_given"), row.some) << to_string(row.v);
+  }
+  // `has` a fact's value: unknown while the fact is.
+  EXPECT_EQ(def(p, facts(p, {{"reasons", whole}}), "has_recorded"), Tri::Unknown);
+  EXPECT_EQ(def(p, facts(p, {{"reasons", whole}, {"recorded", E(p, "recorded", "family")}}), "has_recorded"), Tri::True);
+  EXPECT_EQ(def(p, facts(p, {{"reasons", whole}, {"recorded", E(p, "recorded", "work")}}), "has_recorded"), Tri::False);
+  EXPECT_EQ(def(p, facts(p, {{"reasons", part}, {"recorded", E(p, "recorded", "work")}}), "has_recorded"), Tri::Unknown);
+}
+
+TEST(Sets, DisplayAndRebinding) {
+  const std::vector<std::string> values = {"illness", "family", "work"};
+  EXPECT_EQ(to_string(Value::of_set({"family", "illness"}, {}, true, values)), "[illness, family]");
+  EXPECT_EQ(to_string(Value::of_set({}, {}, true, values)), "[]");
+  EXPECT_EQ(to_string(Value::of_set({"family"}, {"work"}, false, values)), "[family, …] without work");
+  // Bound to a policy that lists the values in another order, the members keep their names.
+  dsl::FactType other;
+  other.kind = dsl::FactType::Kind::Set;
+  other.values = {"work", "family", "illness"};
+  const Value v = bind_value(other, Value::of_set({"illness"}, {}, true, values));
+  EXPECT_EQ(v.integer & 0xFFFFFFFF, 0b100);
+  EXPECT_EQ(to_string(v), "[illness]");
+  // A member the other policy does not have: the set cannot be represented, so it is unknown.
+  other.values = {"work", "family"};
+  EXPECT_FALSE(bind_value(other, Value::of_set({"illness"}, {}, true, values)).known());
+}
+
+}  // namespace
+}  // namespace decree::engine
