@@ -284,7 +284,7 @@ facts:
   fears_difficulties: {true: 0.3, false: 0.3, unknown: rest}
   justified: {true: 0.4, false: 0.3, unknown: rest}
   exceptional_misdemeanant: {true: 0.2, false: 0.2, unknown: rest}
-  stated_reason: {illness: 0.3, family: 0.3, other_reasons: 0.2, unknown: rest}
+  stated_reasons: {illness: 0.3, family: 0.3, other_reasons: 0.2, unknown: rest}
   recorded_reason: {illness: 0.2, misdemeanors: 0.2, other_reasons: 0.2, unknown: rest}
   named_request: {true: 0.1, false: rest}
 )";
