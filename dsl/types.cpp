@@ -5,6 +5,18 @@
 
 namespace decree::dsl {
 
+const char* kind_name(FactType::Kind k) {
+  switch (k) {
+    case FactType::Kind::Bool: return "bool";
+    case FactType::Kind::Int: return "int";
+    case FactType::Kind::Date: return "date";
+    case FactType::Kind::Text: return "text";
+    case FactType::Kind::Enum: return "enum";
+    case FactType::Kind::Set: return "set";
+  }
+  return "text";
+}
+
 std::string describe(const FactType& t) {
   switch (t.kind) {
     case FactType::Kind::Bool: return "bool (true or false)";

@@ -19,7 +19,10 @@ struct FactType {
 // A set holds at most this many values (one bit each, known present and known absent).
 inline constexpr std::size_t kMaxSetValues = 32;
 
-std::string describe(const FactType& t);  // "bool", "an enumeration (korean | other)", ...
+std::string describe(const FactType& t);
+
+// "bool", "int", "date", "text", "enum" or "set": a fact's type as the JSON outputs name it.
+const char* kind_name(FactType::Kind k);  // "bool", "an enumeration (korean | other)", ...
 
 // Resolves `type` against the policy's `type` declarations; nullopt when it names nothing.
 std::optional<FactType> resolve_type(const ast::Policy& policy, const ast::TypeRef& type);

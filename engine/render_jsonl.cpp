@@ -9,6 +9,7 @@
 #include "engine/explain/because.hpp"
 #include "engine/explain/outcome.hpp"
 #include "engine/version.hpp"
+#include "engine/trace.hpp"
 #include "engine/versions.hpp"
 
 namespace decree::engine {
@@ -41,6 +42,24 @@ void value(Writer& w, const Value& v) {
     case Value::Kind::Date: str(w, to_string(v)); return;
     case Value::Kind::Text:
     case Value::Kind::Enum: str(w, v.text); return;
+    case Value::Kind::Set: {  // a set known whole: its members; known in part: what is known of it
+      const SetParts s = set_parts(v);
+      auto list = [&w](const std::vector<std::string>& names) {
+        w.StartArray();
+        for (const auto& n : names) str(w, n);
+        w.EndArray();
+      };
+      if (s.complete) return list(s.members);
+      w.StartObject();
+      key(w, "includes");
+      list(s.members);
+      key(w, "excludes");
+      list(s.absent);
+      key(w, "others");
+      w.String("unknown");
+      w.EndObject();
+      return;
+    }
   }
   w.Null();
 }
@@ -71,17 +90,6 @@ void citations(Writer& w, const std::vector<CompiledCitation>& cs) {
     w.EndObject();
   }
   w.EndArray();
-}
-
-const char* kind_name(dsl::FactType::Kind k) {
-  switch (k) {
-    case dsl::FactType::Kind::Bool: return "bool";
-    case dsl::FactType::Kind::Int: return "int";
-    case dsl::FactType::Kind::Date: return "date";
-    case dsl::FactType::Kind::Text: return "text";
-    case dsl::FactType::Kind::Enum: return "enum";
-  }
-  return "text";
 }
 
 // The places and texts of conditions, once, in the header.
@@ -141,6 +149,9 @@ void write_header(Writer& w, const CompiledPolicy& p, bool brief) {
   else w.Null();
   key(w, "in_force");
   str(w, in_force_words(p.status, p.in_force_from, p.in_force_until));
+  key(w, "scope");
+  if (p.scope == kNone) w.Null();
+  else str(w, p.scope_text);
   key(w, "sources");
   w.StartArray();
   for (const auto& s : p.sources) {
@@ -163,8 +174,8 @@ void write_header(Writer& w, const CompiledPolicy& p, bool brief) {
     key(w, "description");
     str(w, f.description);
     key(w, "type");
-    w.String(kind_name(f.type.kind));
-    if (f.type.kind == dsl::FactType::Kind::Enum) {
+    w.String(dsl::kind_name(f.type.kind));
+    if (f.type.kind == dsl::FactType::Kind::Enum || f.type.kind == dsl::FactType::Kind::Set) {
       key(w, "values");
       w.StartArray();
       for (const auto& v : f.type.values) str(w, v);
@@ -301,6 +312,8 @@ class CaseWriter {
     key(w_, "at");
     if (c != nullptr) loc(w_, c->loc);
     else w_.Null();
+    key(w_, "scope");
+    scope();
     key(w_, "decisions");
     w_.StartArray();
     for (std::size_t d = 0; d < p_.decisions.size(); ++d) decision(static_cast<Index>(d));
@@ -313,6 +326,31 @@ class CaseWriter {
   }
 
  private:
+  // Whether the policy addresses the case: its `scope`, and why the case is (or may be) outside.
+  void scope() {
+    const OutsideReason why = outside_reason(p_, ev_);
+    w_.StartObject();
+    key(w_, "condition");
+    if (p_.scope == kNone) w_.Null();
+    else str(w_, p_.scope_text);
+    key(w_, "value");
+    w_.String(to_string(ev_.outcome.in_scope));
+    key(w_, "within");
+    w_.String(why.outside ? "false" : why.maybe ? "unknown" : "true");
+    key(w_, "reason");
+    if (why.outside || why.maybe) w_.String(why.by_scope ? "scope" : "no_decision_applies");
+    else w_.Null();
+    key(w_, "conditions");
+    w_.StartArray();
+    for (Index c : why.conditions) condition(c, 0);
+    w_.EndArray();
+    key(w_, "facts");
+    w_.StartArray();
+    for (Index f : why.facts) fact(f);
+    w_.EndArray();
+    w_.EndObject();
+  }
+
   // A fact as this case gives it: its provenance only when the case states the fact.
   void fact(Index slot) {
     w_.StartObject();
@@ -333,6 +371,10 @@ class CaseWriter {
       if (!f->note.empty()) {
         key(w_, "note");
         str(w_, f->note);
+      }
+      if (!f->household_of.empty()) {
+        key(w_, "household_of");
+        str(w_, f->household_of);
       }
     }
     w_.EndObject();
@@ -526,7 +568,7 @@ class CaseWriter {
     w_.EndArray();
     key(w_, "rules");
     w_.StartArray();
-    if (res.status != Status::NotApplicable)
+    if (res.status != Status::NotApplicable && res.status != Status::Outside)
       for (Index s : decision.settings) rule(p_.settings[s].rule);
     w_.EndArray();
     key(w_, "settling");

@@ -176,7 +176,7 @@ std::vector<bool> read_slots(const CompiledPolicy& p) {
   return read;
 }
 
-const char* kind_name(Kind k) {
+const char* kind_word(Kind k) {
   switch (k) {
     case Kind::Bool: return "bool";
     case Kind::Int: return "int";
@@ -513,7 +513,7 @@ std::optional<SpaceError> Explorer::prepare() {
       FactUse& u = uses[it->second];
       if (u.kind != f.type.kind)
         return SpaceError{fmt::format("fact `{}` is {} in {} but {} in {}: the two policies cannot share one space", f.name,
-                                      kind_name(u.kind), views_[0].p->name, kind_name(f.type.kind), p.name),
+                                      kind_word(u.kind), views_[0].p->name, kind_word(f.type.kind), p.name),
                           "compare policies whose shared facts have the same types"};
       for (const auto& v : f.type.values)
         if (std::find(u.enum_values.begin(), u.enum_values.end(), v) == u.enum_values.end()) u.enum_values.push_back(v);

@@ -79,19 +79,18 @@ PolicyRef resolve(const Workspace& ws, const json& request, const char* key = "p
   return ref;
 }
 
+// A value as the fact form shows it and as "set" takes it back: a set known whole is its values
+// separated by commas ("(empty)" for none); a set known in part is shown as the trace writes it.
 std::string value_text(const engine::Value& v) {
-  return v.kind == engine::Value::Kind::Text ? v.text : engine::to_string(v);
-}
-
-const char* kind_name(dsl::FactType::Kind k) {
-  switch (k) {
-    case dsl::FactType::Kind::Bool: return "bool";
-    case dsl::FactType::Kind::Int: return "int";
-    case dsl::FactType::Kind::Date: return "date";
-    case dsl::FactType::Kind::Text: return "text";
-    case dsl::FactType::Kind::Enum: return "enum";
+  if (v.kind == engine::Value::Kind::Set) {
+    const engine::SetParts parts = engine::set_parts(v);
+    if (!parts.complete) return engine::to_string(v);
+    if (parts.members.empty()) return "(empty)";
+    std::string out;
+    for (const auto& m : parts.members) out += (out.empty() ? "" : ",") + m;
+    return out;
   }
-  return "text";
+  return v.kind == engine::Value::Kind::Text ? v.text : engine::to_string(v);
 }
 
 // The case a request describes: a served case by id (or a new, empty case), with the facts
@@ -168,7 +167,7 @@ ojson facts_json(const engine::CompiledPolicy& policy, const engine::Case* c, co
     ojson j;
     j["name"] = f.name;
     j["description"] = f.description;
-    j["kind"] = kind_name(f.type.kind);
+    j["kind"] = dsl::kind_name(f.type.kind);
     j["type"] = f.type.name;
     j["values"] = f.type.values;
     const engine::FactValue* v = nullptr;

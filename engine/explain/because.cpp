@@ -80,6 +80,9 @@ class Explainer {
       for (const auto& f : g.flips) {
         if (f.changes.size() != 1 || !f.changes[0].value.known()) continue;
         if (f.result.status == Status::NotApplicable) continue;
+        // A change that takes the case out of the policy's scope decides nothing else: the scope's
+        // facts are named on the scope line, not marked as deciding a rule.
+        if (f.result.status == Status::Outside && ev_.outcome.decisions[d].status != Status::Outside) continue;
         if (!contains(out, f.changes[0].fact)) out.push_back(f.changes[0].fact);
       }
     std::sort(out.begin(), out.end());

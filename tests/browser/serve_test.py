@@ -44,9 +44,21 @@ try:
                                                        "population": "scenarios/populations/return-requests.yaml"}).encode())
     if status != 413 or "at most 10" not in body.get("error", ""):
         fail(f"a population over --max-population: HTTP {status} {body}")
+    # A set-valued fact: the form learns it is a set, and a value set in the page comes back the
+    # same way (values by commas; "" is the empty set).
+    policy = {"path": "policies/telegram-1956.decree"}
+    status, body = call(url + "api/facts", json.dumps({"policy": policy}).encode())
+    reasons = [f for f in body.get("facts", []) if f["name"] == "stated_reasons"]
+    if status != 200 or not reasons or reasons[0]["kind"] != "set" or "illness" not in reasons[0]["values"]:
+        fail(f"/api/facts does not describe stated_reasons as a set: HTTP {status} {reasons or body}")
+    for given, shown in (("illness,family", "illness,family"), ("", "(empty)")):
+        status, body = call(url + "api/evaluate", json.dumps({"policy": policy, "set": {"stated_reasons": given}}).encode())
+        reasons = [f for f in body.get("facts", []) if f["name"] == "stated_reasons"]
+        if status != 200 or not reasons or reasons[0]["value"] != shown or not reasons[0]["changed"]:
+            fail(f"stated_reasons set to {given!r} in the page: HTTP {status} {reasons or body}")
 finally:
     stop_server(server)
-print("ok: --host 0.0.0.0 warns; limits, methods and saving refused with JSON messages")
+print("ok: --host 0.0.0.0 warns; limits, methods and saving refused with JSON messages; a set fact in the form")
 
 # --save-dir: the page may save an edited policy there, and only there.
 folder = pathlib.Path(tempfile.mkdtemp(prefix="decree-save-"))

@@ -137,16 +137,18 @@ function field(f) {
     input = h("select", {id, name: f.name}, options.map((v) => h("option", {value: v, selected: v === f.value ? true : null}, v)));
   } else {
     input = h("input", {id, name: f.name, type: f.kind === "int" ? "number" : "text", value: f.value === "unknown" ? "" : f.value,
-      placeholder: f.kind === "date" ? "YYYY-MM-DD or unknown" : "unknown"});
+      placeholder: f.kind === "date" ? "YYYY-MM-DD or unknown" : f.kind === "set" ? `values by commas, (empty), or unknown` : "unknown",
+      title: f.kind === "set" ? `a set of: ${f.values.join(", ")}` : null});
   }
   input.addEventListener("change", () => {
-    const v = input.value.trim() === "" ? "unknown" : input.value.trim();
+    let v = input.value.trim() === "" ? "unknown" : input.value.trim();
+    if (f.kind === "set" && v === "(empty)") v = "";  // the empty set, as --set writes it
     state.set[f.name] = v;
     evaluate();
   });
   const where = f.changed ? "set in the page" : f.at ? `${f.at.split("/").pop()}${f.certainty ? ", " + f.certainty : ""}${f.source ? ", " + f.source : ""}` : "not in the case";
   return h("div", {class: `field${f.changed ? " changed" : ""}`, "data-fact": f.name},
-    h("label", {for: id}, h("span", {class: "fact-name"}, f.name), " ", h("span", {class: "fact-type"}, f.kind === "enum" ? f.type || "enumeration" : f.kind)),
+    h("label", {for: id}, h("span", {class: "fact-name"}, f.name), " ", h("span", {class: "fact-type"}, f.kind === "enum" ? f.type || "enumeration" : f.kind === "set" ? `set of ${f.type || "values"}` : f.kind)),
     input,
     h("div", {class: "fact-desc"}, f.description || ""),
     h("div", {class: "fact-where"}, where));
