@@ -10,6 +10,7 @@
 #include "engine/population.hpp"
 #include "engine/render_diff.hpp"
 #include "engine/render_json.hpp"
+#include "engine/render_sources.hpp"
 #include "engine/space.hpp"
 #include "engine/space_render.hpp"
 #include "engine/trace.hpp"
@@ -305,6 +306,7 @@ ApiResponse Api::evaluate(const json& request) const {
   out["policy"] = engine::policy_json(policy);
   out["case"] = engine::case_json(policy, ev);
   out["facts"] = facts_json(policy, &c.c, c.changed);
+  out["sources"] = engine::sources_json(ws_.library(), engine::cited_sections(policy, ws_.library()));
   return {200, out};
 }
 

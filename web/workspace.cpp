@@ -73,6 +73,11 @@ Workspace::Workspace(const std::vector<std::string>& roots, Limits limits, std::
       Loaded entry;
       entry.path = file;
       entry.diagnostics = loaded.diagnostics;
+      if (loaded.effective) {  // quotes checked against the texts the sources name, as `check` does
+        auto cited = engine::check_citations(*loaded.effective, sources);
+        entry.diagnostics.insert(entry.diagnostics.end(), cited.diagnostics.begin(), cited.diagnostics.end());
+        for (auto& [key, text] : cited.library.texts) library_.texts.emplace(key, std::move(text));
+      }
       entry.sources = std::make_shared<SourceSet>(std::move(sources));
       // The teacher's files take the parser's own limit; the limit on edited texts is for the page.
       constexpr std::size_t kMaxServedPolicy = 1u << 20;

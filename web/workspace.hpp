@@ -14,6 +14,7 @@
 #include "engine/case.hpp"
 #include "engine/compile.hpp"
 #include "engine/population.hpp"
+#include "engine/source_text.hpp"
 
 namespace decree::web {
 
@@ -55,6 +56,10 @@ class Workspace {
 
   // A served policy (null when `path` is not one).
   const Loaded* served(const std::string& path) const;
+  // The source texts the served policies name (their quotes checked when served), by source key:
+  // what a citation in the page shows on hover. An edited text reaches only these, never a file
+  // of its own naming.
+  const engine::SourceLibrary& library() const { return library_; }
   // The file text of a served policy (null when `path` is not one).
   const std::string* text(const std::string& path) const;
 
@@ -75,6 +80,7 @@ class Workspace {
   std::vector<CaseFile> case_files_;
   std::vector<CaseFile> populations_;
   std::map<std::string, std::vector<engine::Case>> served_cases_;
+  engine::SourceLibrary library_;
 };
 
 }  // namespace decree::web

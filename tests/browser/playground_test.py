@@ -65,6 +65,11 @@ try:
     quote_text = cite.get_attribute("title")
     if not quote_text:
         fail("the citation carries no quote")
+    # ... and the paragraph it cites, from the texts in sources/.
+    paragraph = {"telegram s2": "are not sheltered from responsibility by leaving for the USSR",
+                 "telegram s3": "these people should answer for their actions locally in the DPRK"}.get(cite.text)
+    if paragraph is None or f"{cite.text}: " not in quote_text or paragraph not in quote_text:
+        fail(f"the hover of {cite.text!r} does not show the paragraph it cites: {quote_text!r}")
     cite.click()
     browser.wait(lambda d: rule.find_element(By.CSS_SELECTOR, ".quote").is_displayed(), "the quote did not open on tap")
     print(f"ok: return {outcome(d)} — {deciding_rule(d)}")

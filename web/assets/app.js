@@ -2,7 +2,7 @@
 // explore, rules graph), with the page's state in the URL fragment for share links. Every
 // answer comes from the server's engine through /api/; this file only asks and draws.
 import {api} from "./api.js";
-import {h, clear, setupToggles} from "./dom.js";
+import {h, clear, setupToggles, setParagraphs} from "./dom.js";
 import {renderCase, renderPolicyLine, renderWhyNot} from "./trace.js";
 import {renderDiff} from "./diff.js";
 import {renderExplore} from "./explore.js";
@@ -173,6 +173,7 @@ async function evaluate() {
   if (!r.ok) { showError(r.json); return; }
   showError(null);
   facts = r.json.facts;
+  setParagraphs(r.json.sources);
   renderFacts();
   const trace = $("trace");
   trace.replaceChildren(renderPolicyLine(r.json.policy), renderCase(r.json.case, {onSettle: settle}));

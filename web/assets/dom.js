@@ -26,11 +26,21 @@ export function clear(el) {
   return el;
 }
 
-// A citation: "telegram s3", its quoted clause shown on hover (title) and on tap or Enter (toggle).
+// The cited paragraphs of the last evaluation, by "memo p4" (from the texts in sources/).
+let paragraphs = {};
+export function setParagraphs(p) { paragraphs = p || {}; }
+
+// A citation: "telegram s3", its quoted clause and the paragraph it quotes shown on hover (title)
+// and on tap or Enter (toggle).
 export function citation(c) {
   const label = c.section ? `${c.source} ${c.section}` : c.source;
-  const cite = h("button", {type: "button", class: "cite", title: c.quote || "", "aria-expanded": "false"}, label);
-  const quote = c.quote ? h("q", {class: "quote", hidden: true}, c.quote) : null;
+  const paragraph = paragraphs[label] ? paragraphs[label].text : "";
+  const hover = [c.quote ? `"${c.quote}"` : "", paragraph ? `${label}: ${paragraph}` : ""].filter(Boolean).join("\n\n");
+  const cite = h("button", {type: "button", class: "cite", title: hover, "aria-expanded": "false"}, label);
+  const quote = c.quote || paragraph
+    ? h("span", {class: "quote", hidden: true}, c.quote ? h("q", {}, c.quote) : null,
+        paragraph ? h("span", {class: "paragraph"}, ` ${label}: ${paragraph}`) : null)
+    : null;
   cite.addEventListener("click", (e) => {
     e.stopPropagation();
     if (!quote) return;
