@@ -638,9 +638,13 @@ class Writer {
   void whole_case() {
     const Case* c = ev_.source;
     std::string title = c != nullptr && !c->title.empty() ? c->title : (c != nullptr ? c->id : "case");
-    std::string where = c != nullptr ? fmt::format("{}{}", c->id.empty() || c->title.empty() ? "" : c->id + ", ",
-                                                   c->loc.known() ? fmt::format("{}:{}", c->loc.file, c->loc.line) : c->loc.file)
-                                     : "";
+    // "id, file:line": the id when a title stands before it, the place when the case has one.
+    std::string where;
+    if (c != nullptr) {
+      const std::string id = c->id.empty() || c->title.empty() ? "" : c->id;
+      const std::string at = c->loc.known() ? fmt::format("{}:{}", c->loc.file, c->loc.line) : c->loc.file;
+      where = id.empty() || at.empty() ? id + at : id + ", " + at;
+    }
     line(0, fmt::format("{}  {}", paint(title, Paint::Bold), paint(where, Paint::Dim)));
     household_line();
     scope_line();

@@ -369,7 +369,9 @@ class Explainer {
       if (!settles) continue;
       ++walked;
       said = true;
-      std::string text = and_list(ifs, "; ");
+      // "If f is a, …; if f is b, …": each alternative its own clause, however many there are.
+      std::string text;
+      for (const auto& clause : ifs) text += (text.empty() ? "" : "; ") + clause;
       text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
       out.push_back(sentence(text));
     }
