@@ -99,6 +99,7 @@ class Writer {
     if (g.rules.empty() && (g.status == "default" || g.status == "no_decision")) line(indent, "no rule sets this decision");
     if (g.status == "default") line(indent, fmt::format("no rule set it, so it takes its default: {}", g.default_value));
     if (g.status == "no_decision") line(indent, "no rule set it, and the decision has no default");
+    if (g.status == "outside") line(indent, "the case is outside the policy's scope, so the policy decides nothing for it");
     if (g.status == "undetermined" && !g.branches.empty()) {
       line(indent, "it would be settled by:");
       std::size_t width = 0;
