@@ -11,6 +11,7 @@
 #include "cli/commands.hpp"
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
+#include "dsl/input_file.hpp"
 #include "dsl/load.hpp"
 #include "engine/compile.hpp"
 #include "engine/source_text.hpp"
@@ -55,16 +56,17 @@ int run_check(const CheckArgs& args) {
     const bool fails = errors || (args.strict && has_warnings(loaded.diagnostics));
     any_errors = any_errors || errors;
     if (fails) ++failed;
+    const std::string shown = dsl::shown_name(file);  // `-` is <stdin>, as in the diagnostics
     if (loaded.diagnostics.empty()) {
-      fmt::print("{}: ok\n", file);
+      fmt::print("{}: ok\n", shown);
       continue;
     }
     std::fflush(stdout);
     print_diagnostics(loaded.diagnostics, sources);
     std::string summary = count_summary(loaded.diagnostics);
-    if (!fails) fmt::print(stderr, "{}: ok{}\n", file, summary.empty() ? "" : ", " + summary);
-    else if (!errors) fmt::print(stderr, "{}: {} (--strict treats warnings as errors)\n", file, summary);
-    else fmt::print(stderr, "{}: {}\n", file, summary);
+    if (!fails) fmt::print(stderr, "{}: ok{}\n", shown, summary.empty() ? "" : ", " + summary);
+    else if (!errors) fmt::print(stderr, "{}: {} (--strict treats warnings as errors)\n", shown, summary);
+    else fmt::print(stderr, "{}: {}\n", shown, summary);
   }
   if (args.files.size() > 1) {
     if (failed == 0) fmt::print("checked {} files: all ok\n", args.files.size());
