@@ -777,7 +777,7 @@ std::string render_brief(const CompiledPolicy& p, const CaseEvaluation& ev, cons
     const std::string t = outcome_text(p, static_cast<Index>(d), r);
     parts += fmt::format("{}{}: {}", parts.empty() ? "" : "; ", p.decisions[d].name, t);
   }
-  if (parts.empty()) parts = "no decision applies: outside this policy";
+  if (parts.empty()) parts = "outside this policy: none of its decisions answers this case";  // as the full view says
   auto names = name_outcome(p, ev.outcome);
   if (!names.obligations.empty()) {
     std::string o;
