@@ -12,6 +12,7 @@
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
+#include "cli/run_stream.hpp"  // JSON Lines case files, a case at a time
 #include "cli/run_summary.hpp"  // --summary (counterfactuals)
 #include "cli/run_versions.hpp"  // --as-of, several versions
 #include "engine/history.hpp"
@@ -77,7 +78,12 @@ int run_run(const RunArgs& args) {
   CaseOptions case_options;
   case_options.keep_going = true;
   case_options.verbose = args.verbose;
-  if (!prepare_policy(args.policy, prep) || !prepare_cases(args.cases, prep, case_options)) return kExitBadInput;
+  if (!prepare_policy(args.policy, prep)) return kExitBadInput;
+  if (!args.verbose) {  // JSON Lines case files: a case at a time (cli/run_stream.cpp)
+    int status = run_streamed(prep, StreamArgs{args.cases, args.format, args.brief, args.explain});
+    if (status >= 0) return status;
+  }
+  if (!prepare_cases(args.cases, prep, case_options)) return kExitBadInput;
   const auto& policy = *prep.policy;
   // Every case was evaluated, or the files left out are counted at the end (exit 2).
   auto finish = [&] {

@@ -120,12 +120,14 @@ std::string render(const Diagnostic& d, const SourceSet& sources, const RenderOp
   std::string out;
   render_head(out, d.loc, d.severity, d.code, d.message, options);
   if (d.loc.known())
-    if (const SourceFile* file = sources.find(d.loc.file)) render_excerpt(out, d.loc, *file, options);
+    if (const SourceFile* file = sources.find(d.loc.file); file && file->has_line(d.loc.line))
+      render_excerpt(out, d.loc, *file, options);
   if (!d.hint.empty()) out += fmt::format("  hint: {}\n", d.hint);
   for (const auto& note : d.notes) {
     render_head(out, note.loc, Severity::Note, {}, note.message, options);
     if (note.loc.known())
-      if (const SourceFile* file = sources.find(note.loc.file)) render_excerpt(out, note.loc, *file, options);
+      if (const SourceFile* file = sources.find(note.loc.file); file && file->has_line(note.loc.line))
+        render_excerpt(out, note.loc, *file, options);
   }
   return out;
 }

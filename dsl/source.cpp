@@ -52,16 +52,21 @@ SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(nam
     if (text_[i] == '\n') line_starts_.push_back(i + 1);
 }
 
+SourceFile::SourceFile(std::string name, std::string text, std::uint32_t first_line)
+    : SourceFile(std::move(name), std::move(text)) {
+  first_line_ = first_line == 0 ? 1 : first_line;
+}
+
 SourceLoc SourceFile::locate(std::size_t offset, std::size_t length_bytes) const {
   offset = std::min(offset, text_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::size_t start = line_starts_[line_index];
-  if (line_index == 0 && offset >= 3 && starts_with_bom(text_)) start = 3;  // an editor shows no byte-order mark
+  if (line_index == 0 && first_line_ == 1 && offset >= 3 && starts_with_bom(text_)) start = 3;  // an editor shows no byte-order mark
   SourceLoc loc;
   loc.file = name_;
   loc.offset = static_cast<std::uint32_t>(offset);
-  loc.line = static_cast<std::uint32_t>(line_index + 1);
+  loc.line = static_cast<std::uint32_t>(line_index + first_line_);
   loc.column = static_cast<std::uint32_t>(utf8_length(std::string_view(text_).substr(start, offset - start)) + 1);
   auto end = std::min(text_.size(), offset + length_bytes);
   loc.length = static_cast<std::uint32_t>(std::max<std::size_t>(1, utf8_length(std::string_view(text_).substr(offset, end - offset))));
@@ -69,13 +74,15 @@ SourceLoc SourceFile::locate(std::size_t offset, std::size_t length_bytes) const
 }
 
 std::string_view SourceFile::line_text(std::uint32_t line) const {
+  if (line < first_line_) return {};
+  line -= first_line_ - 1;
   if (line == 0 || line > line_starts_.size()) return {};
   std::size_t start = line_starts_[line - 1];
   std::size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : text_.size();
   std::string_view v(text_);
   v = v.substr(start, end - start);
   if (!v.empty() && v.back() == '\r') v.remove_suffix(1);
-  if (line == 1 && starts_with_bom(text_)) v.remove_prefix(3);
+  if (line == 1 && first_line_ == 1 && starts_with_bom(text_)) v.remove_prefix(3);
   return v;
 }
 

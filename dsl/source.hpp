@@ -30,6 +30,10 @@ std::string to_string(const SourceLoc& loc);
 class SourceFile {
  public:
   SourceFile(std::string name, std::string text);
+  // A piece of a larger file whose first line is line `first_line` of that file (a record read
+  // on its own from a file too large to hold): places and line numbers are the file's; offsets
+  // are counted from the piece's start.
+  SourceFile(std::string name, std::string text, std::uint32_t first_line);
 
   const std::string& name() const { return name_; }
   const std::string& text() const { return text_; }
@@ -38,11 +42,16 @@ class SourceFile {
   // The text of line `line` (1-based), without its line break.
   std::string_view line_text(std::uint32_t line) const;
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
+  // Whether line `line` of the file is in this text (a piece holds only some lines).
+  bool has_line(std::uint32_t line) const {
+    return line >= first_line_ && line - first_line_ < line_starts_.size();
+  }
 
  private:
   std::string name_;
   std::string text_;
   std::vector<std::size_t> line_starts_;
+  std::uint32_t first_line_ = 1;
 };
 
 // The offset of the first byte that does not belong to valid UTF-8, or npos when `s` is valid.

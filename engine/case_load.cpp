@@ -1,9 +1,12 @@
 #include "engine/case_load.hpp"
+#include "engine/case_stream.hpp"
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -1528,6 +1531,224 @@ CaseLoadResult load_case_paths(const std::vector<std::string>& paths, const ast:
     }
   }
   return finish(std::move(cases), std::move(diagnostics), rejected);
+}
+
+// --- A case at a time (engine/case_stream.hpp) ------------------------------------------------
+
+struct SeenIds::Impl {
+  struct Entry {
+    std::uint64_t at = 0;      // into `bytes`
+    std::uint32_t size = 0;
+    std::uint32_t line = 0;
+    std::uint32_t column = 0;
+    std::uint16_t length = 0;
+    std::uint16_t file = 0;    // into `files`
+  };
+  std::vector<std::string> bytes_blocks;  // the ids' bytes, in blocks that never move
+  std::deque<Entry> entries;              // grows without copying what it holds
+  std::vector<std::uint32_t> slots;       // 0: empty; else 1 + an index into entries
+  std::vector<std::string> files;
+
+  static constexpr std::size_t kBlock = 1u << 20;
+
+  std::string_view id(const Entry& e) const {
+    return std::string_view(bytes_blocks[e.at / kBlock]).substr(e.at % kBlock, e.size);
+  }
+  std::uint64_t store(std::string_view id) {
+    if (bytes_blocks.empty() || bytes_blocks.back().size() + id.size() > kBlock) {
+      bytes_blocks.emplace_back();
+      bytes_blocks.back().reserve(std::max(kBlock, id.size()));
+    }
+    // An id longer than a block has a block of its own.
+    std::uint64_t at = (bytes_blocks.size() - 1) * kBlock + bytes_blocks.back().size();
+    if (id.size() > kBlock) {
+      bytes_blocks.back().assign(id);
+      at = (bytes_blocks.size() - 1) * kBlock;
+      bytes_blocks.emplace_back();
+      return at;
+    }
+    bytes_blocks.back().append(id);
+    return at;
+  }
+  static std::size_t hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+  void grow() {
+    std::vector<std::uint32_t> bigger(slots.empty() ? 1024 : slots.size() * 2, 0);
+    const std::size_t mask = bigger.size() - 1;
+    for (std::uint32_t v : slots) {
+      if (v == 0) continue;
+      std::size_t i = hash(id(entries[v - 1])) & mask;
+      while (bigger[i] != 0) i = (i + 1) & mask;
+      bigger[i] = v;
+    }
+    slots.swap(bigger);
+  }
+};
+
+SeenIds::SeenIds() : impl_(std::make_unique<Impl>()) {}
+SeenIds::~SeenIds() = default;
+std::size_t SeenIds::size() const { return impl_->entries.size(); }
+
+std::optional<SourceLoc> SeenIds::first_or_add(std::string_view id, const SourceLoc& at) {
+  Impl& m = *impl_;
+  if ((m.entries.size() + 1) * 10 > m.slots.size() * 7) m.grow();  // at most 70% full
+  const std::size_t mask = m.slots.size() - 1;
+  std::size_t i = Impl::hash(id) & mask;
+  for (; m.slots[i] != 0; i = (i + 1) & mask) {
+    const Impl::Entry& e = m.entries[m.slots[i] - 1];
+    if (m.id(e) != id) continue;
+    SourceLoc first;
+    first.file = m.files[e.file];
+    first.line = e.line;
+    first.column = e.column;
+    first.length = e.length;
+    return first;
+  }
+  if (m.files.empty() || m.files.back() != at.file) m.files.push_back(at.file);
+  Impl::Entry e;
+  e.size = static_cast<std::uint32_t>(id.size());
+  e.at = m.store(id);
+  e.line = at.line;
+  e.column = at.column;
+  e.length = static_cast<std::uint16_t>(std::min<std::uint32_t>(at.length, 0xFFFF));
+  e.file = static_cast<std::uint16_t>(std::min<std::size_t>(m.files.size() - 1, 0xFFFF));
+  m.entries.push_back(e);
+  m.slots[i] = static_cast<std::uint32_t>(m.entries.size());
+  return std::nullopt;
+}
+
+namespace {
+
+// Reads one line of `f` into `line` (without its line break), holding at most `limit` bytes: a
+// longer line is read past and reported by its size. False at the end of the file.
+bool read_line(std::FILE* f, std::string& line, std::size_t limit, std::size_t& size) {
+  line.clear();
+  size = 0;
+  int ch;
+  bool any = false;
+  while ((ch = getc_unlocked(f)) != EOF) {
+    any = true;
+    if (ch == '\n') return true;
+    if (size++ < limit) line.push_back(static_cast<char>(ch));
+  }
+  return any;
+}
+
+}  // namespace
+
+StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& policy, SeenIds& ids,
+                                const std::function<void(const Case&)>& on_case,
+                                const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems,
+                                const CaseLimits& limits) {
+  namespace fs = std::filesystem;
+  StreamedFile result;
+  const std::string name = dsl::shown_name(path);
+  auto report = [&](const std::vector<Diagnostic>& ds, std::shared_ptr<const SourceFile> text) {
+    if (ds.empty()) return;
+    for (const auto& d : ds)
+      if (d.severity == Severity::Error) result.errors = true;
+    SourceSet set;
+    if (text) set.add(std::move(text));
+    on_problems(ds, set);
+  };
+  SourceLoc file_loc;
+  file_loc.file = name;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    report({make_error("case.directory", file_loc, "this is a folder, not a case file",
+                       "name a file inside it, or give the folder where folders are accepted")},
+           nullptr);
+    return result;
+  }
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) {
+    const int err = errno;
+    if (err == ENOENT)
+      report({make_error("case.missing-file", file_loc, "cannot read the case file: there is no such file",
+                         "check the spelling of the path and the folder you run decree from")},
+             nullptr);
+    else
+      report({make_error("case.unreadable", file_loc, fmt::format("cannot read the case file: {}", std::strerror(err)))},
+             nullptr);
+    return result;
+  }
+  const PolicyIndex index = index_policy(policy);
+  const yaml::Limits text_limits = yaml_limits(limits);
+  formats::JsonRecordReader reader;
+  ErrorBudget budget;
+  std::string line;
+  std::size_t size = 0, records = 0;
+  std::uint32_t line_no = 0;
+  while (read_line(f.get(), line, limits.max_file_bytes, size)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const std::size_t begin = line_no == 1 ? after_bom(line) : 0;
+    if (line.find_first_not_of(" \t", begin) == std::string::npos) continue;
+    if (budget.stopped) {
+      ++result.rejected;
+      continue;
+    }
+    SourceLoc line_loc = file_loc;
+    line_loc.line = line_no;
+    line_loc.column = 1;
+    if (size > limits.max_file_bytes) {
+      report({too_large(line_loc, fmt::format("a line of {} bytes", size), limits)}, nullptr);
+      ++result.rejected;
+      ++budget.errors;
+      continue;
+    }
+    if (++records > limits.max_cases_per_file) {
+      report({make_error("case.too-many-cases", line_loc,
+                         fmt::format("more than {} cases in one file, the limit for a case file", limits.max_cases_per_file),
+                         "split the cases into several files, or load a directory of them")},
+             nullptr);
+      return result;
+    }
+    auto file = std::make_shared<const SourceFile>(name, line, line_no);
+    auto problems = yaml::check_text(*file, text_limits);
+    if (!problems.empty()) {
+      report(problems, std::make_shared<const SourceFile>(name, printable(line), line_no));
+      ++result.rejected;
+      ++budget.errors;
+      continue;
+    }
+    auto record = reader.read(*file, begin, file->text().size(), limits.max_depth);
+    std::vector<Diagnostic> diagnostics = std::move(record.diagnostics);
+    if (!record.tree) {
+      ++result.rejected;
+      ++budget.errors;
+      report(diagnostics, file);
+      continue;
+    }
+    std::vector<LoadedCase> one;
+    FileLoader(*file, *record.tree, index, limits, diagnostics, budget)
+        .load_record(one, result.rejected, "each line of a JSON Lines case file");
+    if (!one.empty() && one.front().has_id) {
+      LoadedCase& c = one.front();
+      if (auto first = ids.first_or_add(c.value.id, c.id_loc)) {
+        Diagnostic d = make_error("case.duplicate-id", c.id_loc,
+                                  fmt::format("the case id `{}` is used twice", shown(c.value.id)),
+                                  "each case needs an id of its own");
+        d.notes.push_back({*first, "first used here"});
+        diagnostics.push_back(std::move(d));
+        if (c.valid) ++result.rejected;
+        c.valid = false;
+      }
+    }
+    report(diagnostics, file);
+    if (!one.empty() && one.front().valid) {
+      ++result.cases;
+      on_case(one.front().value);
+    }
+  }
+  if (std::ferror(f.get())) {
+    report({make_error("case.unreadable", file_loc, fmt::format("cannot read the case file: {}", std::strerror(errno)))},
+           nullptr);
+  } else if (records == 0) {
+    report({make_error("case.empty", file_loc, "the file holds no case",
+                       "a JSON Lines case file holds one case per line: {\"id\": \"...\", \"facts\": {...}}")},
+           nullptr);
+  }
+  return result;
 }
 
 }  // namespace decree::engine

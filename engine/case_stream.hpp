@@ -1,0 +1,59 @@
+// Case files read a case at a time, for runs whose memory must not grow with the number of
+// cases: a JSON Lines file is read line by line (never whole), each line checked by the same
+// loader as engine/case_load with the same messages at the same file:line:col, and handed on
+// before the next is read. What is kept from case to case is each id (its bytes and its place),
+// to refuse an id used twice. Implemented in engine/case_load.cpp, beside the loader it shares.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dsl/ast.hpp"
+#include "dsl/diagnostic.hpp"
+#include "engine/case.hpp"
+#include "engine/case_load.hpp"
+
+namespace decree::engine {
+
+// The ids of the cases read so far, each with the place of its first use: the ids' bytes one
+// after another and an open-addressing table of 4-byte indices, about 30 bytes an id.
+class SeenIds {
+ public:
+  SeenIds();
+  ~SeenIds();
+  SeenIds(const SeenIds&) = delete;
+  SeenIds& operator=(const SeenIds&) = delete;
+
+  // The place where `id` was first used, or nullopt when it is new (it is then remembered at `at`).
+  std::optional<SourceLoc> first_or_add(std::string_view id, const SourceLoc& at);
+  std::size_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct StreamedFile {
+  std::size_t cases = 0;     // valid cases handed on
+  std::size_t rejected = 0;  // cases refused for their errors (an id used again included)
+  bool errors = false;       // any error, in a case or in the file itself
+};
+
+// Reads the JSON Lines case file `path` a line at a time: `on_case` receives each valid case in
+// file order (the case lives until it returns), `on_problems` each line's diagnostics (and the
+// file's own: missing, a folder, empty) with the text they point into. A case whose id was used
+// before, in this file or an earlier one given the same `ids`, is refused at its place with a
+// note at the first use; the first stays as it was handed on. Each line is held to
+// limits.max_file_bytes; the file as a whole is not, nor held in memory.
+StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& policy, SeenIds& ids,
+                                const std::function<void(const Case&)>& on_case,
+                                const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems,
+                                const CaseLimits& limits = {});
+
+}  // namespace decree::engine
