@@ -112,15 +112,18 @@ int run_convert(const ConvertArgs& args) {
     return kExitBadInput;
   }
   if (*format == engine::formats::CaseFormat::Csv) {
-    bool refused = false;
+    std::vector<Diagnostic> refused;
     for (const auto& c : result.cases) {
       std::string lost = engine::formats::csv_cannot_hold(c);
       if (lost.empty()) continue;
-      refused = true;
-      fmt::print(stderr, "{}: error: case `{}` holds what a CSV row cannot: {}\n", to_string(c.loc), c.id, lost);
+      refused.push_back(make_error("convert.csv-cannot-hold", c.loc,
+                                   fmt::format("case `{}` holds what a CSV row cannot: {}", c.id, lost),
+                                   "convert to .yaml or .jsonl, which hold everything a case says"));
     }
-    if (refused) {
-      fmt::print(stderr, "  hint: convert to .yaml or .jsonl, which hold everything a case says; nothing was written\n");
+    if (!refused.empty()) {
+      print_diagnostics(refused, sources);
+      fmt::print(stderr, "{} case{} cannot be written as CSV; nothing was written\n", refused.size(),
+                 refused.size() == 1 ? "" : "s");
       return kExitBadInput;
     }
   }

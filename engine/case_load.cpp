@@ -390,6 +390,7 @@ class FileLoader {
   std::optional<Value> set_value(NodeId key, NodeId value, std::string_view name, const dsl::FactType& type) {
     const Kind kind = tree_.kind(value);
     if (kind == Kind::Scalar && tree_.node(value).plain && tree_.scalar(value) == "unknown") return Value::unknown();
+    if (kind == Kind::Null && tree_.null_is_unknown()) return Value::unknown();  // JSON's null, as for other facts
     if (kind == Kind::Sequence) {
       std::vector<std::string> members;
       bool ok = true;

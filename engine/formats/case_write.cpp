@@ -43,8 +43,12 @@ namespace {
 using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
 
 bool has_provenance(const FactValue& f) {
-  return !f.source.empty() || !f.note.empty() || f.certainty != Certainty::Unstated;
+  return !f.source.empty() || !f.note.empty() || f.certainty != Certainty::Unstated || f.for_household;
 }
+
+// A fact a household member takes from the head's case (`for: household` there) is written in
+// the head's case only: the member's file names the household, and the loader gives it the fact.
+bool taken_from_head(const FactValue& f) { return !f.household_of.empty(); }
 
 // A value as its fact's type writes it, in JSON.
 void json_value(JsonWriter& w, const Value& v) {
@@ -59,6 +63,27 @@ void json_value(JsonWriter& w, const Value& v) {
     }
     case Value::Kind::Text:
     case Value::Kind::Enum: w.String(v.text.data(), static_cast<rapidjson::SizeType>(v.text.size())); break;
+    case Value::Kind::Set: {  // known whole: its members; known in part: {includes, excludes}
+      const SetParts parts = set_parts(v);
+      auto list = [&w](const std::vector<std::string>& names) {
+        w.StartArray();
+        for (const auto& n : names) w.String(n.data(), static_cast<rapidjson::SizeType>(n.size()));
+        w.EndArray();
+      };
+      if (parts.complete) {
+        list(parts.members);
+        break;
+      }
+      w.StartObject();
+      w.Key("includes");
+      list(parts.members);
+      if (!parts.absent.empty()) {
+        w.Key("excludes");
+        list(parts.absent);
+      }
+      w.EndObject();
+      break;
+    }
   }
 }
 
@@ -70,16 +95,20 @@ void json_names(JsonWriter& w, const std::set<std::string>& names) {
   w.EndArray();
 }
 
-// The facts in the policy's order (a fact the policy does not declare, if any, after them).
+// The facts the case's own file states, in the policy's order (a fact the policy does not
+// declare, if any, after them); those taken from a household's head are left to the head.
 std::vector<const std::pair<const std::string, FactValue>*> ordered_facts(const Case& c,
                                                                         const std::vector<std::string>& order) {
   std::vector<const std::pair<const std::string, FactValue>*> out;
   for (const auto& name : order)
-    if (auto it = c.facts.find(name); it != c.facts.end()) out.push_back(&*it);
+    if (auto it = c.facts.find(name); it != c.facts.end() && !taken_from_head(it->second)) out.push_back(&*it);
   for (const auto& entry : c.facts)
-    if (std::find(order.begin(), order.end(), entry.first) == order.end()) out.push_back(&entry);
+    if (std::find(order.begin(), order.end(), entry.first) == order.end() && !taken_from_head(entry.second))
+      out.push_back(&entry);
   return out;
 }
+
+std::vector<const std::pair<const std::string, FactValue>*> written_facts(const Case& c) { return ordered_facts(c, {}); }
 
 void json_case(JsonWriter& w, const Case& c, const std::vector<std::string>& order) {
   w.StartObject();
@@ -89,15 +118,30 @@ void json_case(JsonWriter& w, const Case& c, const std::vector<std::string>& ord
     w.Key("title");
     json_string(w, c.title);
   }
+  if (c.requested) {
+    w.Key("requested");
+    json_string(w, c.requested->written);
+  }
   if (c.date) {
-    w.Key("date");
+    w.Key(c.decided_written ? "decided" : "date");
     json_string(w, c.date->written);
   }
   if (!c.source.empty()) {
     w.Key("source");
     json_string(w, c.source);
   }
-  if (!c.facts.empty()) {
+  if (c.household) {
+    w.Key("household");
+    w.StartObject();
+    w.Key("head");
+    json_string(w, c.household->head);
+    if (!c.household->relation.empty()) {
+      w.Key("relation");
+      json_string(w, c.household->relation);
+    }
+    w.EndObject();
+  }
+  if (!written_facts(c).empty()) {
     w.Key("facts");
     w.StartObject();
     for (const auto* entry : ordered_facts(c, order)) {
@@ -121,6 +165,10 @@ void json_case(JsonWriter& w, const Case& c, const std::vector<std::string>& ord
       if (!f.note.empty()) {
         w.Key("note");
         json_string(w, f.note);
+      }
+      if (f.for_household) {
+        w.Key("for");
+        w.String("household");
       }
       w.EndObject();
     }
@@ -199,6 +247,13 @@ std::string yaml_value(const Value& v) {
     case Value::Kind::Unknown: return "unknown";
     case Value::Kind::Text: return quoted(v.text);
     case Value::Kind::Enum: return v.text;
+    case Value::Kind::Set: {  // known whole: [a, b]; known in part: {includes: [a], excludes: [b]}
+      const SetParts parts = set_parts(v);
+      const std::string members = fmt::format("[{}]", fmt::join(parts.members, ", "));
+      if (parts.complete) return members;
+      if (parts.absent.empty()) return fmt::format("{{includes: {}}}", members);
+      return fmt::format("{{includes: {}, excludes: [{}]}}", members, fmt::join(parts.absent, ", "));
+    }
     default: return to_string(v);
   }
 }
@@ -211,9 +266,15 @@ std::string yaml_names(const std::set<std::string>& names) {
 void yaml_case(std::string& out, const Case& c, const std::vector<std::string>& order) {
   out += fmt::format("  - id: {}\n", quoted(c.id));
   if (!c.title.empty()) out += fmt::format("    title: {}\n", quoted(c.title));
-  if (c.date) out += fmt::format("    date: {}\n", quoted(c.date->written));
+  if (c.requested) out += fmt::format("    requested: {}\n", quoted(c.requested->written));
+  if (c.date) out += fmt::format("    {}: {}\n", c.decided_written ? "decided" : "date", quoted(c.date->written));
   if (!c.source.empty()) out += fmt::format("    source: {}\n", quoted(c.source));
-  if (!c.facts.empty()) {
+  if (c.household) {
+    out += fmt::format("    household: {{head: {}", quoted(c.household->head));
+    if (!c.household->relation.empty()) out += fmt::format(", relation: {}", quoted(c.household->relation));
+    out += "}\n";
+  }
+  if (!written_facts(c).empty()) {
     out += "    facts:\n";
     for (const auto* entry : ordered_facts(c, order)) {
       const FactValue& f = entry->second;
@@ -225,6 +286,7 @@ void yaml_case(std::string& out, const Case& c, const std::vector<std::string>& 
       if (!f.source.empty()) out += fmt::format("        source: {}\n", quoted(f.source));
       if (f.certainty != Certainty::Unstated) out += fmt::format("        certainty: {}\n", to_string(f.certainty));
       if (!f.note.empty()) out += fmt::format("        note: {}\n", quoted(f.note));
+      if (f.for_household) out += "        for: household\n";
     }
   }
   if (!c.expect.empty()) {
@@ -344,6 +406,12 @@ std::string csv_cannot_hold(const Case& c) {
   std::vector<std::string> what;
   if (!c.expect.empty()) what.push_back("its expectations (`expect:`)");
   if (c.history) what.push_back("its history");
+  if (c.household) what.push_back("its household (`household:`)");
+  if (c.requested) what.push_back("the date of its request (`requested:`)");
+  for (const auto& [name, f] : c.facts) {
+    if (f.value.kind == Value::Kind::Set) what.push_back(fmt::format("the set `{}`", name));
+    if (f.for_household) what.push_back(fmt::format("`{}` stated for the household", name));
+  }
   for (const auto& [name, f] : c.facts)
     if (f.value.kind == Value::Kind::Text && (f.value.text.empty() || f.value.text == "unknown"))
       what.push_back(fmt::format("the text \"{}\" of `{}` (a cell reading so is unknown)", f.value.text, name));

@@ -200,5 +200,76 @@ TEST(CaseFormats, PlacesPointIntoTheRecord) {
   EXPECT_EQ(c.cases[0].facts.at("post").value.text, "two\nlines");
 }
 
+// What the archive's cases added: a set (whole, and known in part), a household with a fact
+// stated for it, and a request's date beside the decision's. JSON Lines and YAML carry them all;
+// CSV refuses them by name rather than lose them.
+constexpr const char* kHouseholdPolicy = R"(policy unit_households "Households and sets"
+type reason: illness | family | schooling
+fact stated_reasons: set of reason
+fact soviet_citizen: bool
+decision return "Return": granted | refused
+  default refused
+)";
+
+constexpr const char* kHousehold = R"(cases:
+  - id: head
+    requested: 1958-03
+    decided: 1958 .. 1959
+    facts:
+      soviet_citizen: false
+      stated_reasons: {value: [schooling, family], for: household, source: a letter, certainty: documented}
+  - id: wife
+    household: {head: head, relation: "wife and \"children\""}
+    facts:
+      soviet_citizen: true
+  - id: in-part
+    date: 1957
+    facts:
+      stated_reasons: {includes: [family], excludes: [illness]}
+  - id: not-known
+    facts:
+      stated_reasons: unknown
+)";
+
+TEST(CaseFormats, SetsHouseholdsAndRequestDatesSurviveARoundTrip) {
+  auto parsed = dsl::parse(kHouseholdPolicy, "households.decree");
+  ASSERT_TRUE(parsed.ok()) << render_all(parsed.diagnostics, SourceSet{});
+  const std::vector<std::string> order = {"stated_reasons", "soviet_citizen"};
+  auto read = [&](const std::string& text, const std::string& name) {
+    SourceSet sources;
+    auto r = load_cases(text, name, *parsed.policy, sources);
+    EXPECT_TRUE(r.diagnostics.empty()) << name << "\n" << render_all(r.diagnostics, sources) << "\n" << text;
+    return r;
+  };
+  auto yaml = read(kHousehold, "h.yaml");
+  ASSERT_EQ(yaml.cases.size(), 4u);
+  ASSERT_EQ(yaml.cases[1].facts.at("stated_reasons").household_of, "head");  // the loader gave it to her
+  for (CaseFormat f : {CaseFormat::JsonLines, CaseFormat::Yaml}) {
+    const std::string text = formats::write_cases(yaml.cases, order, f);
+    auto back = read(text, f == CaseFormat::Yaml ? "again.yaml" : "again.jsonl");
+    ASSERT_EQ(back.cases.size(), 4u) << text;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const Case& a = yaml.cases[i];
+      const Case& b = back.cases[i];
+      expect_same(a, b);
+      EXPECT_EQ(a.requested.has_value(), b.requested.has_value()) << a.id;
+      if (a.requested && b.requested) EXPECT_EQ(*a.requested, *b.requested) << a.id;
+      EXPECT_EQ(a.decided_written, b.decided_written) << a.id;
+      EXPECT_EQ(a.household.has_value(), b.household.has_value()) << a.id;
+      if (a.household && b.household) {
+        EXPECT_EQ(a.household->head, b.household->head);
+        EXPECT_EQ(a.household->relation, b.household->relation);
+      }
+      for (const auto& [name, fact] : a.facts) {
+        EXPECT_EQ(fact.for_household, b.facts.at(name).for_household) << a.id << " " << name;
+        EXPECT_EQ(fact.household_of, b.facts.at(name).household_of) << a.id << " " << name;
+      }
+    }
+  }
+  EXPECT_NE(formats::csv_cannot_hold(yaml.cases[0]).find("the set `stated_reasons`"), std::string::npos);
+  EXPECT_NE(formats::csv_cannot_hold(yaml.cases[0]).find("`requested:`"), std::string::npos);
+  EXPECT_NE(formats::csv_cannot_hold(yaml.cases[1]).find("household"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace decree::engine
