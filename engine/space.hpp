@@ -132,7 +132,7 @@ struct DecisionSpace {
   SpaceTable table;               // rows' verdicts index `verdicts`
   std::vector<Verdict> verdicts;
   std::vector<Gap> gaps;          // by rule (in policy order), then by condition
-  std::array<std::uint64_t, 6> counts{};  // combinations by Status
+  std::array<std::uint64_t, static_cast<std::size_t>(Status::Outside) + 1> counts{};  // combinations by Status
 };
 
 struct RaisedSpace {  // an obligation or a flag

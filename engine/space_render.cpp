@@ -262,9 +262,10 @@ std::string render_space_text(const Space& s) {
       }
     }
     const auto& c = d.counts;
-    out += fmt::format("  combinations: decided {}, default {}, no decision {}, undetermined {}, conflict {}, not applicable {}\n",
+    static_assert(std::tuple_size_v<std::decay_t<decltype(c)>> == 7, "a count for each Status");
+    out += fmt::format("  combinations: decided {}, default {}, no decision {}, undetermined {}, conflict {}, not applicable {}{}\n",
                        count_text(c[0]), count_text(c[1]), count_text(c[2]), count_text(c[3]), count_text(c[4]),
-                       count_text(c[5]));
+                       count_text(c[5]), c[6] > 0 ? ", outside the policy " + count_text(c[6]) : "");
   }
 
   for (int flags = 0; flags < 2; ++flags) {
