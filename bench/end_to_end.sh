@@ -36,14 +36,21 @@ generate() {
 import json, random, sys
 n, out = int(sys.argv[1]), sys.argv[2]
 rng = random.Random(1956)
-reasons = ["illness", "family", "schooling", "misdemeanors", "political_criticism", "other_reasons"]
+reasons = ["illness", "family", "schooling", "employment", "misdemeanors", "political_criticism",
+           "other_reasons"]
+# Every fact of the telegram policy but the set stated_reasons, which a CSV row cannot hold
+# (docs/case-files.md), so that the three files say the same.
 facts = [
     ("soviet_citizen", [True, False]), ("ethnicity", ["korean", "other"]),
     ("left_for_permanent_work", [True, False]),
-    ("request", ["return_to_ussr", "convert_to_dprk", "dual_citizenship", "none"]),
+    ("request", ["return_to_ussr", "convert_to_dprk", "dual_citizenship", "temporary_trip",
+                 "release_from_dprk_citizenship", "restore_soviet_citizenship", "send_back_to_dprk",
+                 "none"]),
+    ("requested_by", ["the_person", "korean_side", "soviet_side"]),
+    ("converted_to_dprk", [True, False]),
     ("friends_position", ["agree", "do_not_object", "object"]), ("misdemeanor", [True, False]),
     ("fears_difficulties", [True, False]), ("justified", [True, False]),
-    ("stated_reason", reasons), ("recorded_reason", reasons), ("named_request", [True, False]),
+    ("recorded_reason", reasons), ("named_request", [True, False]),
     ("exceptional_misdemeanant", [True, False]),
 ]
 names = [f for f, _ in facts]
