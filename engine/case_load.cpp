@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -1536,6 +1537,13 @@ CaseLoadResult load_case_paths(const std::vector<std::string>& paths, const ast:
 
 // --- A case at a time (engine/case_stream.hpp) ------------------------------------------------
 
+// What is kept of households from case to case: the facts each head states `for: household`
+// (only heads that state any), and the ids of the cases refused, whose members cannot take from them.
+struct SeenIds::Households {
+  std::unordered_map<std::string, std::vector<std::pair<std::string, FactValue>>> facts;
+  std::unordered_set<std::string> refused;
+};
+
 struct SeenIds::Impl {
   struct Entry {
     std::uint64_t at = 0;      // into `bytes`
@@ -1549,6 +1557,7 @@ struct SeenIds::Impl {
   std::deque<Entry> entries;              // grows without copying what it holds
   std::vector<std::uint32_t> slots;       // 0: empty; else 1 + an index into entries
   std::vector<std::string> files;
+  Households households;
 
   static constexpr std::size_t kBlock = 1u << 20;
 
@@ -1589,12 +1598,13 @@ SeenIds::SeenIds() : impl_(std::make_unique<Impl>()) {}
 SeenIds::~SeenIds() = default;
 std::size_t SeenIds::size() const { return impl_->entries.size(); }
 
-std::optional<SourceLoc> SeenIds::first_or_add(std::string_view id, const SourceLoc& at) {
-  Impl& m = *impl_;
-  if ((m.entries.size() + 1) * 10 > m.slots.size() * 7) m.grow();  // at most 70% full
+SeenIds::Households& SeenIds::households() { return impl_->households; }
+
+std::optional<SourceLoc> SeenIds::find(std::string_view id) const {
+  const Impl& m = *impl_;
+  if (m.slots.empty()) return std::nullopt;
   const std::size_t mask = m.slots.size() - 1;
-  std::size_t i = Impl::hash(id) & mask;
-  for (; m.slots[i] != 0; i = (i + 1) & mask) {
+  for (std::size_t i = Impl::hash(id) & mask; m.slots[i] != 0; i = (i + 1) & mask) {
     const Impl::Entry& e = m.entries[m.slots[i] - 1];
     if (m.id(e) != id) continue;
     SourceLoc first;
@@ -1604,6 +1614,16 @@ std::optional<SourceLoc> SeenIds::first_or_add(std::string_view id, const Source
     first.length = e.length;
     return first;
   }
+  return std::nullopt;
+}
+
+std::optional<SourceLoc> SeenIds::first_or_add(std::string_view id, const SourceLoc& at) {
+  Impl& m = *impl_;
+  if ((m.entries.size() + 1) * 10 > m.slots.size() * 7) m.grow();  // at most 70% full
+  if (auto first = find(id)) return first;
+  const std::size_t mask = m.slots.size() - 1;
+  std::size_t i = Impl::hash(id) & mask;
+  while (m.slots[i] != 0) i = (i + 1) & mask;
   if (m.files.empty() || m.files.back() != at.file) m.files.push_back(at.file);
   Impl::Entry e;
   e.size = static_cast<std::uint32_t>(id.size());
@@ -1634,6 +1654,223 @@ bool read_line(std::FILE* f, std::string& line, std::size_t limit, std::size_t& 
   return any;
 }
 
+// Hands the cases of one file on in file order, each with its problems and the text they point
+// into: ids compared through SeenIds (the first use stands, a later one is refused at its place
+// with a note at the first), households resolved against heads handed on before, a member read
+// before its head held until the head comes.
+class CaseSink {
+ public:
+  using OnCase = std::function<void(const Case&)>;
+  using OnProblems = std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>;
+
+  CaseSink(SeenIds& ids, const OnCase& on_case, const OnProblems& on_problems, StreamedFile& result)
+      : ids_(ids), households_(ids.households()), on_case_(on_case), on_problems_(on_problems), result_(result) {}
+
+  // Problems of the file, or of a record that holds no case; `text` may be null.
+  void problems(const std::vector<Diagnostic>& ds, const std::shared_ptr<const SourceFile>& text) {
+    if (ds.empty()) return;
+    for (const auto& d : ds)
+      if (d.severity == Severity::Error) result_.errors = true;
+    SourceSet set;
+    if (text) set.add(text);
+    on_problems_(ds, set);
+  }
+  void problems(const std::vector<Diagnostic>& ds, const SourceSet& sources) {
+    if (ds.empty()) return;
+    for (const auto& d : ds)
+      if (d.severity == Severity::Error) result_.errors = true;
+    on_problems_(ds, sources);
+  }
+
+  // One case as the loader built it (already counted in `rejected` when not valid), with the
+  // problems found in it.
+  void take(LoadedCase c, std::vector<Diagnostic> ds, const std::shared_ptr<const SourceFile>& text) {
+    SourceSet set;
+    if (text) set.add(text);
+    take(std::move(c), std::move(ds), set);
+  }
+  void take(LoadedCase c, std::vector<Diagnostic> ds, const SourceSet& sources) {
+    bool used_again = false;
+    if (c.has_id) {
+      if (auto first = ids_.first_or_add(c.value.id, c.id_loc)) {
+        Diagnostic d = make_error("case.duplicate-id", c.id_loc,
+                                  fmt::format("the case id `{}` is used twice", shown(c.value.id)),
+                                  "each case needs an id of its own");
+        d.notes.push_back({*first, "first used here"});
+        ds.push_back(std::move(d));
+        refuse(c);
+        used_again = true;
+      }
+    }
+    bool held = false;
+    if (c.valid && c.value.household) {
+      const Household& h = *c.value.household;
+      if (h.head == c.value.id) {
+        ds.push_back(make_error("case.household-head-missing", h.head_loc, "a case cannot be the head of its own household",
+                                "name the head's case"));
+        refuse(c);
+      } else if (!ids_.find(h.head)) {
+        held = true;
+      } else if (!join_head(c, ds)) {
+        refuse(c);
+      }
+    }
+    problems(ds, sources);
+    if (held) {
+      waiting_.push_back(Waiting{std::move(c.value), sources});
+      return;
+    }
+    if (!c.valid) {
+      if (c.has_id && !used_again) {
+        households_.refused.emplace(c.value.id);
+        release(c.value.id);
+      }
+      return;
+    }
+    hand_on(c.value);
+    release(c.value.id);
+  }
+
+  // The end of the file: members whose head never came are refused.
+  void finish() {
+    auto waiting = std::move(waiting_);
+    waiting_.clear();
+    for (auto& w : waiting) head_missing(w);
+  }
+
+ private:
+  struct Waiting {
+    Case value;
+    SourceSet sources;  // the text the member's household is written in
+  };
+
+  void refuse(LoadedCase& c) {
+    if (c.valid) ++result_.rejected;
+    c.valid = false;
+  }
+
+  // Takes the facts the head states for the household; false (reported) when the head was refused.
+  bool join_head(LoadedCase& c, std::vector<Diagnostic>& ds) {
+    const Household& h = *c.value.household;
+    if (households_.refused.contains(h.head)) {
+      ds.push_back(head_missing_error(h));
+      return false;
+    }
+    if (auto it = households_.facts.find(h.head); it != households_.facts.end()) {
+      for (const auto& [name, fact] : it->second) {
+        if (c.value.facts.count(name) != 0) continue;
+        FactValue copy = fact;
+        copy.household_of = h.head;
+        c.value.facts.emplace(name, std::move(copy));
+      }
+    }
+    return true;
+  }
+
+  static Diagnostic head_missing_error(const Household& h) {
+    return make_error("case.household-head-missing", h.head_loc,
+                      fmt::format("the household's head, case `{}`, is not among the cases loaded", shown(h.head)),
+                      "load the head's case file too (or the folder that holds both)");
+  }
+
+  void head_missing(Waiting& w) {
+    ++result_.rejected;
+    problems({head_missing_error(*w.value.household)}, w.sources);
+  }
+
+  void hand_on(const Case& c) {
+    std::vector<std::pair<std::string, FactValue>> stated;
+    for (const auto& [name, fact] : c.facts)
+      if (fact.for_household) stated.emplace_back(name, fact);
+    if (!stated.empty()) households_.facts[c.id] = std::move(stated);
+    ++result_.cases;
+    on_case_(c);
+  }
+
+  // The members held for the head `id`, now that it is read.
+  void release(const std::string& id) {
+    if (waiting_.empty()) return;
+    std::vector<Waiting> ready;
+    for (auto it = waiting_.begin(); it != waiting_.end();) {
+      if (it->value.household->head == id) {
+        ready.push_back(std::move(*it));
+        it = waiting_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    for (auto& w : ready) {
+      LoadedCase c;
+      c.value = std::move(w.value);
+      std::vector<Diagnostic> ds;
+      if (!join_head(c, ds)) {
+        ++result_.rejected;
+        problems(ds, w.sources);
+        continue;
+      }
+      hand_on(c.value);
+      release(c.value.id);
+    }
+  }
+
+  SeenIds& ids_;
+  SeenIds::Households& households_;
+  const OnCase& on_case_;
+  const OnProblems& on_problems_;
+  StreamedFile& result_;
+  std::vector<Waiting> waiting_;
+};
+
+// Loads the file whole, with the loader, and hands its cases on in file order, each preceded by
+// the problems found from its start to the next case's.
+void stream_whole_file(const std::string& path, const PolicyIndex& index, CaseSink& sink, StreamedFile& result,
+                       const CaseLimits& limits) {
+  SourceSet sources;
+  std::vector<LoadedCase> loaded;
+  std::vector<Diagnostic> diagnostics;
+  load_file(path, index, sources, limits, loaded, diagnostics, result.rejected);
+  sort_by_place(diagnostics);
+  auto same = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.loc == b.loc && a.code == b.code && a.message == b.message;
+  };
+  diagnostics.erase(std::unique(diagnostics.begin(), diagnostics.end(), same), diagnostics.end());
+  auto before = [](const SourceLoc& a, const SourceLoc& b) {
+    return a.line < b.line || (a.line == b.line && a.column < b.column);
+  };
+  std::size_t next = 0;  // the first diagnostic not handed on
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    std::vector<Diagnostic> ds;
+    while (next < diagnostics.size() &&
+           (i + 1 == loaded.size() || before(diagnostics[next].loc, loaded[i + 1].value.loc)))
+      ds.push_back(std::move(diagnostics[next++]));
+    sink.take(std::move(loaded[i]), std::move(ds), sources);
+  }
+  std::vector<Diagnostic> rest(std::make_move_iterator(diagnostics.begin() + static_cast<std::ptrdiff_t>(next)),
+                               std::make_move_iterator(diagnostics.end()));
+  sink.problems(rest, sources);
+  sink.finish();
+}
+
+bool is_jsonl_name(const std::string& path) {
+  return !dsl::is_standard_input(path) && path.size() > 6 && path.compare(path.size() - 6, 6, ".jsonl") == 0;
+}
+
+}  // namespace
+
+StreamedFile stream_cases(const std::string& path, const ast::Policy& policy, SeenIds& ids,
+                          const std::function<void(const Case&)>& on_case,
+                          const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems,
+                          const CaseLimits& limits) {
+  if (is_jsonl_name(path)) return stream_jsonl_cases(path, policy, ids, on_case, on_problems, limits);
+  StreamedFile result;
+  CaseSink sink(ids, on_case, on_problems, result);
+  const PolicyIndex index = index_policy(policy);
+  stream_whole_file(path, index, sink, result, limits);
+  return result;
+}
+
+namespace {
+
 }  // namespace
 
 StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& policy, SeenIds& ids,
@@ -1643,14 +1880,8 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
   namespace fs = std::filesystem;
   StreamedFile result;
   const std::string name = dsl::shown_name(path);
-  auto report = [&](const std::vector<Diagnostic>& ds, std::shared_ptr<const SourceFile> text) {
-    if (ds.empty()) return;
-    for (const auto& d : ds)
-      if (d.severity == Severity::Error) result.errors = true;
-    SourceSet set;
-    if (text) set.add(std::move(text));
-    on_problems(ds, set);
-  };
+  CaseSink sink(ids, on_case, on_problems, result);
+  auto report = [&](const std::vector<Diagnostic>& ds, std::shared_ptr<const SourceFile> text) { sink.problems(ds, text); };
   SourceLoc file_loc;
   file_loc.file = name;
   std::error_code ec;
@@ -1702,6 +1933,7 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
                          fmt::format("more than {} cases in one file, the limit for a case file", limits.max_cases_per_file),
                          "split the cases into several files, or load a directory of them")},
              nullptr);
+      sink.finish();
       return result;
     }
     auto file = std::make_shared<const SourceFile>(name, line, line_no);
@@ -1723,24 +1955,10 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
     std::vector<LoadedCase> one;
     FileLoader(*file, *record.tree, index, limits, diagnostics, budget)
         .load_record(one, result.rejected, "each line of a JSON Lines case file");
-    if (!one.empty() && one.front().has_id) {
-      LoadedCase& c = one.front();
-      if (auto first = ids.first_or_add(c.value.id, c.id_loc)) {
-        Diagnostic d = make_error("case.duplicate-id", c.id_loc,
-                                  fmt::format("the case id `{}` is used twice", shown(c.value.id)),
-                                  "each case needs an id of its own");
-        d.notes.push_back({*first, "first used here"});
-        diagnostics.push_back(std::move(d));
-        if (c.valid) ++result.rejected;
-        c.valid = false;
-      }
-    }
-    report(diagnostics, file);
-    if (!one.empty() && one.front().valid) {
-      ++result.cases;
-      on_case(one.front().value);
-    }
+    if (one.empty()) report(diagnostics, file);
+    else sink.take(std::move(one.front()), std::move(diagnostics), file);
   }
+  sink.finish();
   if (std::ferror(f.get())) {
     report({make_error("case.unreadable", file_loc, fmt::format("cannot read the case file: {}", std::strerror(errno)))},
            nullptr);

@@ -1,8 +1,8 @@
-// Case files read a case at a time, for runs whose memory must not grow with the number of
-// cases: a JSON Lines file is read line by line (never whole), each line checked by the same
-// loader as engine/case_load with the same messages at the same file:line:col, and handed on
-// before the next is read. What is kept from case to case is each id (its bytes and its place),
-// to refuse an id used twice. Implemented in engine/case_load.cpp, beside the loader it shares.
+// Case files read a case at a time, for commands whose memory must not grow with the number of
+// cases: each case is checked by the same loader as engine/case_load, with the same messages at
+// the same file:line:col, and handed on before the next is read. What is kept from case to case
+// is each id (its bytes and its place), to refuse an id used twice, and the facts a household's
+// head states for its members. Implemented in engine/case_load.cpp, beside the loader it shares.
 #pragma once
 
 #include <cstddef>
@@ -32,7 +32,13 @@ class SeenIds {
 
   // The place where `id` was first used, or nullopt when it is new (it is then remembered at `at`).
   std::optional<SourceLoc> first_or_add(std::string_view id, const SourceLoc& at);
+  // The place where `id` was first used, or nullopt; nothing is remembered.
+  std::optional<SourceLoc> find(std::string_view id) const;
   std::size_t size() const;
+
+  // What the readers keep of households across files (engine/case_load.cpp).
+  struct Households;
+  Households& households();
 
  private:
   struct Impl;
@@ -51,6 +57,17 @@ struct StreamedFile {
 // before, in this file or an earlier one given the same `ids`, is refused at its place with a
 // note at the first use; the first stays as it was handed on. Each line is held to
 // limits.max_file_bytes; the file as a whole is not, nor held in memory.
+// Reads any case file a case at a time, as stream_jsonl_cases does: a JSON Lines file (*.jsonl)
+// line by line; others (YAML, CSV, standard input) by the reader of their format. Cases are
+// handed on in file order, each file's problems with the text they point into, as they are met.
+// Households: a member's case takes the facts its head states `for: household` when the head
+// was handed on before it (in this file or an earlier one given the same `ids`); a member read
+// before its head is held until the head comes, and refused when the file ends without it.
+StreamedFile stream_cases(const std::string& path, const ast::Policy& policy, SeenIds& ids,
+                          const std::function<void(const Case&)>& on_case,
+                          const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems,
+                          const CaseLimits& limits = {});
+
 StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& policy, SeenIds& ids,
                                 const std::function<void(const Case&)>& on_case,
                                 const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems,

@@ -1,13 +1,16 @@
 // Case files read a case at a time (engine/case_stream.hpp): the same cases and the same
 // messages at the same places as the loader that reads a file whole, ids used twice refused
 // after the first, and the pieces of a file that places are counted in.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "dsl/diagnostic.hpp"
 #include "dsl/load.hpp"
@@ -133,6 +136,166 @@ TEST(CaseStream, MissingFolderAndEmpty) {
   auto empty = stream(std::string(DECREE_SOURCE_DIR) + "/tests/golden/cases-jsonl/empty.jsonl");
   ASSERT_EQ(empty.places.size(), 1u);
   EXPECT_EQ(std::get<0>(empty.places[0]), "case.empty");
+}
+
+const ast::Policy& policy_at(const std::string& relative) {
+  static std::map<std::string, ast::Policy> policies;
+  auto it = policies.find(relative);
+  if (it == policies.end()) {
+    SourceSet sources;
+    auto loaded = dsl::load_policy(std::string(DECREE_SOURCE_DIR) + "/" + relative, sources);
+    EXPECT_TRUE(loaded.effective.has_value()) << relative;
+    it = policies.emplace(relative, *loaded.effective).first;
+  }
+  return it->second;
+}
+
+// A case as the comparison sees it: its id, and each fact with its place and the household it came from.
+std::string described(const Case& c) {
+  std::string out = c.id;
+  for (const auto& [name, fact] : c.facts)
+    out += " " + name + "@" + std::to_string(fact.loc.line) + ":" + std::to_string(fact.loc.column) +
+           (fact.household_of.empty() ? "" : "<" + fact.household_of);
+  return out;
+}
+
+struct Compared {
+  std::vector<std::string> cases;
+  std::vector<Place> places;
+  std::size_t rejected = 0;
+  bool errors = false;
+};
+
+Compared whole_load(const std::string& path, const ast::Policy& policy) {
+  SourceSet sources;
+  auto whole = load_case_paths({path}, policy, sources);
+  Compared out;
+  for (const auto& c : whole.cases) out.cases.push_back(described(c));
+  for (const auto& d : whole.diagnostics) out.places.emplace_back(d.code, d.loc.line, d.loc.column);
+  out.rejected = whole.rejected;
+  out.errors = has_errors(whole.diagnostics);
+  return out;
+}
+
+Compared streamed(const std::string& path, const ast::Policy& policy, SeenIds& ids) {
+  Compared out;
+  auto r = stream_cases(
+      path, policy, ids, [&](const Case& c) { out.cases.push_back(described(c)); },
+      [&](const std::vector<Diagnostic>& ds, const SourceSet&) {
+        for (const auto& d : ds) out.places.emplace_back(d.code, d.loc.line, d.loc.column);
+      });
+  EXPECT_EQ(r.cases, out.cases.size()) << path;
+  out.rejected = r.rejected;
+  out.errors = r.errors;
+  return out;
+}
+
+Compared streamed(const std::string& path, const ast::Policy& policy) {
+  SeenIds ids;
+  return streamed(path, policy, ids);
+}
+
+// Every golden case file, in every format, with the policy its suite loads it with.
+TEST(StreamCases, EveryGoldenCaseFileGivesWhatLoadingItWholeGives) {
+  const std::vector<std::pair<std::string, std::string>> suites = {
+      {"tests/golden/cases", "tests/golden/cases/policy.decree"},
+      {"tests/golden/cases-jsonl", "tests/golden/cases/policy.decree"},
+      {"tests/golden/cases-csv", "tests/golden/cases/policy.decree"},
+      {"tests/golden/run", "tests/golden/run/policy.decree"},
+      {"tests/golden/scope", "tests/golden/scope/policy.decree"},
+      {"tests/golden/sets", "tests/golden/sets/policy.decree"},
+      {"tests/golden/household", "policies/telegram-1956.decree"},
+  };
+  std::map<std::string, int> by_format;
+  for (const auto& [dir, policy_file] : suites) {
+    const ast::Policy& policy = policy_at(policy_file);
+    for (const auto& path : case_files({std::string(DECREE_SOURCE_DIR) + "/" + dir})) {
+      const std::string stem = fs::path(path).stem().string();
+      // By design: of two cases with one id, the whole load keeps neither and the stream keeps the
+      // first (already handed on); bytes that are not UTF-8 refuse a JSON Lines file whole when it
+      // is read whole, a line when it is streamed. Both are tested on their own.
+      if (stem == "duplicate-id" || (stem == "not-utf8" && path.ends_with(".jsonl"))) continue;
+      ++by_format[fs::path(path).extension().string()];
+      Compared whole = whole_load(path, policy);
+      Compared stream = streamed(path, policy);
+      EXPECT_EQ(stream.cases, whole.cases) << path;
+      std::sort(whole.places.begin(), whole.places.end());
+      std::sort(stream.places.begin(), stream.places.end());
+      EXPECT_EQ(stream.places, whole.places) << path;
+      EXPECT_EQ(stream.rejected, whole.rejected) << path;
+      EXPECT_EQ(stream.errors, whole.errors) << path;
+    }
+  }
+  EXPECT_GE(by_format[".yaml"], 80);
+  EXPECT_GE(by_format[".jsonl"], 15);
+  EXPECT_GE(by_format[".csv"], 15);
+}
+
+TEST(StreamCases, AnIdUsedAgainInAnyFormatIsRefusedAfterTheFirst) {
+  const ast::Policy& policy = golden_policy();
+  for (const std::string file : {"cases/duplicate-id.yaml", "cases-csv/duplicate-id.csv", "cases-jsonl/duplicate-id.jsonl"}) {
+    SeenIds ids;
+    Compared s = streamed(std::string(DECREE_SOURCE_DIR) + "/tests/golden/" + file, policy, ids);
+    ASSERT_FALSE(s.cases.empty()) << file;
+    EXPECT_EQ(s.rejected, 1u) << file;
+    ASSERT_EQ(s.places.size(), 1u) << file;
+    EXPECT_EQ(std::get<0>(s.places[0]), "case.duplicate-id") << file;
+    EXPECT_TRUE(s.errors) << file;
+  }
+}
+
+TEST(StreamCases, IdsAreComparedAcrossFilesOfEveryFormat) {
+  const ast::Policy& policy = golden_policy();
+  SeenIds ids;
+  Compared yaml = streamed(std::string(DECREE_SOURCE_DIR) + "/tests/golden/cases/valid.yaml", policy, ids);
+  ASSERT_EQ(yaml.cases.size(), 1u);
+  EXPECT_FALSE(yaml.errors);
+  Compared again = streamed(std::string(DECREE_SOURCE_DIR) + "/tests/golden/cases/valid.yaml", policy, ids);
+  EXPECT_TRUE(again.cases.empty());
+  EXPECT_EQ(again.rejected, 1u);
+  ASSERT_EQ(again.places.size(), 1u);
+  EXPECT_EQ(std::get<0>(again.places[0]), "case.duplicate-id");
+}
+
+// A file of its own in a temporary folder, removed with it.
+struct TempFile {
+  fs::path dir;
+  std::string path;
+  TempFile(const std::string& name, const std::string& text) {
+    dir = fs::temp_directory_path() / fs::path("decree-stream-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    path = (dir / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+  }
+  ~TempFile() {
+    std::error_code ec;
+    fs::remove(path, ec);
+    fs::remove(dir, ec);
+  }
+};
+
+TEST(StreamCases, AMemberReadBeforeItsHeadWaitsForIt) {
+  const ast::Policy& policy = policy_at("policies/telegram-1956.decree");
+  TempFile file("household.yaml",
+                "cases:\n"
+                "  - id: member\n"
+                "    household: {head: head, relation: wife}\n"
+                "    facts: {soviet_citizen: true}\n"
+                "  - id: head\n"
+                "    facts:\n"
+                "      soviet_citizen: false\n"
+                "      stated_reasons: {value: [schooling], for: household}\n"
+                "  - id: orphan\n"
+                "    household: {head: nobody, relation: son}\n");
+  Compared whole = whole_load(file.path, policy);
+  Compared s = streamed(file.path, policy);
+  // The member is handed on when its head is, after it; the rest as loading whole gives them.
+  ASSERT_EQ(s.cases.size(), 2u);
+  EXPECT_EQ(s.cases[0], whole.cases[1]);
+  EXPECT_EQ(s.cases[1], whole.cases[0]);
+  EXPECT_NE(s.cases[1].find("stated_reasons@8:31<head"), std::string::npos) << s.cases[1];
+  EXPECT_EQ(s.places, whole.places);
+  EXPECT_EQ(s.rejected, 1u);
 }
 
 TEST(SeenIds, RemembersEachIdWithItsFirstPlace) {
