@@ -12,17 +12,12 @@
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
-#include "cli/run_stream.hpp"  // JSON Lines case files, a case at a time
+#include "cli/run_stream.hpp"  // the output a case at a time
 #include "cli/run_summary.hpp"  // --summary (counterfactuals)
 #include "cli/run_versions.hpp"  // --as-of, several versions
-#include "engine/history.hpp"
 #include "engine/render_json.hpp"
-#include "engine/render_jsonl.hpp"  // --format jsonl
 #include "engine/render_sources.hpp"
-#include "engine/render_text.hpp"
-#include "engine/trace.hpp"
 #include "web/html.hpp"  // --format html
-#include "engine/version.hpp"
 
 namespace decree::cli {
 
@@ -80,7 +75,7 @@ int run_run(const RunArgs& args) {
   case_options.verbose = args.verbose;
   if (!prepare_policy(args.policy, prep)) return kExitBadInput;
   if (!args.verbose) {  // JSON Lines case files: a case at a time (cli/run_stream.cpp)
-    int status = run_streamed(prep, StreamArgs{args.cases, args.format, args.brief, args.explain});
+    int status = run_streamed(prep, StreamArgs{args.cases, args.format, args.brief, args.explain, args.sources});
     if (status >= 0) return status;
   }
   if (!prepare_cases(args.cases, prep, case_options)) return kExitBadInput;
@@ -93,34 +88,16 @@ int run_run(const RunArgs& args) {
     return kExitBadInput;
   };
 
-  engine::EvalOptions options;
-  options.trace = !args.brief;
-  options.explore = !args.brief;
-  if (args.format == "jsonl") {  // a case evaluated, written and let go, one after another
-    engine::JsonlWriter jsonl(policy, args.brief);
-    auto put = [](std::string_view line) { std::fwrite(line.data(), 1, line.size(), stdout); };
-    put(jsonl.header());
-    for (const auto& c : prep.cases) put(jsonl.line(engine::evaluate_case(policy, c, options)));
-    return finish();
-  }
-  std::vector<engine::CaseEvaluation> evaluations;
-  evaluations.reserve(prep.cases.size());
-  for (const auto& c : prep.cases) evaluations.push_back(engine::evaluate_case(policy, c, options));
-
-  if (args.format == "json" || args.format == "html") {
-    nlohmann::ordered_json out;
-    if (args.brief) {
-      nlohmann::ordered_json cases = nlohmann::ordered_json::array();
-      for (const auto& ev : evaluations) cases.push_back(engine::brief_case_json(policy, ev));
-      out = {{"schema", engine::kTraceSchema}, {"generator", engine::generator()}, {"policy", engine::policy_json(policy)}, {"cases", cases}};
-    } else {
-      std::vector<const engine::CaseEvaluation*> list;
-      for (const auto& ev : evaluations) list.push_back(&ev);
-      out = engine::run_json(policy, list);
-      for (std::size_t i = 0; i < evaluations.size() && i < out["cases"].size(); ++i)
-        if (evaluations[i].source->history) out["cases"][i]["history"] = engine::history_json(policy, evaluations[i]);
-    }
-    // The cited paragraphs, once for the whole output, when the policy's sources name their texts.
+  if (args.format == "html") {  // one page holding every case
+    engine::EvalOptions options;
+    options.trace = true;
+    options.explore = true;
+    std::vector<engine::CaseEvaluation> evaluations;
+    evaluations.reserve(prep.cases.size());
+    for (const auto& c : prep.cases) evaluations.push_back(engine::evaluate_case(policy, c, options));
+    std::vector<const engine::CaseEvaluation*> list;
+    for (const auto& ev : evaluations) list.push_back(&ev);
+    nlohmann::ordered_json out = engine::run_json(policy, list);
     std::vector<const engine::Case*> cases;
     for (const auto& c : prep.cases) cases.push_back(&c);
     const auto cited = engine::cited_sections(policy, prep.library, cases);
@@ -128,34 +105,14 @@ int run_run(const RunArgs& args) {
       out["sources"] = engine::sources_json(prep.library, cited);
       out["documents"] = engine::documents_json(prep.library, cited);
     }
-    if (args.format == "html") {
-      fmt::print("{}", web::html_page("run", out, fmt::format("{} — {}", policy.name, policy.title)));
-      return finish();
-    }
-    fmt::print("{}\n", out.dump(json_indent()));
+    fmt::print("{}", web::html_page("run", out, fmt::format("{} — {}", policy.name, policy.title)));
     return finish();
   }
-
-  engine::TextOptions text;
-  text.color = use_color(stdout);
-  text.explain = engine::explain_level(args.explain);
-  std::string out = engine::render_policy_line(policy, text);
-  out += "\n";
-  for (std::size_t i = 0; i < evaluations.size(); ++i) {
-    if (args.brief) {
-      out += engine::render_brief(policy, evaluations[i], text);
-    } else {
-      if (i > 0) out += "\n";
-      out += engine::render_case(policy, evaluations[i], text);
-      out += engine::render_history(policy, evaluations[i]);
-    }
-  }
-  if (args.sources) {
-    std::vector<const engine::Case*> cases;
-    for (const auto& c : prep.cases) cases.push_back(&c);
-    out += "\n" + engine::render_cited_sections(prep.library, engine::cited_sections(policy, prep.library, cases));
-  }
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  // Each case evaluated and written whole, one after another (cli/run_stream.cpp).
+  RunWriter writer(prep, StreamArgs{args.cases, args.format, args.brief, args.explain, args.sources});
+  writer.begin();
+  for (const auto& c : prep.cases) writer.add(c);
+  writer.end();
   return finish();
 }
 

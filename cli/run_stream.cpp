@@ -1,11 +1,12 @@
-// `decree run` over JSON Lines case files, a case at a time: each case is read, evaluated and
-// written before the next is read (engine/case_stream.hpp), so memory does not grow with the
-// number of cases (only each id is kept, to refuse one used twice). The output is what the run
-// of the same cases loaded whole prints, for text, --brief and --format jsonl; a refused case is
-// reported at its place while the others are written, and the run ends with exit 2 and the count.
+// `decree run`'s output a case at a time: each case is evaluated and written whole (text, --brief,
+// --format json or jsonl) before the next is read, so memory does not grow with the number of
+// cases; what the end needs (the sections the cases cite, for `sources` and --sources) is
+// gathered as it goes. A refused case is reported at its place while the others are written,
+// and the run ends with exit 2 and the count.
 #include "cli/run_stream.hpp"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include <fmt/format.h>
@@ -13,7 +14,9 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "engine/case_stream.hpp"
+#include "engine/history.hpp"
 #include "engine/render_jsonl.hpp"
+#include "engine/render_sources.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
 
@@ -29,37 +32,86 @@ void put(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 }  // namespace
 
+struct RunWriter::State {
+  const Prepared& prep;
+  const StreamArgs& args;
+  engine::EvalOptions options;
+  engine::TextOptions text;
+  std::optional<engine::JsonlWriter> jsonl;
+  std::optional<engine::TraceWriter> json;
+  engine::CaseCitations cited;
+  std::size_t written = 0;
+  State(const Prepared& p, const StreamArgs& a) : prep(p), args(a), cited(p.library) {}
+};
+
+RunWriter::RunWriter(const Prepared& prep, const StreamArgs& args) : state_(std::make_unique<State>(prep, args)) {
+  auto& s = *state_;
+  s.options.trace = !args.brief;
+  s.options.explore = !args.brief;
+  s.text.color = use_color(stdout);
+  s.text.explain = engine::explain_level(args.explain);
+  if (args.format == "jsonl") s.jsonl.emplace(*prep.policy, args.brief);
+  if (args.format == "json") s.json.emplace(*prep.policy, args.brief, json_indent() > 0);
+}
+
+RunWriter::~RunWriter() = default;
+
+std::size_t RunWriter::written() const { return state_->written; }
+
+void RunWriter::begin() {
+  auto& s = *state_;
+  if (s.jsonl) put(s.jsonl->header());
+  else if (s.json) put(s.json->open());
+  else put(engine::render_policy_line(*s.prep.policy, s.text) + "\n");
+}
+
+void RunWriter::add(const engine::Case& c) {
+  auto& s = *state_;
+  const auto& policy = *s.prep.policy;
+  const engine::CaseEvaluation ev = engine::evaluate_case(policy, c, s.options);
+  if (s.jsonl) {
+    put(s.jsonl->line(ev));
+  } else if (s.json) {
+    put(s.json->next(ev));
+  } else if (s.args.brief) {
+    put(engine::render_brief(policy, ev, s.text));
+  } else {
+    std::string out = s.written > 0 ? "\n" : "";
+    out += engine::render_case(policy, ev, s.text);
+    out += engine::render_history(policy, ev);
+    put(out);
+  }
+  if (s.json || s.args.sources) s.cited.add(c);
+  ++s.written;
+}
+
+void RunWriter::end() {
+  auto& s = *state_;
+  if (s.json) {
+    const auto cited = engine::cited_sections(*s.prep.policy, s.prep.library, s.cited);
+    if (cited.empty()) {
+      put(s.json->close());
+    } else {
+      const auto sources = engine::sources_json(s.prep.library, cited);
+      const auto documents = engine::documents_json(s.prep.library, cited);
+      put(s.json->close(&sources, &documents));
+    }
+  } else if (!s.jsonl && s.args.sources) {
+    put("\n" + engine::render_cited_sections(s.prep.library,
+                                             engine::cited_sections(*s.prep.policy, s.prep.library, s.cited)));
+  }
+}
+
 int run_streamed(const Prepared& prep, const StreamArgs& args) {
-  if (args.format != "text" && args.format != "jsonl") return -1;
+  if (args.format != "text" && args.format != "json" && args.format != "jsonl") return -1;
   const auto files = engine::case_files(args.cases);
   if (files.empty()) return -1;
   for (const auto& f : files)
     if (!is_jsonl_name(f)) return -1;
 
-  const auto& policy = *prep.policy;
-  engine::EvalOptions options;
-  options.trace = !args.brief;
-  options.explore = !args.brief;
-
-  engine::TextOptions text;
-  text.color = use_color(stdout);
-  text.explain = engine::explain_level(args.explain);
-  engine::JsonlWriter jsonl(policy, args.brief);
-  if (args.format == "jsonl") put(jsonl.header());
-  else put(engine::render_policy_line(policy, text) + "\n");
-
-  std::size_t evaluated = 0;
-  auto on_case = [&](const engine::Case& c) {
-    engine::CaseEvaluation ev = engine::evaluate_case(policy, c, options);
-    if (args.format == "jsonl") {
-      put(jsonl.line(ev));
-    } else if (args.brief) {
-      put(engine::render_brief(policy, ev, text));
-    } else {
-      put((evaluated > 0 ? "\n" : "") + engine::render_case(policy, ev, text));
-    }
-    ++evaluated;
-  };
+  RunWriter writer(prep, args);
+  writer.begin();
+  auto on_case = [&](const engine::Case& c) { writer.add(c); };
   auto on_problems = [](const std::vector<Diagnostic>& diagnostics, const SourceSet& sources) {
     std::fflush(stdout);
     print_diagnostics(diagnostics, sources);
@@ -72,11 +124,13 @@ int run_streamed(const Prepared& prep, const StreamArgs& args) {
     if (r.errors) ++rejected_files;
     rejected_cases += r.rejected;
   }
+  writer.end();
   if (rejected_files == 0) return kExitOk;
   std::fflush(stdout);
   std::string summary = fmt::format("{} file{} rejected", rejected_files, rejected_files == 1 ? "" : "s");
   if (rejected_cases > 0)
     summary += fmt::format(" ({} case{} with errors)", rejected_cases, rejected_cases == 1 ? "" : "s");
+  const std::size_t evaluated = writer.written();
   summary += fmt::format(", {} case{} evaluated", evaluated, evaluated == 1 ? "" : "s");
   fmt::print(stderr, "{}\n", summary);
   return kExitBadInput;

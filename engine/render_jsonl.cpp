@@ -1,12 +1,17 @@
 #include "engine/render_jsonl.hpp"
 
+#include <cstdint>
+#include <memory>
 #include <string>
+#include <type_traits>
 
 #include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
+#include <rapidjson/prettywriter.h>
 #include <rapidjson/writer.h>
 
 #include "engine/explain/because.hpp"
+#include "engine/history.hpp"
 #include "engine/explain/outcome.hpp"
 #include "engine/version.hpp"
 #include "engine/trace.hpp"
@@ -17,24 +22,30 @@ namespace decree::engine {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+using PrettyWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 // How deep definitions are opened inside a condition, as in the text and JSON traces.
 constexpr int kDefinitionDepth = 3;
 
-void str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-void key(Writer& w, const char* k) { w.Key(k); }
-void str_or_null(Writer& w, std::string_view s) {
+template <class W>
+void str(W& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+template <class W>
+void key(W& w, const char* k) { w.Key(k); }
+template <class W>
+void str_or_null(W& w, std::string_view s) {
   if (s.empty()) w.Null();
   else str(w, s);
 }
 
-void loc(Writer& w, const SourceLoc& l) {
+template <class W>
+void loc(W& w, const SourceLoc& l) {
   if (l.file.empty()) w.Null();
   else if (!l.known()) str(w, l.file);
   else str(w, fmt::format("{}:{}", l.file, l.line));
 }
 
-void value(Writer& w, const Value& v) {
+template <class W>
+void value(W& w, const Value& v) {
   switch (v.kind) {
     case Value::Kind::Unknown: w.String("unknown"); return;
     case Value::Kind::Bool: w.Bool(v.boolean); return;
@@ -64,7 +75,8 @@ void value(Writer& w, const Value& v) {
   w.Null();
 }
 
-void date_range(Writer& w, const std::optional<ast::DateRange>& r) {
+template <class W>
+void date_range(W& w, const std::optional<ast::DateRange>& r) {
   if (!r) {
     w.Null();
     return;
@@ -77,7 +89,8 @@ void date_range(Writer& w, const std::optional<ast::DateRange>& r) {
   w.EndObject();
 }
 
-void citations(Writer& w, const std::vector<CompiledCitation>& cs) {
+template <class W>
+void citations(W& w, const std::vector<CompiledCitation>& cs) {
   w.StartArray();
   for (const auto& c : cs) {
     w.StartObject();
@@ -93,7 +106,8 @@ void citations(Writer& w, const std::vector<CompiledCitation>& cs) {
 }
 
 // The places and texts of conditions, once, in the header.
-void condition_places(Writer& w, const CompiledPolicy& p, Range r) {
+template <class W>
+void condition_places(W& w, const CompiledPolicy& p, Range r) {
   w.StartArray();
   for (Index c = r.begin; c < r.end; ++c) {
     w.StartObject();
@@ -106,7 +120,8 @@ void condition_places(Writer& w, const CompiledPolicy& p, Range r) {
   w.EndArray();
 }
 
-void declarations(Writer& w, const std::vector<Declaration>& ds, const char* k) {
+template <class W>
+void declarations(W& w, const std::vector<Declaration>& ds, const char* k) {
   w.StartArray();
   for (const auto& d : ds) {
     w.StartObject();
@@ -119,16 +134,9 @@ void declarations(Writer& w, const std::vector<Declaration>& ds, const char* k) 
   w.EndArray();
 }
 
-void write_header(Writer& w, const CompiledPolicy& p, bool brief) {
-  w.StartObject();
-  key(w, "schema");
-  w.String(kJsonlSchema);
-  key(w, "generator");
-  w.String(generator());
-  key(w, "brief");
-  w.Bool(brief);
-
-  key(w, "policy");
+// The policy's name, title, file, status, dates, scope and sources: `policy` in both layouts.
+template <class W>
+void policy_object(W& w, const CompiledPolicy& p) {
   w.StartObject();
   key(w, "name");
   str(w, p.name);
@@ -164,6 +172,20 @@ void write_header(Writer& w, const CompiledPolicy& p, bool brief) {
   }
   w.EndArray();
   w.EndObject();
+}
+
+template <class W>
+void write_header(W& w, const CompiledPolicy& p, bool brief) {
+  w.StartObject();
+  key(w, "schema");
+  w.String(kJsonlSchema);
+  key(w, "generator");
+  w.String(generator());
+  key(w, "brief");
+  w.Bool(brief);
+
+  key(w, "policy");
+  policy_object(w, p);
 
   key(w, "facts");
   w.StartArray();
@@ -293,10 +315,46 @@ void write_header(Writer& w, const CompiledPolicy& p, bool brief) {
   w.EndObject();
 }
 
-// One case, fully traced: what is particular to it, the policy's texts left to the header.
+// A JSON value made by another part of the program (a case's history, the cited texts) written
+// into the stream as the writer's own, so it is indented with the rest.
+template <class W>
+void emit(W& w, const nlohmann::ordered_json& j) {
+  switch (j.type()) {
+    case nlohmann::ordered_json::value_t::null: w.Null(); return;
+    case nlohmann::ordered_json::value_t::boolean: w.Bool(j.get<bool>()); return;
+    case nlohmann::ordered_json::value_t::number_integer: w.Int64(j.get<std::int64_t>()); return;
+    case nlohmann::ordered_json::value_t::number_unsigned: w.Uint64(j.get<std::uint64_t>()); return;
+    case nlohmann::ordered_json::value_t::number_float: w.Double(j.get<double>()); return;
+    case nlohmann::ordered_json::value_t::string: str(w, j.get_ref<const std::string&>()); return;
+    case nlohmann::ordered_json::value_t::array:
+      w.StartArray();
+      for (const auto& e : j) emit(w, e);
+      w.EndArray();
+      return;
+    case nlohmann::ordered_json::value_t::object:
+      w.StartObject();
+      for (const auto& [k, v] : j.items()) {
+        str(w, k);
+        emit(w, v);
+      }
+      w.EndObject();
+      return;
+    default: w.Null(); return;
+  }
+}
+
+// Two layouts of one case. `Dictionary` (decree.jsonl/1) carries what is particular to the case
+// and names the rest, whose texts the header holds; `SelfContained` (decree.trace/1) repeats the
+// titles, places and citations so that each case can be read alone, with every optional field
+// written as null.
+enum class Layout { Dictionary, SelfContained };
+
+// One case, fully traced, in either layout.
+template <class W>
 class CaseWriter {
  public:
-  CaseWriter(Writer& w, const CompiledPolicy& p, const CaseEvaluation& ev) : w_(w), p_(p), ev_(ev) {
+  CaseWriter(W& w, const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout)
+      : w_(w), p_(p), ev_(ev), whole_(layout == Layout::SelfContained) {
     if (!ev.trace.conditions.empty()) explanations_ = explain_case(p, ev);
   }
 
@@ -322,6 +380,38 @@ class CaseWriter {
     raisings(ev_.outcome.owed, p_.owes, p_.obligations, "obligation");
     key(w_, "flags");
     raisings(ev_.outcome.raised, p_.raises, p_.flags, "flag");
+    if (c != nullptr && c->history) {
+      key(w_, "history");
+      emit(w_, history_json(p_, ev_));
+    }
+    w_.EndObject();
+  }
+
+  // The why-not answer's body (decree.trace/1 only): the candidate rules and why each did not give it.
+  void why_not(const WhyNot& why) {
+    w_.StartObject();
+    key(w_, "decision");
+    str(w_, p_.decisions[why.decision].name);
+    key(w_, "value");
+    str(w_, p_.decisions[why.decision].values[why.value]);
+    key(w_, "actual");
+    w_.StartObject();
+    result(why.decision, why.actual);
+    w_.EndObject();
+    key(w_, "is_outcome");
+    w_.Bool(why.is_outcome);
+    key(w_, "is_default");
+    w_.Bool(why.is_default);
+    key(w_, "not_applicable");
+    w_.Bool(why.actual.status == Status::NotApplicable);
+    key(w_, "rules");
+    w_.StartArray();
+    for (Index s : why.settings) rule(p_.settings[s].rule, &p_.settings[s]);
+    w_.EndArray();
+    key(w_, "applies_failed");
+    const Index failed = ev_.trace.decisions[why.decision].failed_applies;
+    if (failed == kNone) w_.Null();
+    else condition(failed, 0);
     w_.EndObject();
   }
 
@@ -351,7 +441,8 @@ class CaseWriter {
     w_.EndObject();
   }
 
-  // A fact as this case gives it: its provenance only when the case states the fact.
+  // A fact as this case gives it, with its provenance when the case states the fact (in the
+  // self-contained layout the provenance keys are always there, null when not stated).
   void fact(Index slot) {
     w_.StartObject();
     key(w_, "fact");
@@ -364,17 +455,22 @@ class CaseWriter {
       loc(w_, f->loc);
       key(w_, "certainty");
       w_.String(to_string(f->certainty));
-      if (!f->source.empty()) {
+      if (whole_ || !f->source.empty()) {
         key(w_, "source");
-        str(w_, f->source);
+        str_or_null(w_, f->source);
       }
-      if (!f->note.empty()) {
+      if (whole_ || !f->note.empty()) {
         key(w_, "note");
-        str(w_, f->note);
+        str_or_null(w_, f->note);
       }
       if (!f->household_of.empty()) {
         key(w_, "household_of");
         str(w_, f->household_of);
+      }
+    } else if (whole_) {
+      for (const char* k : {"at", "certainty", "source", "note"}) {
+        key(w_, k);
+        w_.Null();
       }
     }
     w_.EndObject();
@@ -385,8 +481,16 @@ class CaseWriter {
     w_.StartObject();
     key(w_, "definition");
     str(w_, def.name);
+    if (whole_) {
+      key(w_, "title");
+      str(w_, def.title);
+    }
     key(w_, "value");
     w_.String(to_string(ev_.trace.definitions[d]));
+    if (whole_) {
+      key(w_, "citations");
+      citations(w_, def.cites);
+    }
     if (depth < kDefinitionDepth) {
       key(w_, "conditions");
       conditions(def.conditions, depth + 1);
@@ -403,6 +507,10 @@ class CaseWriter {
     w_.String(to_string(ev_.trace.conditions[c]));
     key(w_, "decisive");
     w_.Bool(current_ != nullptr && current_->is_decisive(c));
+    if (whole_) {
+      key(w_, "at");
+      loc(w_, cond.loc);
+    }
     key(w_, "facts");
     w_.StartArray();
     for (Index i = cond.facts.begin; i < cond.facts.end; ++i) fact(p_.reads[i]);
@@ -411,7 +519,7 @@ class CaseWriter {
     w_.StartArray();
     for (Index i = cond.definitions.begin; i < cond.definitions.end; ++i) definition(p_.reads[i], depth);
     w_.EndArray();
-    if (!cond.decisions.empty()) {
+    if (!cond.decisions.empty()) {  // only in rules that follow from a decision
       key(w_, "decisions");
       w_.StartArray();
       for (Index i = cond.decisions.begin; i < cond.decisions.end; ++i) decision_read(p_.reads[i]);
@@ -426,6 +534,7 @@ class CaseWriter {
     w_.EndArray();
   }
 
+  // A decision as a condition reads it: its outcome, who decides, and the rule that decided.
   void decision_read(Index d) {
     const DecisionResult& r = ev_.outcome.decisions[d];
     const bool has_rule = (r.status == Status::Decided || r.status == Status::Undetermined) && r.setting != kNone;
@@ -510,23 +619,47 @@ class CaseWriter {
     w_.EndObject();
   }
 
-  void rule(Index r) {
+  // A rule as it stood for this case; in the self-contained layout with its title, place, the
+  // value it sets (`setting`), the rules it is an exception to, and its citations.
+  void rule(Index r, const Setting* setting) {
+    const CompiledRule& rule = p_.rules[r];
     const RuleTrace& rt = ev_.trace.rules[r];
     w_.StartObject();
     key(w_, "rule");
-    str(w_, p_.rules[r].name);
+    str(w_, rule.name);
+    if (whole_) {
+      key(w_, "title");
+      str(w_, rule.title);
+      key(w_, "at");
+      loc(w_, rule.loc);
+    }
     key(w_, "state");
     w_.String(to_string(rt.state));
     key(w_, "when");
     w_.String(to_string(ev_.outcome.when[r]));
+    if (whole_ && setting != nullptr) {
+      key(w_, "sets");
+      str(w_, p_.decisions[setting->decision].values[setting->value]);
+      key(w_, "by");
+      if (setting->by == kNone) w_.Null();
+      else str(w_, p_.authorities[setting->by].name);
+    }
     key(w_, "conditions");
-    conditions(p_.rules[r].conditions);
+    conditions(rule.conditions);
     key(w_, "failed");
     if (rt.failed == kNone) w_.Null();
     else str(w_, p_.conditions[rt.failed].text);
     key(w_, "defeated_by");
     if (rt.defeated_by == kNone) w_.Null();
     else str(w_, p_.rules[rt.defeated_by].name);
+    if (whole_) {
+      key(w_, "exception_to");
+      w_.StartArray();
+      for (Index e : rule.exception_to) str(w_, p_.rules[e].name);
+      w_.EndArray();
+      key(w_, "citations");
+      citations(w_, rule.cites);
+    }
     w_.EndObject();
   }
 
@@ -538,6 +671,10 @@ class CaseWriter {
     w_.StartObject();
     key(w_, "decision");
     str(w_, decision.name);
+    if (whole_) {
+      key(w_, "title");
+      str(w_, decision.title);
+    }
     result(d, res);
     key(w_, "because");
     w_.StartArray();
@@ -560,6 +697,11 @@ class CaseWriter {
       str(w_, p_.rules[p_.settings[res.other].rule].name);
       w_.EndArray();
     }
+    if (whole_) {
+      key(w_, "default");
+      if (decision.default_value == kNone) w_.Null();
+      else str(w_, decision.values[decision.default_value]);
+    }
     key(w_, "default_used");
     w_.Bool(res.status == Status::Defaulted);
     key(w_, "rests_on");
@@ -569,7 +711,7 @@ class CaseWriter {
     key(w_, "rules");
     w_.StartArray();
     if (res.status != Status::NotApplicable && res.status != Status::Outside)
-      for (Index s : decision.settings) rule(p_.settings[s].rule);
+      for (Index s : decision.settings) rule(p_.settings[s].rule, &p_.settings[s]);
     w_.EndArray();
     key(w_, "settling");
     if (const Exploration* ex = ev_.exploration(d)) exploration(d, *ex);
@@ -586,8 +728,19 @@ class CaseWriter {
       w_.StartObject();
       key(w_, k);
       str(w_, decls[x.what].name);
+      if (whole_) {
+        key(w_, "description");
+        str(w_, decls[x.what].description);
+        key(w_, "detail");
+        str_or_null(w_, x.detail);
+      }
       key(w_, "rule");
       str(w_, p_.rules[x.rule].name);
+      if (whole_) {
+        key(w_, "citations");
+        citations(w_, p_.rules[x.rule].cites);
+      }
+      // A rule that follows from a decision: its conditions, the decision read among them.
       if (p_.rules[x.rule].follows_decisions) {
         key(w_, "conditions");
         conditions(p_.rules[x.rule].conditions);
@@ -597,14 +750,16 @@ class CaseWriter {
     w_.EndArray();
   }
 
-  Writer& w_;
+  W& w_;
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
+  const bool whole_;
   std::vector<DecisionExplanation> explanations_;  // by decision
   const DecisionExplanation* current_ = nullptr;   // the decision being written: marks its decisive conditions
 };
 
-void brief_case(Writer& w, const CompiledPolicy& p, const CaseEvaluation& ev) {
+template <class W>
+void brief_case(W& w, const CompiledPolicy& p, const CaseEvaluation& ev) {
   NamedOutcome named = name_outcome(p, ev.outcome);
   w.StartObject();
   key(w, "id");
@@ -638,22 +793,107 @@ void brief_case(Writer& w, const CompiledPolicy& p, const CaseEvaluation& ev) {
   w.EndObject();
 }
 
+// One buffer and one writer, compact or indented, reused from piece to piece of the output.
+struct Output {
+  virtual ~Output() = default;
+  virtual void policy(const CompiledPolicy& p) = 0;
+  virtual void header(const CompiledPolicy& p, bool brief) = 0;
+  virtual void brief(const CompiledPolicy& p, const CaseEvaluation& ev) = 0;
+  virtual void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout) = 0;
+  virtual void why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why) = 0;
+  // The opening of a decree.trace/1 document, up to and including the `[` of its cases.
+  virtual void open_document(const CompiledPolicy& p) = 0;
+  // The `]` of its cases, then `sources` and `documents` when given, then its `}`.
+  virtual void close_document(const nlohmann::ordered_json* sources, const nlohmann::ordered_json* documents) = 0;
+  virtual void restart() = 0;  // empties the buffer; the writer goes on where it was
+  virtual void reset() = 0;    // empties the buffer and starts a new JSON text
+  rapidjson::StringBuffer buffer;
+  std::string_view text() const { return {buffer.GetString(), buffer.GetSize()}; }
+};
+
+template <class W>
+struct OutputWith final : Output {
+  W w;
+  OutputWith() : w(buffer) {
+    if constexpr (std::is_same_v<W, PrettyWriter>) w.SetIndent(' ', 2);
+  }
+  void policy(const CompiledPolicy& p) override { policy_object(w, p); }
+  void header(const CompiledPolicy& p, bool is_brief) override { write_header(w, p, is_brief); }
+  void brief(const CompiledPolicy& p, const CaseEvaluation& ev) override { brief_case(w, p, ev); }
+  void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout) override {
+    CaseWriter<W>(w, p, ev, layout).whole_case();
+  }
+  void why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why) override {
+    w.StartObject();
+    key(w, "schema");
+    w.String(kTraceSchema);
+    key(w, "generator");
+    w.String(generator());
+    key(w, "policy");
+    policy_object(w, p);
+    const Case* c = ev.source;
+    key(w, "case");
+    w.StartObject();
+    key(w, "id");
+    if (c != nullptr) str(w, c->id);
+    else w.Null();
+    key(w, "title");
+    if (c != nullptr) str(w, c->title);
+    else w.Null();
+    key(w, "at");
+    if (c != nullptr) loc(w, c->loc);
+    else w.Null();
+    w.EndObject();
+    key(w, "why_not");
+    CaseWriter<W>(w, p, ev, Layout::SelfContained).why_not(why);
+    w.EndObject();
+  }
+  void open_document(const CompiledPolicy& p) override {
+    w.StartObject();
+    key(w, "schema");
+    w.String(kTraceSchema);
+    key(w, "generator");
+    w.String(generator());
+    key(w, "policy");
+    policy_object(w, p);
+    key(w, "cases");
+    w.StartArray();
+  }
+  void close_document(const nlohmann::ordered_json* sources, const nlohmann::ordered_json* documents) override {
+    w.EndArray();
+    if (sources != nullptr) {
+      key(w, "sources");
+      emit(w, *sources);
+    }
+    if (documents != nullptr) {
+      key(w, "documents");
+      emit(w, *documents);
+    }
+    w.EndObject();
+  }
+  void restart() override { buffer.Clear(); }
+  void reset() override {
+    buffer.Clear();
+    w.Reset(buffer);
+  }
+};
+
+std::unique_ptr<Output> make_output(bool pretty) {
+  if (pretty) return std::make_unique<OutputWith<PrettyWriter>>();
+  return std::make_unique<OutputWith<Writer>>();
+}
+
 }  // namespace
 
 struct JsonlWriter::State {
   const CompiledPolicy& policy;
   bool brief;
-  rapidjson::StringBuffer buffer;
-  Writer writer;
-  State(const CompiledPolicy& p, bool b) : policy(p), brief(b), writer(buffer) {}
+  OutputWith<Writer> out;
+  State(const CompiledPolicy& p, bool b) : policy(p), brief(b) {}
 
   std::string_view finish() {
-    buffer.Put('\n');
-    return {buffer.GetString(), buffer.GetSize()};
-  }
-  void restart() {
-    buffer.Clear();
-    writer.Reset(buffer);
+    out.buffer.Put('\n');
+    return out.text();
   }
 };
 
@@ -661,16 +901,66 @@ JsonlWriter::JsonlWriter(const CompiledPolicy& policy, bool brief) : state_(std:
 JsonlWriter::~JsonlWriter() = default;
 
 std::string_view JsonlWriter::header() {
-  state_->restart();
-  write_header(state_->writer, state_->policy, state_->brief);
+  state_->out.reset();
+  state_->out.header(state_->policy, state_->brief);
   return state_->finish();
 }
 
 std::string_view JsonlWriter::line(const CaseEvaluation& ev) {
-  state_->restart();
-  if (state_->brief) brief_case(state_->writer, state_->policy, ev);
-  else CaseWriter(state_->writer, state_->policy, ev).whole_case();
+  state_->out.reset();
+  if (state_->brief) state_->out.brief(state_->policy, ev);
+  else state_->out.whole(state_->policy, ev, Layout::Dictionary);
   return state_->finish();
+}
+
+struct TraceWriter::State {
+  const CompiledPolicy& policy;
+  bool brief;
+  std::unique_ptr<Output> out;
+  State(const CompiledPolicy& p, bool b, bool pretty) : policy(p), brief(b), out(make_output(pretty)) {}
+};
+
+TraceWriter::TraceWriter(const CompiledPolicy& policy, bool brief, bool pretty)
+    : state_(std::make_unique<State>(policy, brief, pretty)) {}
+TraceWriter::~TraceWriter() = default;
+
+std::string_view TraceWriter::open() {
+  state_->out->reset();
+  state_->out->open_document(state_->policy);
+  return state_->out->text();
+}
+
+std::string_view TraceWriter::next(const CaseEvaluation& ev) {
+  state_->out->restart();
+  if (state_->brief) state_->out->brief(state_->policy, ev);
+  else state_->out->whole(state_->policy, ev, Layout::SelfContained);
+  return state_->out->text();
+}
+
+std::string_view TraceWriter::close(const nlohmann::ordered_json* sources, const nlohmann::ordered_json* documents) {
+  state_->out->restart();
+  state_->out->close_document(sources, documents);
+  state_->out->buffer.Put('\n');
+  return state_->out->text();
+}
+
+std::string policy_json_text(const CompiledPolicy& policy) {
+  OutputWith<Writer> out;
+  out.policy(policy);
+  return std::string(out.text());
+}
+
+std::string case_json_text(const CompiledPolicy& policy, const CaseEvaluation& ev, bool brief) {
+  OutputWith<Writer> out;
+  if (brief) out.brief(policy, ev);
+  else out.whole(policy, ev, Layout::SelfContained);
+  return std::string(out.text());
+}
+
+std::string why_not_json_text(const CompiledPolicy& policy, const CaseEvaluation& ev, const WhyNot& why) {
+  OutputWith<Writer> out;
+  out.why_not(policy, ev, why);
+  return std::string(out.text());
 }
 
 }  // namespace decree::engine

@@ -44,14 +44,17 @@ void add(const std::vector<CompiledCitation>& cites, const SourceLibrary& librar
 
 }  // namespace
 
+void CaseCitations::add(const Case& c) {
+  for (const auto& [name, fact] : c.facts)
+    if (!fact.source.empty()) cited_in_text(fact.source, library_, found_);
+}
+
 std::vector<CitedSection> cited_sections(const CompiledPolicy& policy, const SourceLibrary& library,
-                                         const std::vector<const Case*>& cases) {
-  std::set<CitedSection> found;
+                                         const CaseCitations& in_cases) {
+  std::set<CitedSection> found = in_cases.found();
   for (const auto& d : policy.definitions) add(d.cites, library, found);
   for (const auto& d : policy.decisions) add(d.cites, library, found);
   for (const auto& r : policy.rules) add(r.cites, library, found);
-  for (const Case* c : cases)
-    for (const auto& [name, fact] : c->facts) cited_in_text(fact.source, library, found);
   // In the order of the documents (as the policy declares them), then of their sections.
   std::vector<CitedSection> out;
   for (const auto& [source, text] : library.texts)
@@ -66,6 +69,13 @@ std::vector<CitedSection> cited_sections(const CompiledPolicy& policy, const Sou
     return rank(a.first) < rank(b.first);
   });
   return out;
+}
+
+std::vector<CitedSection> cited_sections(const CompiledPolicy& policy, const SourceLibrary& library,
+                                         const std::vector<const Case*>& cases) {
+  CaseCitations in_cases(library);
+  for (const Case* c : cases) in_cases.add(*c);
+  return cited_sections(policy, library, in_cases);
 }
 
 nlohmann::ordered_json sources_json(const SourceLibrary& library, const std::vector<CitedSection>& cited) {
