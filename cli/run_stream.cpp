@@ -6,6 +6,7 @@
 #include "cli/run_stream.hpp"
 
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -13,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "engine/case_load.hpp"
 #include "engine/case_stream.hpp"
 #include "engine/history.hpp"
 #include "engine/render_jsonl.hpp"
@@ -29,6 +31,38 @@ bool is_jsonl_name(const std::string& path) {
 }
 
 void put(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
+
+// One case file a case at a time: JSON Lines line by line; another file loaded whole, then its
+// problems printed and its cases handed on, an id used in an earlier file refused at its place.
+engine::StreamedFile stream_file(const std::string& file, const ast::Policy& policy, engine::SeenIds& ids,
+                                 const std::function<void(const engine::Case&)>& on_case,
+                                 const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems) {
+  if (is_jsonl_name(file)) return engine::stream_jsonl_cases(file, policy, ids, on_case, on_problems);
+  engine::StreamedFile result;
+  SourceSet sources;
+  auto loaded = engine::load_cases(file, policy, sources);
+  std::vector<bool> keep(loaded.cases.size(), true);
+  for (std::size_t i = 0; i < loaded.cases.size(); ++i) {
+    const auto& c = loaded.cases[i];
+    if (auto first = ids.first_or_add(c.id, c.loc)) {
+      Diagnostic d = make_error("case.duplicate-id", c.loc, fmt::format("the case id `{}` is used twice", c.id),
+                                "each case needs an id of its own");
+      d.notes.push_back({*first, "first used here"});
+      loaded.diagnostics.push_back(std::move(d));
+      keep[i] = false;
+      ++loaded.rejected;
+    }
+  }
+  result.rejected = loaded.rejected;
+  for (const auto& d : loaded.diagnostics) result.errors = result.errors || d.severity == Severity::Error;
+  if (!loaded.diagnostics.empty()) on_problems(loaded.diagnostics, sources);
+  for (std::size_t i = 0; i < loaded.cases.size(); ++i)
+    if (keep[i]) {
+      ++result.cases;
+      on_case(loaded.cases[i]);
+    }
+  return result;
+}
 
 }  // namespace
 
@@ -102,6 +136,31 @@ void RunWriter::end() {
   }
 }
 
+StreamTotals stream_case_files(const std::vector<std::string>& files, const ast::Policy& policy,
+                               const std::function<void(const engine::Case&)>& on_case) {
+  auto on_problems = [](const std::vector<Diagnostic>& diagnostics, const SourceSet& sources) {
+    std::fflush(stdout);
+    print_diagnostics(diagnostics, sources);
+  };
+  StreamTotals totals;
+  engine::SeenIds ids;
+  for (const auto& file : files) {
+    auto r = stream_file(file, policy, ids, on_case, on_problems);
+    if (r.errors) ++totals.rejected_files;
+    totals.rejected_cases += r.rejected;
+    totals.cases += r.cases;
+  }
+  return totals;
+}
+
+std::string rejected_line(const StreamTotals& totals, std::size_t done, const char* done_word) {
+  std::string line = fmt::format("{} file{} rejected", totals.rejected_files, totals.rejected_files == 1 ? "" : "s");
+  if (totals.rejected_cases > 0)
+    line += fmt::format(" ({} case{} with errors)", totals.rejected_cases, totals.rejected_cases == 1 ? "" : "s");
+  line += fmt::format(", {} case{} {}", done, done == 1 ? "" : "s", done_word);
+  return line;
+}
+
 int run_streamed(const Prepared& prep, const StreamArgs& args) {
   if (args.format != "text" && args.format != "json" && args.format != "jsonl") return -1;
   const auto files = engine::case_files(args.cases);
@@ -111,28 +170,11 @@ int run_streamed(const Prepared& prep, const StreamArgs& args) {
 
   RunWriter writer(prep, args);
   writer.begin();
-  auto on_case = [&](const engine::Case& c) { writer.add(c); };
-  auto on_problems = [](const std::vector<Diagnostic>& diagnostics, const SourceSet& sources) {
-    std::fflush(stdout);
-    print_diagnostics(diagnostics, sources);
-  };
-
-  engine::SeenIds ids;
-  std::size_t rejected_files = 0, rejected_cases = 0;
-  for (const auto& file : files) {
-    auto r = engine::stream_jsonl_cases(file, *prep.checked, ids, on_case, on_problems);
-    if (r.errors) ++rejected_files;
-    rejected_cases += r.rejected;
-  }
+  const StreamTotals totals = stream_case_files(files, *prep.checked, [&](const engine::Case& c) { writer.add(c); });
   writer.end();
-  if (rejected_files == 0) return kExitOk;
+  if (totals.rejected_files == 0) return kExitOk;
   std::fflush(stdout);
-  std::string summary = fmt::format("{} file{} rejected", rejected_files, rejected_files == 1 ? "" : "s");
-  if (rejected_cases > 0)
-    summary += fmt::format(" ({} case{} with errors)", rejected_cases, rejected_cases == 1 ? "" : "s");
-  const std::size_t evaluated = writer.written();
-  summary += fmt::format(", {} case{} evaluated", evaluated, evaluated == 1 ? "" : "s");
-  fmt::print(stderr, "{}\n", summary);
+  fmt::print(stderr, "{}\n", rejected_line(totals, writer.written(), "evaluated"));
   return kExitBadInput;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,24 @@ class RunWriter {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// What reading case files a case at a time met: the cases handed on and those refused.
+struct StreamTotals {
+  std::size_t cases = 0;           // valid cases handed on
+  std::size_t rejected_files = 0;  // files with an error (in a case or in the file itself)
+  std::size_t rejected_cases = 0;  // cases refused for their errors
+};
+
+// Hands each valid case of the case files `files` (as engine::case_files lists them) to
+// `on_case`, in order, and prints each problem at its place as it is met, between the cases
+// written around it; ids must be unique across all the files. JSON Lines files are read a case
+// at a time; the others are loaded one file at a time.
+StreamTotals stream_case_files(const std::vector<std::string>& files, const ast::Policy& policy,
+                               const std::function<void(const engine::Case&)>& on_case);
+
+// "1 file rejected (2 cases with errors), 5 cases evaluated": the last line of a run that
+// refused something, `done` naming what was done with the others ("evaluated", "counted").
+std::string rejected_line(const StreamTotals& totals, std::size_t done, const char* done_word);
 
 // Runs the cases a case at a time, reading each file a case at a time when it can (JSON Lines);
 // returns the exit status, or -1 when the cases are to be loaded whole instead (other files,

@@ -1,6 +1,7 @@
 #include "cli/run_summary.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -8,6 +9,8 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
+#include "cli/run_stream.hpp"
+#include "engine/case_load.hpp"
 #include "dsl/input_file.hpp"
 #include "engine/inputs.hpp"
 #include "engine/population.hpp"
@@ -17,34 +20,56 @@
 
 namespace decree::cli {
 
+namespace {
+
+// 0, or 2 with the count of what was left out when a case file had errors.
+int finish(const StreamTotals& totals, std::uint64_t counted) {
+  if (totals.rejected_files == 0) return kExitOk;
+  std::fflush(stdout);
+  fmt::print(stderr, "{}\n", rejected_line(totals, counted, "counted"));
+  return kExitBadInput;
+}
+
+}  // namespace
+
 int run_summary(const std::string& policy_path, const std::vector<std::string>& inputs, const std::string& format) {
+  namespace fs = std::filesystem;
   Prepared prep;
   if (!prepare_policy(policy_path, prep)) return kExitBadInput;
   const auto& p = *prep.policy;
-  auto in = engine::load_inputs(inputs, *prep.checked, prep.sources);
+  // Populations are read first (each is a few lines that draw its cases); case files are read a
+  // case at a time, each case counted and let go, so memory does not grow with their cases.
+  std::vector<std::string> case_paths, population_paths;
+  for (const auto& path : inputs) {
+    std::error_code ec;
+    const auto files = fs::is_directory(path, ec) ? engine::case_files({path}) : std::vector<std::string>{};
+    if (files.empty()) {
+      (!fs::is_directory(path, ec) && engine::is_population_file(path) ? population_paths : case_paths).push_back(path);
+      continue;
+    }
+    for (const auto& f : files) (engine::is_population_file(f) ? population_paths : case_paths).push_back(f);
+  }
+  auto in = engine::load_inputs(population_paths, *prep.checked, prep.sources);
   if (!in.diagnostics.empty()) {
     std::fflush(stdout);
     print_diagnostics(in.diagnostics, prep.sources);
   }
   if (has_errors(in.diagnostics)) {
-    if (in.rejected > 0)
-      fmt::print(stderr, "{}; {} case{} rejected, so nothing was evaluated\n", count_summary(in.diagnostics), in.rejected,
-                 in.rejected == 1 ? "" : "s");
-    else
-      fmt::print(stderr, "{}; nothing was evaluated\n", count_summary(in.diagnostics));
-    return kExitBadInput;
-  }
-  if (in.count() == 0) {
-    fmt::print(stderr, "error: no cases found in {}\n", fmt::join(inputs, ", "));
+    fmt::print(stderr, "{}; nothing was evaluated\n", count_summary(in.diagnostics));
     return kExitBadInput;
   }
 
   engine::Summary summary = engine::make_summary(p);
   engine::Outcome outcome;
-  for (const auto& c : in.cases) {
-    const auto binding = engine::bind(p, c);
-    engine::evaluate(p, binding.values, outcome);
-    engine::add(summary, p, outcome);
+  std::uint64_t counted = 0;
+  StreamTotals totals;
+  if (!case_paths.empty()) {
+    totals = stream_case_files(engine::case_files(case_paths), *prep.checked, [&](const engine::Case& c) {
+      const auto binding = engine::bind(p, c);
+      engine::evaluate(p, binding.values, outcome);
+      engine::add(summary, p, outcome);
+      ++counted;
+    });
   }
   for (const auto& population : in.populations) {
     engine::PopulationBinder binder(p, population);
@@ -55,7 +80,16 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
       binder.fill(drawn, facts);
       engine::evaluate(p, facts, outcome);
       engine::add(summary, p, outcome);
+      ++counted;
     }
+  }
+  if (counted == 0) {
+    if (totals.rejected_files > 0) {
+      fmt::print(stderr, "{}\n", rejected_line(totals, 0, "counted"));
+      return kExitBadInput;
+    }
+    fmt::print(stderr, "error: no cases found in {}\n", fmt::join(inputs, ", "));
+    return kExitBadInput;
   }
 
   std::vector<std::string> shown;  // `-` as <stdin>
@@ -66,7 +100,7 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
                           {"inputs", shown},
                           {"summary", engine::summary_json(p, summary)}};
     fmt::print("{}\n", out.dump(json_indent()));
-    return kExitOk;
+    return finish(totals, counted);
   }
   engine::TextOptions text;
   text.color = use_color(stdout);
@@ -74,7 +108,7 @@ int run_summary(const std::string& policy_path, const std::vector<std::string>& 
   out += fmt::format("cases: {}\n\n", fmt::join(shown, ", "));
   out += engine::render_summary(p, summary, text.color);
   std::fwrite(out.data(), 1, out.size(), stdout);
-  return kExitOk;
+  return finish(totals, counted);
 }
 
 }  // namespace decree::cli
