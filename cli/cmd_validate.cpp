@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
+#include "cli/run_stream.hpp"
 #include "dsl/load.hpp"
 #include "engine/case_load.hpp"
 
@@ -29,6 +30,21 @@ int run_validate(const ValidateArgs& args) {
     print_diagnostics(loaded.diagnostics, sources);
     fmt::print(stderr, "{}: {}; no case was validated\n", args.policy, count_summary(loaded.diagnostics));
     return kExitBadInput;
+  }
+  // A case at a time: each problem printed at its place as it is met, only the count kept.
+  if (auto files = streamable_files(args.cases)) {
+    std::size_t valid = 0;
+    const StreamTotals totals = stream_case_files(*files, *loaded.effective, [&](const engine::Case&) { ++valid; });
+    std::string summary = fmt::format("{} case{} valid", valid, valid == 1 ? "" : "s");
+    if (totals.rejected_cases > 0) summary += fmt::format(", {} rejected", totals.rejected_cases);
+    std::string counts;
+    if (totals.errors > 0) counts += fmt::format("{} error{}", totals.errors, totals.errors == 1 ? "" : "s");
+    if (totals.warnings > 0)
+      counts += fmt::format("{}{} warning{}", counts.empty() ? "" : ", ", totals.warnings, totals.warnings == 1 ? "" : "s");
+    if (!counts.empty()) summary += fmt::format(" ({})", counts);
+    std::fflush(stderr);
+    fmt::print("{}\n", summary);
+    return totals.errors > 0 ? kExitBadInput : kExitOk;
   }
   auto result = engine::load_case_paths(args.cases, *loaded.effective, sources);
   const std::size_t valid = result.cases.size();

@@ -6,6 +6,7 @@
 #include "cli/run_stream.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -136,13 +137,28 @@ void RunWriter::end() {
   }
 }
 
+std::optional<std::vector<std::string>> streamable_files(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_directory(path, ec) && engine::case_files({path}).empty()) return std::nullopt;
+  }
+  auto files = engine::case_files(paths);
+  if (files.empty()) return std::nullopt;
+  return files;
+}
+
 StreamTotals stream_case_files(const std::vector<std::string>& files, const ast::Policy& policy,
                                const std::function<void(const engine::Case&)>& on_case) {
-  auto on_problems = [](const std::vector<Diagnostic>& diagnostics, const SourceSet& sources) {
+  StreamTotals totals;
+  auto on_problems = [&totals](const std::vector<Diagnostic>& diagnostics, const SourceSet& sources) {
+    for (const auto& d : diagnostics) {
+      if (d.severity == Severity::Error) ++totals.errors;
+      else if (d.severity == Severity::Warning) ++totals.warnings;
+    }
     std::fflush(stdout);
     print_diagnostics(diagnostics, sources);
   };
-  StreamTotals totals;
   engine::SeenIds ids;
   for (const auto& file : files) {
     auto r = stream_file(file, policy, ids, on_case, on_problems);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,7 +47,13 @@ struct StreamTotals {
   std::size_t cases = 0;           // valid cases handed on
   std::size_t rejected_files = 0;  // files with an error (in a case or in the file itself)
   std::size_t rejected_cases = 0;  // cases refused for their errors
+  std::size_t errors = 0;          // the problems printed
+  std::size_t warnings = 0;
 };
+
+// The case files `paths` stand for (engine::case_files), or nullopt when a folder among them
+// holds none (loading it whole says so).
+std::optional<std::vector<std::string>> streamable_files(const std::vector<std::string>& paths);
 
 // Hands each valid case of the case files `files` (as engine::case_files lists them) to
 // `on_case`, in order, and prints each problem at its place as it is met, between the cases
