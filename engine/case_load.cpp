@@ -183,16 +183,7 @@ class FileLoader {
     for (std::size_t i = 0; i < tree_.entries(root); ++i) {
       NodeId key = tree_.key(root, i);
       if (i == *cases_entry || key_is(key, "cases")) continue;
-      auto name_or_none = key_name(key);
-      if (!name_or_none) continue;
-      std::string_view name = *name_or_none;
-      if (contains(kCaseKeys, name))
-        error("case.unknown-key", key,
-              fmt::format("`{}` beside `cases:`: a file with a `cases:` list holds nothing else at the top", name),
-              fmt::format("move `{}` into the case it belongs to", name));
-      else
-        error("case.unknown-key", key, fmt::format("unknown key `{}` at the top of the file", shown(name)),
-              "a case file holds either one case (`id:`, `facts:`, ...) or a `cases:` list, and nothing else");
+      beside_cases(key);
     }
     NodeId list = tree_.value(root, *cases_entry);
     if (tree_.kind(list) == Kind::Null || (tree_.kind(list) == Kind::Sequence && tree_.children(list).empty())) {
@@ -217,20 +208,60 @@ class FileLoader {
         rejected += items.size() - i;
         return;
       }
-      NodeId item = items[i];
-      if (tree_.kind(item) != Kind::Map) {
-        error("case.not-a-case", item,
-              fmt::format("each item of `cases:` is a case (a mapping with `id:`), found {}", found(item)));
-        ++rejected;
+      load_item(items[i], out, rejected);
+    }
+  }
+
+  // One item of a `cases:` list.
+  void load_item(NodeId item, std::vector<LoadedCase>& out, std::size_t& rejected) {
+    if (tree_.kind(item) != Kind::Map) {
+      error("case.not-a-case", item,
+            fmt::format("each item of `cases:` is a case (a mapping with `id:`), found {}", found(item)));
+      ++rejected;
+      return;
+    }
+    LoadedCase c = load_case(item, false);
+    if (!c.valid) ++rejected;
+    out.push_back(std::move(c));
+  }
+
+  // The entries `map` holds, written at the top of a file after its `cases:` list (whose key is
+  // at `cases_key`), read a case at a time: each is reported as when the file is read whole.
+  void load_beside(NodeId map, const SourceLoc& cases_key) {
+    for (auto [first, again] : tree_.duplicate_keys(map)) {
+      if (key_is(again, "cases")) continue;  // below, with the place of the first
+      Diagnostic& d = error("case.duplicate-key", again,
+                            fmt::format("`{}` is written twice in this mapping", shown(tree_.scalar(again))),
+                            "YAML allows each key once in a mapping; keep one of them");
+      d.notes.push_back({place(first), "first written here"});
+    }
+    for (std::size_t i = 0; i < tree_.entries(map); ++i) {
+      NodeId key = tree_.key(map, i);
+      if (!key_is(key, "cases")) {
+        beside_cases(key);
         continue;
       }
-      LoadedCase c = load_case(item, false);
-      if (!c.valid) ++rejected;
-      out.push_back(std::move(c));
+      Diagnostic& d = error("case.duplicate-key", key, "`cases` is written twice in this mapping",
+                            "YAML allows each key once in a mapping; keep one of them");
+      d.notes.push_back({cases_key, "first written here"});
     }
   }
 
  private:
+  // A key other than `cases` at the top of a file with a `cases:` list.
+  void beside_cases(NodeId key) {
+    auto name_or_none = key_name(key);
+    if (!name_or_none) return;
+    std::string_view name = *name_or_none;
+    if (contains(kCaseKeys, name))
+      error("case.unknown-key", key,
+            fmt::format("`{}` beside `cases:`: a file with a `cases:` list holds nothing else at the top", name),
+            fmt::format("move `{}` into the case it belongs to", name));
+    else
+      error("case.unknown-key", key, fmt::format("unknown key `{}` at the top of the file", shown(name)),
+            "a case file holds either one case (`id:`, `facts:`, ...) or a `cases:` list, and nothing else");
+  }
+
   // --- reporting -----------------------------------------------------------------------------
 
   SourceLoc place(NodeId id) const { return tree_.place(id, file_); }
@@ -1851,6 +1882,72 @@ void stream_whole_file(const std::string& path, const PolicyIndex& index, CaseSi
   sink.finish();
 }
 
+SourceLoc sink_loc(const std::string& name) {
+  SourceLoc loc;
+  loc.file = name;
+  return loc;
+}
+
+// Reads a YAML case file's `cases:` list a case at a time (yaml::read_case_list); false, with
+// nothing handed on, when the file is to be loaded whole: standard input and other pipes, a file
+// that holds one case or anything but a block `cases:` list, and a file of at most
+// limits.max_file_bytes whose bytes are refused or that may hold anchors and aliases (an alias
+// may repeat what an earlier case holds).
+bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSink& sink, StreamedFile& result,
+                      const CaseLimits& limits) {
+  if (dsl::is_standard_input(path)) return false;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return false;
+  const std::string name = dsl::shown_name(path);
+  const yaml::FileScan scan = yaml::scan_file(f.get(), name);
+  if (scan.unreadable) return false;
+  if ((!scan.problems.empty() || scan.anchors) && scan.size <= limits.max_file_bytes) return false;
+  if (!scan.problems.empty()) {
+    sink.problems(scan.problems, scan.problem_line);
+    return true;
+  }
+  std::rewind(f.get());
+  ErrorBudget budget;
+  std::size_t items = 0;
+  yaml::ListSink to;
+  to.build_next = [&] { return items++ <= limits.max_cases_per_file && !budget.stopped; };
+  to.passed_over = [&] { ++result.rejected; };
+  to.item = [&](const std::shared_ptr<const SourceFile>& file, const yaml::Tree& tree, NodeId item) {
+    std::vector<Diagnostic> ds;
+    if (items > limits.max_cases_per_file) {
+      ds.push_back(make_error("case.too-many-cases", tree.place(item, *file),
+                              fmt::format("more than {} cases in one file, the limit for a case file", limits.max_cases_per_file),
+                              "split the cases into several files, or load a directory of them"));
+      ++result.rejected;
+      sink.problems(ds, file);
+      return;
+    }
+    std::vector<LoadedCase> one;
+    FileLoader(*file, tree, index, limits, ds, budget).load_item(item, one, result.rejected);
+    if (one.empty()) sink.problems(ds, file);
+    else sink.take(std::move(one.front()), std::move(ds), file);
+  };
+  to.beside = [&](const std::shared_ptr<const SourceFile>& file, const yaml::Tree& tree, NodeId map,
+                  const SourceLoc& cases_key) {
+    std::vector<Diagnostic> ds;
+    FileLoader(*file, tree, index, limits, ds, budget).load_beside(map, cases_key);
+    sink.problems(ds, file);
+  };
+  to.problems = [&](const std::vector<Diagnostic>& ds, const std::shared_ptr<const SourceFile>& file, bool item) {
+    if (item) ++result.rejected;
+    budget.errors += ds.size();
+    sink.problems(ds, file);
+  };
+  if (yaml::read_case_list(f.get(), name, yaml_limits(limits), scan.ascii, to) == yaml::ListRead::NotAList) return false;
+  if (std::ferror(f.get()))
+    sink.problems({make_error("case.unreadable", sink_loc(name), fmt::format("cannot read the case file: {}", std::strerror(errno)))},
+                  std::shared_ptr<const SourceFile>());
+  sink.finish();
+  return true;
+}
+
 bool is_jsonl_name(const std::string& path) {
   return !dsl::is_standard_input(path) && path.size() > 6 && path.compare(path.size() - 6, 6, ".jsonl") == 0;
 }
@@ -1865,6 +1962,7 @@ StreamedFile stream_cases(const std::string& path, const ast::Policy& policy, Se
   StreamedFile result;
   CaseSink sink(ids, on_case, on_problems, result);
   const PolicyIndex index = index_policy(policy);
+  if (format_of(path, {}) == Format::Yaml && stream_yaml_list(path, index, sink, result, limits)) return result;
   stream_whole_file(path, index, sink, result, limits);
   return result;
 }

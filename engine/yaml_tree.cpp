@@ -1,6 +1,8 @@
 #include "engine/yaml_tree.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <unordered_set>
 #include <memory>
 #include <unordered_map>
 
@@ -286,6 +288,7 @@ class Builder {
   }
 
   std::size_t documents() const { return documents_; }
+  bool knows_anchor(std::string_view name) const { return anchors_.find(name) != anchors_.end(); }
 
   void document_start(std::size_t offset) {
     if (documents_++ > 0)
@@ -444,7 +447,7 @@ std::vector<std::size_t> tab_indents(const SourceFile& file, std::uint32_t last_
   std::vector<std::size_t> out;
   const std::string& t = file.text();
   std::size_t start = 0;
-  for (std::uint32_t line = 1; start < t.size() && line <= last_line; ++line) {
+  for (std::uint32_t line = file.locate(0).line; start < t.size() && line <= last_line; ++line) {
     std::size_t end = t.find('\n', start);
     if (end == std::string::npos) end = t.size();
     std::size_t i = start;
@@ -467,6 +470,7 @@ struct Stop {
   std::string_view context;        // "while parsing a flow sequence", or empty
   std::size_t at = 0;              // where it stopped
   std::size_t context_at = 0;      // where what it was reading started (with a context)
+  bool context_shown = true;       // false when that place is not in the text at hand (a piece of the file)
   int value = -1;                  // the offending character (reader errors)
 };
 
@@ -565,7 +569,7 @@ Diagnostic explain(const Stop& stop, const SourceFile& file) {
   std::string hint;
   std::vector<DiagnosticNote> notes;
   auto note_at_context = [&](std::string what) {
-    if (!stop.context.empty()) notes.push_back({file.locate(stop.context_at), std::move(what)});
+    if (!stop.context.empty() && stop.context_shown) notes.push_back({file.locate(stop.context_at), std::move(what)});
   };
   // Only blanks follow: the file ends here.
   auto at_end = [&](std::size_t from) {
@@ -719,6 +723,29 @@ bool is_tab_problem(const Stop& stop, std::string_view t) {
          (stop.problem == "found character that cannot start any token" && stop.at < t.size() && t[stop.at] == '\t');
 }
 
+// What libyaml's stop says, in a reader's words, at its place in `file` (tabs in the
+// indentation up to it first).
+std::vector<Diagnostic> stop_diagnostics(const Stop& stop, const SourceFile& file) {
+  std::vector<Diagnostic> out;
+  SourceLoc loc = file.locate(stop.at);
+  // YAML forbids tabs for indentation; libyaml stumbles over them with various messages.
+  auto tabs = tab_indents(file, loc.line);
+  bool tab_on_error_line = false;
+  for (std::size_t offset : tabs) {
+    SourceLoc tab = file.locate(offset);
+    tab_on_error_line = tab_on_error_line || tab.line == loc.line;
+    out.push_back(make_error("case.tab-indent", tab, "a tab in the indentation: YAML forbids tabs for indentation",
+                             "indent with spaces"));
+  }
+  if (is_tab_problem(stop, file.text()) && !tab_on_error_line)
+    out.push_back(make_error("case.tab-indent", loc,
+                             "a tab where YAML expects indentation: YAML forbids tabs for indentation",
+                             "indent with spaces"));
+  else if (!tab_on_error_line)
+    out.push_back(explain(stop, file));
+  return out;
+}
+
 // The parser and its current event, released however the reading ends.
 struct Parser {
   yaml_parser_t parser;
@@ -769,23 +796,8 @@ ReadResult read_yaml(const SourceFile& file, const Limits& limits) {
                                                : bytes(y.problem_mark.index);
         stop.context_at = stop.context.empty() ? stop.at : bytes(y.context_mark.index);
         stop.value = y.problem_value;
-        SourceLoc loc = file.locate(stop.at);
-        // YAML forbids tabs for indentation; libyaml stumbles over them with various messages.
-        auto tabs = tab_indents(file, loc.line);
-        bool tab_on_error_line = false;
-        for (std::size_t offset : tabs) {
-          SourceLoc tab = file.locate(offset);
-          tab_on_error_line = tab_on_error_line || tab.line == loc.line;
-          result.diagnostics.push_back(make_error("case.tab-indent", tab,
-                                                  "a tab in the indentation: YAML forbids tabs for indentation",
-                                                  "indent with spaces"));
-        }
-        if (is_tab_problem(stop, text) && !tab_on_error_line)
-          result.diagnostics.push_back(make_error("case.tab-indent", loc,
-                                                  "a tab where YAML expects indentation: YAML forbids tabs for indentation",
-                                                  "indent with spaces"));
-        else if (!tab_on_error_line)
-          result.diagnostics.push_back(explain(stop, file));
+        auto problems = stop_diagnostics(stop, file);
+        result.diagnostics.insert(result.diagnostics.end(), problems.begin(), problems.end());
         return result;
       }
       const yaml_event_t& ev = e.event;
@@ -816,6 +828,495 @@ ReadResult read_yaml(const SourceFile& file, const Limits& limits) {
   }
   result.tree = std::move(tree);
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// A `cases:` list read a case at a time
+
+namespace {
+
+// `&name` or `*name` where YAML could read an anchor or an alias: after a blank, `[`, `{` or `,`
+// (or at the start of the line), followed by a name. Text such as "R&D" or "a * b" is not.
+bool anchor_like(std::string_view line) {
+  for (std::size_t i = line.find_first_of("&*"); i != std::string_view::npos; i = line.find_first_of("&*", i + 1)) {
+    const char before = i == 0 ? ' ' : line[i - 1];
+    if (before != ' ' && before != '\t' && before != '[' && before != '{' && before != ',') continue;
+    if (i + 1 >= line.size()) continue;
+    const char after = line[i + 1];
+    if (after == ' ' || after == '\t' || after == '\r' || after == ',' || after == ']' || after == '}') continue;
+    return true;
+  }
+  return false;
+}
+
+std::string printable_line(std::string_view line) {
+  std::string out(line);
+  std::size_t from = 0;
+  while (from < out.size()) {
+    std::size_t bad = first_invalid_utf8(std::string_view(out).substr(from));
+    if (bad == std::string_view::npos) break;
+    out[from + bad] = '?';
+    from += bad + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+FileScan scan_file(std::FILE* f, const std::string& name) {
+  FileScan out;
+  std::vector<char> chunk(1u << 20);
+  std::string carry;  // a line begun in the chunk before
+  std::uint32_t line_no = 1;
+  // False when the line's bytes are refused (the problem is then kept).
+  auto line_ok = [&](std::string_view line) {
+    const bool ascii = std::none_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    const bool utf16 = line_no == 1 && (line.substr(0, 2) == "\xFF\xFE" || line.substr(0, 2) == "\xFE\xFF");
+    if (utf16 || std::memchr(line.data(), 0, line.size()) != nullptr ||
+        (!ascii && first_invalid_utf8(line) != std::string_view::npos)) {
+      SourceFile piece(name, std::string(line), line_no);
+      out.problems = check_text(piece, Limits{});
+      out.problem_line = std::make_shared<const SourceFile>(name, printable_line(line), line_no);
+      return false;
+    }
+    // A byte-order mark is not counted by libyaml: the rest of the first line decides.
+    const bool bom = line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF";
+    out.ascii = out.ascii && (ascii || (bom && std::none_of(line.begin() + 3, line.end(), [](char c) {
+                                          return static_cast<unsigned char>(c) >= 0x80;
+                                        })));
+    out.anchors = out.anchors || anchor_like(line);
+    return true;
+  };
+  for (;;) {
+    const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), f);
+    if (n == 0) break;
+    out.size += n;
+    std::string_view rest(chunk.data(), n);
+    for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
+      bool ok;
+      if (carry.empty()) {
+        ok = line_ok(rest.substr(0, nl));
+      } else {
+        carry.append(rest.substr(0, nl));
+        ok = line_ok(carry);
+        carry.clear();
+      }
+      if (!ok) return out;
+      ++line_no;
+      rest.remove_prefix(nl + 1);
+    }
+    carry.append(rest);
+  }
+  out.unreadable = std::ferror(f) != 0;
+  if (!carry.empty()) line_ok(carry);
+  return out;
+}
+
+namespace {
+
+constexpr std::size_t kPiece = 64u << 10;
+
+// The bytes of the file from the first line still needed on, read in pieces of 64 KiB: libyaml
+// is fed from them, and the pieces handed on are cut from them. Places are bytes from the start
+// of the file.
+class Window {
+ public:
+  Window(std::FILE* f, bool ascii) : f_(f), ascii_(ascii) {
+    more();
+    bom_ = view(0, std::min<std::size_t>(3, end())) == "\xEF\xBB\xBF" ? 3 : 0;
+    byte_ = bom_;
+  }
+
+  std::size_t base() const { return base_; }
+  std::size_t end() const { return base_ + (buf_.size() - start_); }
+  std::size_t bom() const { return bom_; }
+  bool eof() const { return eof_; }
+
+  bool more() {
+    if (eof_) return false;
+    const std::size_t old = buf_.size();
+    buf_.resize(old + kPiece);
+    const std::size_t n = std::fread(buf_.data() + old, 1, kPiece, f_);
+    buf_.resize(old + n);
+    if (n == 0) eof_ = true;
+    return n != 0;
+  }
+
+  std::string_view view(std::size_t from, std::size_t to) const {
+    return std::string_view(buf_).substr(start_ + (from - base_), to - from);
+  }
+
+  // Forgets what is before `offset`, the start of a line.
+  void drop_to(std::size_t offset) {
+    if (offset <= base_) return;
+    line_of(offset);  // the line count moves past what is dropped
+    start_ += offset - base_;
+    base_ = offset;
+    if (start_ >= (1u << 20) && start_ * 2 >= buf_.size()) {
+      buf_.erase(0, start_);
+      start_ = 0;
+    }
+  }
+
+  std::size_t line_start(std::size_t offset) const {
+    offset = std::clamp(offset, base_, end());
+    std::string_view before = view(base_, offset);
+    std::size_t nl = before.rfind('\n');
+    return nl == std::string_view::npos ? base_ : base_ + nl + 1;
+  }
+
+  // Where the line holding `offset` ends (at its line break, or the end of the file), read on as needed.
+  std::size_t line_end(std::size_t offset) {
+    offset = std::max(offset, base_);
+    for (;;) {
+      if (offset < end()) {
+        std::string_view rest = view(offset, end());
+        std::size_t nl = rest.find('\n');
+        if (nl != std::string_view::npos) return offset + nl;
+        offset = end();
+      }
+      if (!more()) return end();
+    }
+  }
+
+  // The line (1-based) that `offset` is on.
+  std::uint32_t line_of(std::size_t offset) {
+    offset = std::clamp(offset, base_, end());
+    if (offset >= counted_) {
+      std::string_view v = view(counted_, offset);
+      line_ += static_cast<std::uint32_t>(std::count(v.begin(), v.end(), '\n'));
+    } else {
+      std::string_view v = view(offset, counted_);
+      line_ -= static_cast<std::uint32_t>(std::count(v.begin(), v.end(), '\n'));
+    }
+    counted_ = offset;
+    return line_;
+  }
+
+  // The byte where libyaml's character `index` (counted after a byte-order mark) starts.
+  std::size_t byte_of(std::size_t index) {
+    if (ascii_) return bom_ + index;
+    while (index_ < index) {
+      if (byte_ >= end() && !more()) return byte_;
+      ++byte_;
+      while ((byte_ < end() || more()) && continuation(view(byte_, byte_ + 1)[0])) ++byte_;
+      ++index_;
+    }
+    while (index_ > index && byte_ > base_) {
+      --byte_;
+      while (byte_ > base_ && continuation(view(byte_, byte_ + 1)[0])) --byte_;
+      --index_;
+    }
+    return byte_;
+  }
+
+  static int feed(void* data, unsigned char* buffer, std::size_t size, std::size_t* size_read) {
+    auto* w = static_cast<Window*>(data);
+    if (w->fed_ >= w->end() && !w->more()) {
+      *size_read = 0;
+      return std::ferror(w->f_) ? 0 : 1;
+    }
+    const std::size_t n = std::min(size, w->end() - w->fed_);
+    std::memcpy(buffer, w->view(w->fed_, w->fed_ + n).data(), n);
+    w->fed_ += n;
+    *size_read = n;
+    return 1;
+  }
+
+ private:
+  static bool continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
+  std::FILE* f_;
+  bool ascii_;
+  bool eof_ = false;
+  std::string buf_;
+  std::size_t start_ = 0;  // where byte `base_` of the file is in buf_
+  std::size_t base_ = 0;
+  std::size_t fed_ = 0;    // what libyaml has been given
+  std::size_t bom_ = 0;
+  std::size_t index_ = 0, byte_ = 0;     // a character and its first byte
+  std::size_t counted_ = 0;              // lines are counted up to here
+  std::uint32_t line_ = 1;
+};
+
+// libyaml's events, owned until they are cleared.
+struct Held {
+  yaml_event_t event;
+  std::size_t at;  // its start, in bytes from the start of the file
+};
+class HeldEvents {
+ public:
+  ~HeldEvents() { clear(); }
+  void push(const yaml_event_t& e, std::size_t at) { held_.push_back(Held{e, at}); }
+  void clear() {
+    for (auto& h : held_) yaml_event_delete(&h.event);
+    held_.clear();
+  }
+  bool empty() const { return held_.empty(); }
+  const std::vector<Held>& all() const { return held_; }
+
+ private:
+  std::vector<Held> held_;
+};
+
+}  // namespace
+
+// Gives the builder the events held, their places counted from `from`, the piece's first byte.
+// An alias of an anchor written in an earlier item is refused by name (`earlier`).
+static void replay(Builder& b, const HeldEvents& held, std::size_t from, const SourceFile& piece,
+                   const std::unordered_set<std::string>& earlier) {
+  for (const auto& h : held.all()) {
+    const std::size_t at = h.at - std::min(h.at, from);
+    const yaml_event_t& ev = h.event;
+    switch (ev.type) {
+      case YAML_DOCUMENT_START_EVENT: b.document_start(at); break;
+      case YAML_ALIAS_EVENT: {
+        std::string_view name = text_of(ev.data.alias.anchor);
+        if (!b.knows_anchor(name) && earlier.contains(std::string(name)))
+          throw Refusal{make_error(
+              "case.alias-across-cases", piece.locate(at, 1 + name.size()),
+              fmt::format("the alias `*{}` repeats an anchor written in an earlier case; in a case file over the "
+                          "size it is read whole at, each case is read on its own, so an alias repeats only an "
+                          "anchor of its own case",
+                          name),
+              "write the values out in this case, or split the file into files small enough to be read whole")};
+        b.alias(at, name);
+        break;
+      }
+      case YAML_SCALAR_EVENT: b.scalar(at, ev); break;
+      case YAML_SEQUENCE_START_EVENT:
+        b.open(Node::Kind::Sequence, at, ev.data.sequence_start.tag, ev.data.sequence_start.anchor);
+        break;
+      case YAML_MAPPING_START_EVENT:
+        b.open(Node::Kind::Map, at, ev.data.mapping_start.tag, ev.data.mapping_start.anchor);
+        break;
+      case YAML_SEQUENCE_END_EVENT:
+      case YAML_MAPPING_END_EVENT: b.close(); break;
+      default: break;
+    }
+  }
+}
+
+ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& limits, bool ascii, const ListSink& to) {
+  Window w(f, ascii);
+  Parser p;
+  if (!p.ready) return ListRead::NotAList;
+  yaml_parser_set_input(&p.parser, &Window::feed, &w);
+  HeldEvents held;
+
+  // The head: the stream, its document, the file's mapping, `cases` as its first key, a block list.
+  constexpr yaml_event_type_t kHead[] = {YAML_STREAM_START_EVENT, YAML_DOCUMENT_START_EVENT, YAML_MAPPING_START_EVENT,
+                                         YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT};
+  for (yaml_event_type_t type : kHead) {
+    yaml_event_t e;
+    if (!yaml_parser_parse(&p.parser, &e)) return ListRead::NotAList;
+    held.push(e, w.byte_of(e.start_mark.index));
+    if (e.type != type) return ListRead::NotAList;
+  }
+  {
+    const auto& key = held.all()[3].event.data.scalar;
+    if (std::string_view(reinterpret_cast<const char*>(key.value), key.length) != "cases" ||
+        held.all()[4].event.data.sequence_start.style != YAML_BLOCK_SEQUENCE_STYLE)
+      return ListRead::NotAList;
+  }
+  SourceLoc cases_key;
+  {
+    auto head = std::make_shared<const SourceFile>(name, std::string(w.view(0, w.line_end(held.all()[3].at))));
+    Tree tree;
+    try {
+      Builder b(tree, *head, limits);
+      replay(b, held, 0, *head, {});
+      b.close();
+      b.close();
+    } catch (const Refusal&) {
+      return ListRead::NotAList;  // read whole, the problem is said as it is then
+    }
+    cases_key = tree.place(tree.key(tree.root(), 0), *head);
+  }
+  held.clear();
+
+  std::unordered_set<std::string> earlier;  // anchors written in the items read
+  std::size_t done = 0;                     // items read to their end
+  enum class Phase { List, Tail, After } phase = Phase::List;
+  bool collecting = false, build = false, refused = false;
+  std::size_t item_start = 0, content_end = 0;
+  std::vector<bool> flow;  // each collection open in the item: written in flow style
+
+  // One piece of the file: whole lines from `from`'s to `last`'s.
+  auto piece_of = [&](std::size_t from, std::size_t last) {
+    from = w.line_start(from);
+    const std::size_t end = w.line_end(std::max(last, from));
+    return std::make_shared<const SourceFile>(name, std::string(w.view(from, end)), w.line_of(from));
+  };
+  auto remember_anchors = [&] {
+    for (const auto& h : held.all()) {
+      const yaml_char_t* anchor = h.event.type == YAML_SCALAR_EVENT           ? h.event.data.scalar.anchor
+                                  : h.event.type == YAML_SEQUENCE_START_EVENT ? h.event.data.sequence_start.anchor
+                                  : h.event.type == YAML_MAPPING_START_EVENT  ? h.event.data.mapping_start.anchor
+                                                                              : nullptr;
+      if (anchor != nullptr) earlier.emplace(text_of(anchor));
+    }
+  };
+  // The item (or the entries after the list) held, built and handed on.
+  auto finish_item = [&] {
+    const std::size_t from = w.line_start(item_start);
+    auto piece = piece_of(item_start, content_end > item_start ? content_end - 1 : item_start);
+    Tree tree;
+    try {
+      Builder b(tree, *piece, limits);
+      if (phase == Phase::List) {
+        b.open(Node::Kind::Sequence, 0, nullptr, nullptr);  // as deep as the file's mapping and its list
+        b.open(Node::Kind::Sequence, 0, nullptr, nullptr);
+      } else {
+        b.open(Node::Kind::Map, 0, nullptr, nullptr);  // the file's mapping, holding the entries after the list
+      }
+      replay(b, held, from, *piece, earlier);
+      b.close();
+      if (phase == Phase::List) b.close();
+    } catch (const Refusal& r) {
+      remember_anchors();
+      held.clear();
+      to.problems({r.diagnostic}, piece, phase == Phase::List);
+      return;
+    }
+    remember_anchors();
+    held.clear();
+    if (phase == Phase::List) {
+      NodeId list = tree.children(tree.root())[0];
+      to.item(piece, tree, tree.children(list)[0]);
+    } else {
+      to.beside(piece, tree, tree.root(), cases_key);
+    }
+  };
+  auto too_large = [&] {
+    auto piece = piece_of(item_start, item_start);
+    const std::string what = phase == Phase::List ? "this case" : "what follows the `cases:` list";
+    to.problems({make_error("case.too-large", piece->locate(item_start - w.line_start(item_start)),
+                            fmt::format("{} is more than the {} a case may hold in a case file read a case at a time",
+                                        what, mib(limits.max_file_bytes)),
+                            "split the case, or write less in it")},
+                piece, phase == Phase::List);
+  };
+
+  for (;;) {
+    yaml_event_t e;
+    if (!yaml_parser_parse(&p.parser, &e)) {
+      const yaml_parser_t& y = p.parser;
+      Stop stop;
+      stop.type = y.error;
+      stop.problem = y.problem == nullptr ? std::string_view("unreadable YAML") : std::string_view(y.problem);
+      stop.context = y.context == nullptr ? std::string_view() : std::string_view(y.context);
+      const std::size_t at = y.error == YAML_READER_ERROR ? w.bom() + y.problem_offset : w.byte_of(y.problem_mark.index);
+      const std::size_t context_at = stop.context.empty() ? at : w.byte_of(y.context_mark.index);
+      // From the first line of what was being read to the ends of lines well past the error.
+      const std::size_t from = collecting ? w.line_start(std::min(item_start, at)) : w.base();
+      w.line_end(at);
+      w.more();
+      std::size_t end = w.end();
+      if (!w.eof()) end = std::max(w.line_start(end), w.line_end(at));
+      auto piece = std::make_shared<const SourceFile>(name, std::string(w.view(from, end)), w.line_of(from));
+      stop.at = std::min(at - std::min(at, from), end - from);
+      stop.context_shown = context_at >= from;
+      stop.context_at = stop.context_shown ? std::min(context_at - from, end - from) : stop.at;
+      stop.value = y.problem_value;
+      auto ds = stop_diagnostics(stop, *piece);
+      if (!ds.empty())
+        ds.back().notes.push_back(
+            {ds.back().loc, fmt::format("the file is read no further: YAML cannot be read on past this error; {} "
+                                        "case{} before it {} read",
+                                        done, done == 1 ? "" : "s", done == 1 ? "was" : "were")});
+      to.problems(ds, piece, collecting);
+      return ListRead::Streamed;
+    }
+    const std::size_t at = w.byte_of(e.start_mark.index);
+    const yaml_event_type_t type = e.type;
+    const bool opens = type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT;
+    const bool closes = type == YAML_MAPPING_END_EVENT || type == YAML_SEQUENCE_END_EVENT;
+
+    if (phase == Phase::After) {
+      if (type == YAML_DOCUMENT_START_EVENT) {
+        yaml_event_delete(&e);
+        auto piece = piece_of(at, at);
+        const std::size_t from = w.line_start(at);
+        try {
+          Tree tree;
+          Builder b(tree, *piece, limits);
+          b.document_start(0);
+          b.document_start(at - from);
+        } catch (const Refusal& r) {
+          to.problems({r.diagnostic}, piece, false);
+        }
+        return ListRead::Streamed;
+      }
+      yaml_event_delete(&e);
+      if (type == YAML_STREAM_END_EVENT) return ListRead::Streamed;
+      continue;
+    }
+
+    if (!collecting) {
+      if (closes && phase == Phase::List) {  // the end of the list
+        yaml_event_delete(&e);
+        phase = Phase::Tail;
+        continue;
+      }
+      if (closes) {  // the end of the file's mapping, nothing after the list
+        yaml_event_delete(&e);
+        phase = Phase::After;
+        continue;
+      }
+      // An item of the list begins (or the first entry after it).
+      collecting = true;
+      refused = false;
+      w.drop_to(w.line_start(at));
+      item_start = at;
+      content_end = at;
+      build = phase == Phase::Tail || !to.build_next || to.build_next();
+      flow.clear();
+    }
+    // In the entries after the list, the end of the file's mapping ends them.
+    const bool tail_ends = phase == Phase::Tail && closes && flow.empty();
+    if (opens) {
+      flow.push_back(type == YAML_MAPPING_START_EVENT ? e.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                                                       : e.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE);
+    } else if (closes && !tail_ends) {
+      if (!flow.empty() && flow.back()) content_end = std::max(content_end, w.byte_of(e.end_mark.index));
+      if (!flow.empty()) flow.pop_back();
+    } else if (type == YAML_SCALAR_EVENT || type == YAML_ALIAS_EVENT) {
+      content_end = std::max(content_end, w.byte_of(e.end_mark.index));
+    }
+    if (tail_ends) {
+      yaml_event_delete(&e);
+      collecting = false;
+      if (build) finish_item();
+      held.clear();
+      phase = Phase::After;
+      continue;
+    }
+    const std::size_t depth = (phase == Phase::List ? 2 : 1) + flow.size();
+    if (build) {
+      held.push(e, at);
+      if (depth > limits.max_depth) {  // the builder refuses it at this event, as when read whole
+        finish_item();
+        build = false;
+        refused = true;
+      } else if (at - item_start > limits.max_file_bytes) {
+        held.clear();
+        too_large();
+        build = false;
+        refused = true;
+      }
+    } else {
+      yaml_event_delete(&e);
+      w.drop_to(w.line_start(at));
+    }
+    if (phase == Phase::List && flow.empty()) {  // the item ends
+      collecting = false;
+      ++done;
+      if (build) finish_item();
+      else if (!refused && to.passed_over) to.passed_over();
+      held.clear();
+    }
+  }
 }
 
 }  // namespace decree::engine::yaml

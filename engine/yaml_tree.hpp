@@ -6,6 +6,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -108,5 +111,42 @@ ReadResult read_yaml(const SourceFile& file, const Limits& limits = {});
 
 // Checks done on the raw text before any YAML is read: size, binary, UTF-8. Empty when fine.
 std::vector<Diagnostic> check_text(const SourceFile& file, const Limits& limits);
+
+// --- A `cases:` list read a case at a time --------------------------------------------------
+
+// What a first look at a file finds, reading it once in pieces, without YAML.
+struct FileScan {
+  std::uint64_t size = 0;
+  bool ascii = true;     // no byte past 0x7F, so libyaml's character counts are byte counts
+  bool anchors = false;  // may hold an anchor or an alias (`&name`, `*name`): a guess on the safe side
+  bool unreadable = false;
+  std::vector<Diagnostic> problems;                // check_text's, for the first line whose bytes it refuses
+  std::shared_ptr<const SourceFile> problem_line;  // that line, its bad bytes made printable, for the excerpt
+};
+FileScan scan_file(std::FILE* f, const std::string& name);
+
+// Where read_case_list hands what it reads. Each tree lives only during the call, over `file`,
+// the piece of the file (whole lines) it is written on.
+struct ListSink {
+  std::function<bool()> build_next;  // false: the next item is counted and passed over, not built
+  std::function<void(const std::shared_ptr<const SourceFile>& file, const Tree& tree, NodeId item)> item;
+  std::function<void()> passed_over;
+  // Entries written at the top of the file after the list, and where the first `cases:` key is.
+  std::function<void(const std::shared_ptr<const SourceFile>& file, const Tree& tree, NodeId map,
+                     const SourceLoc& cases_key)> beside;
+  // Problems in the YAML; `item` when they refuse an item of the list (a case).
+  std::function<void(const std::vector<Diagnostic>&, const std::shared_ptr<const SourceFile>& file, bool item)> problems;
+};
+
+enum class ListRead { Streamed, NotAList };
+
+// Reads `f` from its start when its YAML is a mapping whose first key is `cases:` holding a
+// block list (`- id: ...`): each item is read into a tree of its own and handed on before the
+// next is read, so what is held is one item's lines and events. The checks and messages are
+// read_yaml's, at the same places; an item is held to limits.max_file_bytes; an error in the
+// YAML ends the reading there (said in a note), after the items before it. NotAList, with
+// nothing handed on, for any other file (it is to be read whole), and when the YAML cannot be
+// read up to the list's first item. `ascii` is scan_file's.
+ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& limits, bool ascii, const ListSink& to);
 
 }  // namespace decree::engine::yaml

@@ -162,6 +162,7 @@ std::string described(const Case& c) {
 struct Compared {
   std::vector<std::string> cases;
   std::vector<Place> places;
+  std::vector<std::string> messages;  // each problem's place, code and message, sorted
   std::size_t rejected = 0;
   bool errors = false;
 };
@@ -171,19 +172,28 @@ Compared whole_load(const std::string& path, const ast::Policy& policy) {
   auto whole = load_case_paths({path}, policy, sources);
   Compared out;
   for (const auto& c : whole.cases) out.cases.push_back(described(c));
-  for (const auto& d : whole.diagnostics) out.places.emplace_back(d.code, d.loc.line, d.loc.column);
+  for (const auto& d : whole.diagnostics) {
+    out.places.emplace_back(d.code, d.loc.line, d.loc.column);
+    out.messages.push_back(to_string(d.loc) + " " + d.code + " " + d.message);
+  }
+  std::sort(out.messages.begin(), out.messages.end());
   out.rejected = whole.rejected;
   out.errors = has_errors(whole.diagnostics);
   return out;
 }
 
-Compared streamed(const std::string& path, const ast::Policy& policy, SeenIds& ids) {
+Compared streamed(const std::string& path, const ast::Policy& policy, SeenIds& ids, const CaseLimits& limits = {}) {
   Compared out;
   auto r = stream_cases(
       path, policy, ids, [&](const Case& c) { out.cases.push_back(described(c)); },
       [&](const std::vector<Diagnostic>& ds, const SourceSet&) {
-        for (const auto& d : ds) out.places.emplace_back(d.code, d.loc.line, d.loc.column);
-      });
+        for (const auto& d : ds) {
+          out.places.emplace_back(d.code, d.loc.line, d.loc.column);
+          out.messages.push_back(to_string(d.loc) + " " + d.code + " " + d.message);
+        }
+      },
+      limits);
+  std::sort(out.messages.begin(), out.messages.end());
   EXPECT_EQ(r.cases, out.cases.size()) << path;
   out.rejected = r.rejected;
   out.errors = r.errors;
@@ -218,12 +228,19 @@ TEST(StreamCases, EveryGoldenCaseFileGivesWhatLoadingItWholeGives) {
       ++by_format[fs::path(path).extension().string()];
       Compared whole = whole_load(path, policy);
       Compared stream = streamed(path, policy);
-      EXPECT_EQ(stream.cases, whole.cases) << path;
       std::sort(whole.places.begin(), whole.places.end());
       std::sort(stream.places.begin(), stream.places.end());
       EXPECT_EQ(stream.places, whole.places) << path;
-      EXPECT_EQ(stream.rejected, whole.rejected) << path;
+      EXPECT_EQ(stream.messages, whole.messages) << path;
       EXPECT_EQ(stream.errors, whole.errors) << path;
+      // YAML that cannot be read on: read whole, the file gives no case; streamed, the cases before
+      // the error have been handed on, and the one being read is refused. Tested below.
+      const bool stops = std::any_of(whole.places.begin(), whole.places.end(), [](const Place& p) {
+        return std::get<0>(p) == "case.yaml-syntax" || std::get<0>(p) == "case.tab-indent";
+      });
+      if (stops) continue;
+      EXPECT_EQ(stream.cases, whole.cases) << path;
+      EXPECT_EQ(stream.rejected, whole.rejected) << path;
     }
   }
   EXPECT_GE(by_format[".yaml"], 80);
@@ -296,6 +313,139 @@ TEST(StreamCases, AMemberReadBeforeItsHeadWaitsForIt) {
   EXPECT_NE(s.cases[1].find("stated_reasons@8:31<head"), std::string::npos) << s.cases[1];
   EXPECT_EQ(s.places, whole.places);
   EXPECT_EQ(s.rejected, 1u);
+}
+
+// `n` cases of the golden policy, `- id: c1` and on, six lines each; `broken` replaces case
+// number `at` (1-based) by its text.
+std::string many_cases(int n, int at = 0, const std::string& broken = {}) {
+  std::string out = "# generated\ncases:\n";
+  for (int i = 1; i <= n; ++i) {
+    if (i == at) {
+      out += broken;
+      continue;
+    }
+    out += "  - id: c" + std::to_string(i) + "\n    title: \"case " + std::to_string(i) +
+           "\"\n    facts:\n      soviet_citizen: true\n      misdemeanor: false\n      request: return_to_ussr\n";
+  }
+  return out;
+}
+
+CaseLimits small_file_limit() {
+  CaseLimits limits;
+  limits.max_file_bytes = 4096;  // read whole, every file below would be refused
+  return limits;
+}
+
+TEST(StreamCases, AYamlListOverTheWholeFileLimitIsReadACaseAtATime) {
+  const std::string text = many_cases(2000, 1000, "  - id: c1000\n    facts:\n      misdemeanor: maybe\n");
+  ASSERT_GT(text.size(), 100'000u);
+  TempFile file("many.yaml", text);
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  ASSERT_EQ(s.cases.size(), 1999u);
+  EXPECT_EQ(s.cases.front().substr(0, 3), "c1 ");
+  EXPECT_EQ(s.cases.back().substr(0, 6), "c2000 ");
+  EXPECT_NE(s.cases[1000].find("soviet_citizen@" + std::to_string(2 + 6 * 1000 + 3 + 4) + ":23"), std::string::npos)
+      << s.cases[1000];
+  // The broken case's problem at its line in the file: 2 lines of head, 999 cases of 6 lines, then its third line.
+  ASSERT_EQ(s.places.size(), 1u);
+  EXPECT_EQ(s.places[0], Place("case.wrong-type", 2 + 6 * 999 + 3, 20));
+  EXPECT_EQ(s.rejected, 1u);
+  // Read whole (with the limit raised), the same cases and the same message.
+  Compared whole = whole_load(file.path, golden_policy());
+  EXPECT_EQ(s.cases, whole.cases);
+  EXPECT_EQ(s.messages, whole.messages);
+}
+
+TEST(StreamCases, YamlThatCannotBeReadOnStopsAtItsPlaceAfterTheCasesBefore) {
+  // A quote left open in case 500 runs on to the next quote, in case 501's title, where libyaml
+  // stops: it reads no further.
+  const std::string text = many_cases(1000, 500, "  - id: c500\n    title: \"not closed\n    facts: {soviet_citizen: true}\n");
+  TempFile file("broken.yaml", text);
+  SeenIds ids;
+  std::vector<std::string> rendered;
+  std::vector<std::string> handed;
+  auto r = stream_cases(
+      file.path, golden_policy(), ids, [&](const Case& c) { handed.push_back(c.id); },
+      [&](const std::vector<Diagnostic>& ds, const SourceSet& sources) { rendered.push_back(render_all(ds, sources)); },
+      small_file_limit());
+  ASSERT_EQ(handed.size(), 499u);
+  EXPECT_EQ(handed.back(), "c499");
+  EXPECT_TRUE(r.errors);
+  EXPECT_EQ(r.rejected, 1u);
+  ASSERT_EQ(rendered.size(), 1u);
+  const std::string line = std::to_string(2 + 6 * 499 + 3 + 2);  // case 501's title
+  EXPECT_NE(rendered[0].find("broken.yaml:" + line + ":13: error[case.yaml-syntax]"), std::string::npos) << rendered[0];
+  EXPECT_NE(rendered[0].find(line + " |     title: \"case 501\""), std::string::npos) << rendered[0];
+  EXPECT_NE(rendered[0].find("broken.yaml:" + std::to_string(2 + 6 * 499 + 1) + ":5: note: the mapping starts here"),
+            std::string::npos)
+      << rendered[0];
+  EXPECT_NE(rendered[0].find("the file is read no further: YAML cannot be read on past this error; 499 cases before it were read"),
+            std::string::npos)
+      << rendered[0];
+  // Read whole, the same error at the same place (and no case).
+  Compared whole = whole_load(file.path, golden_policy());
+  EXPECT_TRUE(whole.cases.empty());
+  ASSERT_EQ(whole.places.size(), 1u);
+  EXPECT_EQ(whole.places[0], Place("case.yaml-syntax", 2 + 6 * 499 + 3 + 2, 13));
+}
+
+TEST(StreamCases, AMisalignedKeyInTheMiddleIsReportedAsWhenReadWhole) {
+  const std::string text = many_cases(300, 150, "  - id: c150\n    facts:\n      soviet_citizen: true\n   request: return_to_ussr\n");
+  TempFile file("misaligned.yaml", text);
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  Compared whole = whole_load(file.path, golden_policy());
+  // Case 150 ends where the key out of line starts, so it is read before the error is found.
+  EXPECT_EQ(s.cases.size(), 150u);
+  EXPECT_TRUE(whole.cases.empty());
+  EXPECT_EQ(s.messages, whole.messages);
+  ASSERT_FALSE(s.places.empty());
+  EXPECT_EQ(std::get<1>(s.places[0]), static_cast<std::uint32_t>(2 + 6 * 149 + 4));
+}
+
+TEST(StreamCases, KeysAfterTheListAndASecondListAreReported) {
+  const std::string text = many_cases(400) + "title: stray\ncases:\n  - id: other\n";
+  TempFile file("after.yaml", text);
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  EXPECT_EQ(s.cases.size(), 400u);
+  const std::uint32_t after = 2 + 6 * 400 + 1;
+  EXPECT_EQ(s.places, (std::vector<Place>{{"case.unknown-key", after, 1}, {"case.duplicate-key", after + 1, 1}}));
+  EXPECT_TRUE(s.errors);
+}
+
+TEST(StreamCases, AnAliasOfAnEarlierCaseIsRefusedByNameWhenTheFileIsReadACaseAtATime) {
+  std::string text = "cases:\n  - id: one\n    facts: &common {soviet_citizen: true}\n";
+  for (int i = 0; i < 200; ++i) text += "  - id: n" + std::to_string(i) + "\n    facts: {soviet_citizen: false}\n";
+  text += "  - id: two\n    facts: *common\n";
+  TempFile file("alias.yaml", text);
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  EXPECT_EQ(s.cases.size(), 201u);
+  EXPECT_EQ(s.places, (std::vector<Place>{{"case.alias-across-cases", 2 + 1 + 2 * 200 + 2, 12}}));
+  // Small enough to be read whole, the file is: the alias repeats case one's facts.
+  SeenIds again;
+  Compared whole = streamed(file.path, golden_policy(), again);
+  EXPECT_TRUE(whole.places.empty());
+  EXPECT_EQ(whole.cases.back(), "two soviet_citizen@3:37");
+}
+
+TEST(StreamCases, BytesThatAreNotUtf8InALargeFileAreRefusedAtTheirPlace) {
+  std::string text = many_cases(1000);
+  const std::size_t at = text.find("case 700");
+  text[at + 2] = '\xff';
+  TempFile file("latin.yaml", text);
+  SeenIds ids;
+  std::string rendered;
+  auto r = stream_cases(
+      file.path, golden_policy(), ids, [&](const Case&) { FAIL() << "no case is read from a file that is not UTF-8"; },
+      [&](const std::vector<Diagnostic>& ds, const SourceSet& sources) { rendered += render_all(ds, sources); },
+      small_file_limit());
+  EXPECT_TRUE(r.errors);
+  const std::string line = std::to_string(2 + 6 * 699 + 2);
+  EXPECT_NE(rendered.find("latin.yaml:" + line + ":15: error[case.not-utf8]"), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find(line + " |     title: \"ca?e 700\""), std::string::npos) << rendered;
 }
 
 TEST(SeenIds, RemembersEachIdWithItsFirstPlace) {
