@@ -37,11 +37,7 @@ int run_validate(const ValidateArgs& args) {
     const StreamTotals totals = stream_case_files(*files, *loaded.effective, [&](const engine::Case&) { ++valid; });
     std::string summary = fmt::format("{} case{} valid", valid, valid == 1 ? "" : "s");
     if (totals.rejected_cases > 0) summary += fmt::format(", {} rejected", totals.rejected_cases);
-    std::string counts;
-    if (totals.errors > 0) counts += fmt::format("{} error{}", totals.errors, totals.errors == 1 ? "" : "s");
-    if (totals.warnings > 0)
-      counts += fmt::format("{}{} warning{}", counts.empty() ? "" : ", ", totals.warnings, totals.warnings == 1 ? "" : "s");
-    if (!counts.empty()) summary += fmt::format(" ({})", counts);
+    if (totals.errors + totals.warnings > 0) summary += fmt::format(" ({})", problem_counts(totals));
     std::fflush(stderr);
     fmt::print("{}\n", summary);
     return totals.errors > 0 ? kExitBadInput : kExitOk;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -27,43 +28,7 @@ namespace decree::cli {
 
 namespace {
 
-bool is_jsonl_name(const std::string& path) {
-  return path.size() > 6 && path.compare(path.size() - 6, 6, ".jsonl") == 0;
-}
-
 void put(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
-
-// One case file a case at a time: JSON Lines line by line; another file loaded whole, then its
-// problems printed and its cases handed on, an id used in an earlier file refused at its place.
-engine::StreamedFile stream_file(const std::string& file, const ast::Policy& policy, engine::SeenIds& ids,
-                                 const std::function<void(const engine::Case&)>& on_case,
-                                 const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems) {
-  if (is_jsonl_name(file)) return engine::stream_jsonl_cases(file, policy, ids, on_case, on_problems);
-  engine::StreamedFile result;
-  SourceSet sources;
-  auto loaded = engine::load_cases(file, policy, sources);
-  std::vector<bool> keep(loaded.cases.size(), true);
-  for (std::size_t i = 0; i < loaded.cases.size(); ++i) {
-    const auto& c = loaded.cases[i];
-    if (auto first = ids.first_or_add(c.id, c.loc)) {
-      Diagnostic d = make_error("case.duplicate-id", c.loc, fmt::format("the case id `{}` is used twice", c.id),
-                                "each case needs an id of its own");
-      d.notes.push_back({*first, "first used here"});
-      loaded.diagnostics.push_back(std::move(d));
-      keep[i] = false;
-      ++loaded.rejected;
-    }
-  }
-  result.rejected = loaded.rejected;
-  for (const auto& d : loaded.diagnostics) result.errors = result.errors || d.severity == Severity::Error;
-  if (!loaded.diagnostics.empty()) on_problems(loaded.diagnostics, sources);
-  for (std::size_t i = 0; i < loaded.cases.size(); ++i)
-    if (keep[i]) {
-      ++result.cases;
-      on_case(loaded.cases[i]);
-    }
-  return result;
-}
 
 }  // namespace
 
@@ -76,6 +41,7 @@ struct RunWriter::State {
   std::optional<engine::TraceWriter> json;
   engine::CaseCitations cited;
   std::size_t written = 0;
+  bool begun = false;
   State(const Prepared& p, const StreamArgs& a) : prep(p), args(a), cited(p.library) {}
 };
 
@@ -95,6 +61,8 @@ std::size_t RunWriter::written() const { return state_->written; }
 
 void RunWriter::begin() {
   auto& s = *state_;
+  if (s.begun) return;
+  s.begun = true;
   if (s.jsonl) put(s.jsonl->header());
   else if (s.json) put(s.json->open());
   else put(engine::render_policy_line(*s.prep.policy, s.text) + "\n");
@@ -102,6 +70,7 @@ void RunWriter::begin() {
 
 void RunWriter::add(const engine::Case& c) {
   auto& s = *state_;
+  begin();
   const auto& policy = *s.prep.policy;
   const engine::CaseEvaluation ev = engine::evaluate_case(policy, c, s.options);
   if (s.jsonl) {
@@ -122,6 +91,7 @@ void RunWriter::add(const engine::Case& c) {
 
 void RunWriter::end() {
   auto& s = *state_;
+  if (!s.begun) return;
   if (s.json) {
     const auto cited = engine::cited_sections(*s.prep.policy, s.prep.library, s.cited);
     if (cited.empty()) {
@@ -161,12 +131,20 @@ StreamTotals stream_case_files(const std::vector<std::string>& files, const ast:
   };
   engine::SeenIds ids;
   for (const auto& file : files) {
-    auto r = stream_file(file, policy, ids, on_case, on_problems);
+    auto r = engine::stream_cases(file, policy, ids, on_case, on_problems);
     if (r.errors) ++totals.rejected_files;
     totals.rejected_cases += r.rejected;
     totals.cases += r.cases;
   }
   return totals;
+}
+
+std::string problem_counts(const StreamTotals& totals) {
+  std::string out;
+  if (totals.errors > 0) out += fmt::format("{} error{}", totals.errors, totals.errors == 1 ? "" : "s");
+  if (totals.warnings > 0)
+    out += fmt::format("{}{} warning{}", out.empty() ? "" : ", ", totals.warnings, totals.warnings == 1 ? "" : "s");
+  return out;
 }
 
 std::string rejected_line(const StreamTotals& totals, std::size_t done, const char* done_word) {
@@ -179,15 +157,20 @@ std::string rejected_line(const StreamTotals& totals, std::size_t done, const ch
 
 int run_streamed(const Prepared& prep, const StreamArgs& args) {
   if (args.format != "text" && args.format != "json" && args.format != "jsonl") return -1;
-  const auto files = engine::case_files(args.cases);
-  if (files.empty()) return -1;
-  for (const auto& f : files)
-    if (!is_jsonl_name(f)) return -1;
+  const auto files = streamable_files(args.cases);
+  if (!files) return -1;
 
+  // The output begins with the first valid case: when there is none, nothing is written.
   RunWriter writer(prep, args);
-  writer.begin();
-  const StreamTotals totals = stream_case_files(files, *prep.checked, [&](const engine::Case& c) { writer.add(c); });
+  const StreamTotals totals = stream_case_files(*files, *prep.checked, [&](const engine::Case& c) { writer.add(c); });
   writer.end();
+  if (writer.written() == 0) {
+    if (totals.rejected_files > 0)
+      fmt::print(stderr, "{}; no case is valid, so nothing was evaluated\n", problem_counts(totals));
+    else
+      fmt::print(stderr, "error: no cases found in {}\n", fmt::join(args.cases, ", "));
+    return kExitBadInput;
+  }
   if (totals.rejected_files == 0) return kExitOk;
   std::fflush(stdout);
   fmt::print(stderr, "{}\n", rejected_line(totals, writer.written(), "evaluated"));

@@ -23,7 +23,8 @@ struct StreamArgs {
   bool sources = false;  // --sources: the cited paragraphs after the traces (text)
 };
 
-// The output of a run: begin(), add() for each case in order, end(). Only what the end needs
+// The output of a run: begin(), add() for each case in order, end() (which writes nothing when
+// the output never began). Only what the end needs
 // is kept from case to case (the sections the cases cite), never the cases.
 class RunWriter {
  public:
@@ -32,8 +33,8 @@ class RunWriter {
   RunWriter(const RunWriter&) = delete;
   RunWriter& operator=(const RunWriter&) = delete;
 
-  void begin();
-  void add(const engine::Case& c);
+  void begin();                     // the policy's line, the JSON Lines header, the document's opening
+  void add(const engine::Case& c);  // begins the output first, if not yet begun
   void end();
   std::size_t written() const;
 
@@ -57,18 +58,20 @@ std::optional<std::vector<std::string>> streamable_files(const std::vector<std::
 
 // Hands each valid case of the case files `files` (as engine::case_files lists them) to
 // `on_case`, in order, and prints each problem at its place as it is met, between the cases
-// written around it; ids must be unique across all the files. JSON Lines files are read a case
-// at a time; the others are loaded one file at a time.
+// written around it; ids must be unique across all the files (engine::stream_cases).
 StreamTotals stream_case_files(const std::vector<std::string>& files, const ast::Policy& policy,
                                const std::function<void(const engine::Case&)>& on_case);
+
+// "2 errors, 1 warning": the problems printed.
+std::string problem_counts(const StreamTotals& totals);
 
 // "1 file rejected (2 cases with errors), 5 cases evaluated": the last line of a run that
 // refused something, `done` naming what was done with the others ("evaluated", "counted").
 std::string rejected_line(const StreamTotals& totals, std::size_t done, const char* done_word);
 
-// Runs the cases a case at a time, reading each file a case at a time when it can (JSON Lines);
-// returns the exit status, or -1 when the cases are to be loaded whole instead (other files,
-// standard input, html). `prep` holds the policy.
+// Runs the cases a case at a time; returns the exit status, or -1 when the cases are to be
+// loaded whole instead (html, or a folder without case files, which loading reports). `prep`
+// holds the policy.
 int run_streamed(const Prepared& prep, const StreamArgs& args);
 
 }  // namespace decree::cli
