@@ -1948,6 +1948,135 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
   return true;
 }
 
+// Reads a CSV case file a row at a time: the header row is read first and kept, then each row
+// (a quoted cell may hold line breaks) is read into a piece of its own, checked as load_csv
+// checks it and handed on. False, with nothing handed on, when the file is to be loaded whole:
+// standard input and other pipes, and a file of at most limits.max_file_bytes whose bytes are
+// refused (then said as when it is read whole).
+bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sink, StreamedFile& result,
+                const CaseLimits& limits) {
+  if (dsl::is_standard_input(path)) return false;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return false;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return false;
+  const std::string name = dsl::shown_name(path);
+  const yaml::FileScan scan = yaml::scan_file(f.get(), name);
+  if (scan.unreadable) return false;
+  if (!scan.problems.empty()) {
+    if (scan.size <= limits.max_file_bytes) return false;
+    sink.problems(scan.problems, scan.problem_line);
+    return true;
+  }
+  std::rewind(f.get());
+  std::optional<std::vector<CsvColumn>> columns;
+  std::shared_ptr<const SourceFile> header;  // the header row's piece, for a file with no row under it
+  std::size_t header_begin = 0;
+  ErrorBudget budget;
+  std::size_t rows = 0;
+  std::string record, line;
+  std::uint32_t next_line = 1;
+  const auto done = [&] { sink.finish(); return true; };
+  for (;;) {
+    // One record: lines up to one that closes every quote opened.
+    record.clear();
+    const std::uint32_t first_line = next_line;
+    std::size_t size = 0, line_size = 0;
+    bool quoted = false, any = false;
+    while (read_line(f.get(), line, limits.max_file_bytes, line_size)) {
+      any = true;
+      ++next_line;
+      size += line_size + 1;
+      for (char c : line)
+        if (c == '"') quoted = !quoted;
+      if (size <= limits.max_file_bytes) {
+        record += line;
+        record += '\n';
+      }
+      if (!quoted) break;
+    }
+    if (!any) break;
+    SourceLoc at;
+    at.file = name;
+    at.line = first_line;
+    at.column = 1;
+    if (size > limits.max_file_bytes) {
+      sink.problems({make_error("case.too-large", at,
+                                fmt::format("this row is {} bytes, more than the {} a row of a case file may hold",
+                                            size - 1, limit_in_words(limits.max_file_bytes)),
+                                "split the row's text, or keep long texts out of the case file")},
+                    std::shared_ptr<const SourceFile>());
+      if (!columns) return done();
+      ++result.rejected;
+      ++budget.errors;
+      continue;
+    }
+    auto file = std::make_shared<const SourceFile>(name, record, first_line);
+    const std::size_t begin = first_line == 1 ? after_bom(record) : 0;
+    if (formats::csv_blank_record(std::string_view(record).substr(begin))) continue;
+    std::vector<Diagnostic> ds;
+    auto cells = formats::read_csv_record(*file, begin, record.size(), ds);
+    if (!header) {
+      header = file;
+      header_begin = begin;
+      if (cells) columns = csv_header(*file, begin, *cells, index, ds);
+      sink.problems(ds, file);
+      if (!columns) return done();
+      continue;
+    }
+    if (budget.stopped) {
+      ++result.rejected;
+      continue;
+    }
+    if (++rows > limits.max_cases_per_file) {
+      sink.problems({make_error("case.too-many-cases", file->locate(begin),
+                                fmt::format("more than {} cases in one file, the limit for a case file",
+                                            limits.max_cases_per_file),
+                                "split the cases into several files, or load a directory of them")},
+                    file);
+      return done();
+    }
+    if (!cells) {
+      ++result.rejected;
+      ++budget.errors;
+      sink.problems(ds, file);
+      continue;
+    }
+    if (cells->size() != columns->size()) {
+      ds.push_back(make_error("case.csv-columns", file->locate(begin),
+                              fmt::format("this row has {} cells; the header row names {} columns", cells->size(),
+                                          columns->size()),
+                              "give every row one cell per column (an empty cell leaves a fact unknown)"));
+      ++result.rejected;
+      ++budget.errors;
+      sink.problems(ds, file);
+      continue;
+    }
+    yaml::Tree tree = csv_row_tree(*file, begin, *columns, *cells);
+    std::vector<LoadedCase> one;
+    FileLoader(*file, tree, index, limits, ds, budget).load_record(one, result.rejected, "each row of a CSV case file");
+    if (one.empty()) sink.problems(ds, file);
+    else sink.take(std::move(one.front()), std::move(ds), file);
+  }
+  if (std::ferror(f.get())) {
+    sink.problems({make_error("case.unreadable", sink_loc(name), fmt::format("cannot read the case file: {}", std::strerror(errno)))},
+                  std::shared_ptr<const SourceFile>());
+  } else if (!header) {
+    sink.problems({make_error("case.empty", sink_loc(name), "the file holds no case",
+                              "a CSV case file has a header row naming its columns (id, then the facts) and one "
+                              "row per case")},
+                  std::shared_ptr<const SourceFile>());
+  } else if (rows == 0) {
+    // At the start of the file, as load_csv says it.
+    SourceLoc start = sink_loc(name);
+    start.line = start.column = 1;
+    if (header->has_line(1)) start = header->locate(header_begin);
+    sink.problems({make_error("case.empty", start, "the file holds no case: there is a header row and no row under it")},
+                  header);
+  }
+  return done();
+}
+
 bool is_jsonl_name(const std::string& path) {
   return !dsl::is_standard_input(path) && path.size() > 6 && path.compare(path.size() - 6, 6, ".jsonl") == 0;
 }
@@ -1962,7 +2091,9 @@ StreamedFile stream_cases(const std::string& path, const ast::Policy& policy, Se
   StreamedFile result;
   CaseSink sink(ids, on_case, on_problems, result);
   const PolicyIndex index = index_policy(policy);
-  if (format_of(path, {}) == Format::Yaml && stream_yaml_list(path, index, sink, result, limits)) return result;
+  const Format format = format_of(path, {});
+  if (format == Format::Yaml && stream_yaml_list(path, index, sink, result, limits)) return result;
+  if (format == Format::Csv && stream_csv(path, index, sink, result, limits)) return result;
   stream_whole_file(path, index, sink, result, limits);
   return result;
 }

@@ -448,6 +448,49 @@ TEST(StreamCases, BytesThatAreNotUtf8InALargeFileAreRefusedAtTheirPlace) {
   EXPECT_NE(rendered.find(line + " |     title: \"ca?e 700\""), std::string::npos) << rendered;
 }
 
+TEST(StreamCases, ACsvFileOverTheWholeFileLimitIsReadARowAtATime) {
+  std::string text = "\xEF\xBB\xBFid,title,misdemeanor,misdemeanor.source\n";
+  for (int i = 1; i <= 3000; ++i) {
+    if (i == 1000) text += "r1000,\"a title\non two lines\",true,\"memo, p4\"\n";  // a quoted cell holds a line break
+    else if (i == 1500) text += "r1500,one too many,true,memo,x\n";
+    else if (i == 2000) text += "r2000,x,maybe,memo\n";
+    else if (i == 2500) text += "r2500,a\"b\"c,true,memo\n";
+    else text += "r" + std::to_string(i) + ",\"case " + std::to_string(i) + "\",false,\n";
+  }
+  TempFile file("many.csv", text);
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  Compared whole = whole_load(file.path, golden_policy());
+  ASSERT_EQ(whole.cases.size(), 2997u);
+  EXPECT_EQ(s.cases, whole.cases);
+  EXPECT_EQ(s.messages, whole.messages);
+  EXPECT_EQ(s.rejected, whole.rejected);
+  EXPECT_EQ(s.places, (std::vector<Place>{{"case.csv-columns", 1502, 1}, {"case.wrong-type", 2002, 9}, {"case.csv-syntax", 2502, 8}}));
+  // The row after the one with a line break in a cell, at its line.
+  EXPECT_NE(std::find_if(s.cases.begin(), s.cases.end(),
+                         [](const std::string& c) { return c.starts_with("r1001 misdemeanor@1003:"); }),
+            s.cases.end());
+}
+
+TEST(StreamCases, ACsvFileWithAHeaderAndNoRowIsEmpty) {
+  TempFile file("header.csv", "  \n\nid,misdemeanor\n\n");
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  EXPECT_EQ(s.places, (std::vector<Place>{{"case.empty", 1, 1}}));
+  EXPECT_EQ(s.messages, whole_load(file.path, golden_policy()).messages);
+}
+
+TEST(StreamCases, ACsvRowOverTheLimitIsRefusedOnItsOwn) {
+  TempFile file("long.csv", "id,title\na,short\nb," + std::string(5000, 'x') + "\nc,short\n");
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  EXPECT_EQ(s.cases, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(s.messages, (std::vector<std::string>{std::string("") + file.path +
+                                                  ":3:1 case.too-large this row is 5002 bytes, more than the 4096 bytes "
+                                                  "a row of a case file may hold"}));
+  EXPECT_EQ(s.rejected, 1u);
+}
+
 TEST(SeenIds, RemembersEachIdWithItsFirstPlace) {
   SeenIds ids;
   const int n = 200'000;
