@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <map>
 #include <set>
 #include <string>
@@ -20,6 +21,8 @@
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
+#include "cli/run_stream.hpp"
+#include "dsl/input_file.hpp"
 #include "engine/history.hpp"
 #include "engine/render_text.hpp"
 #include "engine/trace.hpp"
@@ -50,13 +53,16 @@ struct Problem {
   std::string got;
 };
 
+// How many ids of cases without an expectation are named (the rest are counted).
+constexpr std::size_t kSkippedListed = 50;
+
 class Tester {
  public:
   Tester(const engine::CompiledPolicy& p, bool color) : p_(p), color_(color), applied_(p.rules.size(), false) {}
 
   std::string out;
   std::size_t passed = 0, failed = 0, skipped = 0;
-  std::vector<std::string> skipped_ids;
+  std::vector<std::string> skipped_ids;  // the first kSkippedListed of them
   std::map<engine::Agreement, std::size_t> history;  // documented outcomes, by how the rules compare
   std::size_t history_cases = 0;
 
@@ -73,7 +79,7 @@ class Tester {
     const std::string history_column = history_of(ev);
     if (expect == nullptr) {
       ++skipped;
-      skipped_ids.push_back(c.id);
+      if (skipped_ids.size() < kSkippedListed) skipped_ids.push_back(c.id);
       if (!history_column.empty()) out += fmt::format("--   {}  (no expectation){}\n", c.id, history_column);
       return;
     }
@@ -220,14 +226,10 @@ int run_test(const TestArgs& args) {
     fmt::print("0 passed, 0 failed\n");
     return kExitBadInput;
   }
-  // Each policy loads the cases itself: they are checked against its own facts. The case files'
-  // problems are printed once.
   std::vector<std::unique_ptr<Prepared>> preps;
   for (const auto& path : policies) {
     auto prep = std::make_unique<Prepared>();
-    CaseOptions case_options;
-    case_options.print = preps.empty();
-    if (!prepare_policy(path, *prep) || !prepare_cases(cases, *prep, case_options)) {
+    if (!prepare_policy(path, *prep)) {
       fmt::print("0 passed, 0 failed\n");
       return kExitBadInput;
     }
@@ -243,31 +245,76 @@ int run_test(const TestArgs& args) {
     preps.push_back(std::move(prep));
   }
   const bool several = preps.size() > 1;
+  // The case files are read a case at a time, once per policy (each checks them against its own
+  // facts), each case tested and its line written before the next is read; their problems are
+  // printed under the first policy. Standard input can be read once only: with several
+  // policies it is loaded whole.
+  bool from_stdin = false;
+  for (const auto& c : cases) from_stdin = from_stdin || dsl::is_standard_input(c);
+  const auto files = several && from_stdin ? std::nullopt : streamable_files(cases);
+  if (!files) {
+    for (std::size_t i = 0; i < preps.size(); ++i) {
+      CaseOptions case_options;
+      case_options.print = i == 0;
+      if (!prepare_cases(cases, *preps[i], case_options)) {
+        fmt::print("0 passed, 0 failed\n");
+        return kExitBadInput;
+      }
+    }
+  }
+  auto put = [](std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    text.clear();
+  };
   std::size_t passed = 0, failed = 0;
-  std::string out, counts;
+  StreamTotals rejected;
+  std::string counts, out;
   for (std::size_t i = 0; i < preps.size(); ++i) {
     const Prepared& prep = *preps[i];
     Tester t(*prep.policy, use_color(stdout));
-    for (const auto& c : prep.cases) t.test(c);
+    if (several) {
+      out = fmt::format("{}under {} ({}):\n", i > 0 ? "\n" : "", prep.policy->name, policies[i]);
+      put(out);
+    }
+    auto test = [&](const engine::Case& c) {
+      t.test(c);
+      put(t.out);
+    };
+    if (files) {
+      const StreamTotals totals = stream_case_files(*files, *prep.checked, test, i == 0);
+      if (i == 0) rejected = totals;
+    } else {
+      for (const auto& c : prep.cases) test(c);
+    }
+    if (t.passed + t.failed + t.skipped == 0 && rejected.rejected_files > 0) continue;  // no valid case: said below
     t.coverage();
     t.history_summary();
-    if (t.skipped > 0)
+    if (t.skipped > 0) {
+      std::string ids = fmt::format("{}", fmt::join(t.skipped_ids, ", "));
+      if (t.skipped > t.skipped_ids.size()) ids += fmt::format(" and {} more", t.skipped - t.skipped_ids.size());
       t.out += fmt::format("{} case{} without an expectation for {}: {}\n", t.skipped, t.skipped == 1 ? "" : "s",
-                           prep.policy->name, fmt::join(t.skipped_ids, ", "));
-    if (several) {
-      out += fmt::format("{}under {} ({}):\n", i > 0 ? "\n" : "", prep.policy->name, policies[i]);
+                           prep.policy->name, ids);
+    }
+    if (several)
       counts += fmt::format("{}{}: {} passed, {} failed", counts.empty() ? "" : "; ", prep.policy->name, t.passed,
                             t.failed);
-    }
-    out += t.out;
+    put(t.out);
     passed += t.passed;
     failed += t.failed;
   }
+  if (rejected.rejected_files > 0) {
+    std::fflush(stdout);
+    if (rejected.cases == 0)
+      fmt::print(stderr, "{}; no case is valid, so nothing was tested\n", problem_counts(rejected));
+    else
+      fmt::print(stderr, "{}\n", rejected_line(rejected, rejected.cases, "read"));
+  }
   // One summary line, last: the totals first, then (with several policies) each one's.
-  out += fmt::format("{} passed, {} failed", passed, failed);
+  out = fmt::format("{} passed, {} failed", passed, failed);
   if (several) out += fmt::format(" under {} policies ({})", preps.size(), counts);
   out += "\n";
-  std::fwrite(out.data(), 1, out.size(), stdout);
+  put(out);
+  if (rejected.rejected_files > 0) return kExitBadInput;
   return failed > 0 ? kExitFailed : kExitOk;
 }
 

@@ -119,13 +119,14 @@ std::optional<std::vector<std::string>> streamable_files(const std::vector<std::
 }
 
 StreamTotals stream_case_files(const std::vector<std::string>& files, const ast::Policy& policy,
-                               const std::function<void(const engine::Case&)>& on_case) {
+                               const std::function<void(const engine::Case&)>& on_case, bool print) {
   StreamTotals totals;
-  auto on_problems = [&totals](const std::vector<Diagnostic>& diagnostics, const SourceSet& sources) {
+  auto on_problems = [&totals, print](const std::vector<Diagnostic>& diagnostics, const SourceSet& sources) {
     for (const auto& d : diagnostics) {
       if (d.severity == Severity::Error) ++totals.errors;
       else if (d.severity == Severity::Warning) ++totals.warnings;
     }
+    if (!print) return;
     std::fflush(stdout);
     print_diagnostics(diagnostics, sources);
   };

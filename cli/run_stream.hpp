@@ -59,8 +59,9 @@ std::optional<std::vector<std::string>> streamable_files(const std::vector<std::
 // Hands each valid case of the case files `files` (as engine::case_files lists them) to
 // `on_case`, in order, and prints each problem at its place as it is met, between the cases
 // written around it; ids must be unique across all the files (engine::stream_cases).
+// With `print` false the problems are counted, not printed (they were printed once before).
 StreamTotals stream_case_files(const std::vector<std::string>& files, const ast::Policy& policy,
-                               const std::function<void(const engine::Case&)>& on_case);
+                               const std::function<void(const engine::Case&)>& on_case, bool print = true);
 
 // "2 errors, 1 warning": the problems printed.
 std::string problem_counts(const StreamTotals& totals);
