@@ -835,18 +835,14 @@ ReadResult read_yaml(const SourceFile& file, const Limits& limits) {
 
 namespace {
 
-// `&name` or `*name` where YAML could read an anchor or an alias: after a blank, `[`, `{` or `,`
-// (or at the start of the line), followed by a name. Text such as "R&D" or "a * b" is not.
-bool anchor_like(std::string_view line) {
-  for (std::size_t i = line.find_first_of("&*"); i != std::string_view::npos; i = line.find_first_of("&*", i + 1)) {
-    const char before = i == 0 ? ' ' : line[i - 1];
-    if (before != ' ' && before != '\t' && before != '[' && before != '{' && before != ',') continue;
-    if (i + 1 >= line.size()) continue;
-    const char after = line[i + 1];
-    if (after == ' ' || after == '\t' || after == '\r' || after == ',' || after == ']' || after == '}') continue;
-    return true;
-  }
-  return false;
+// `&name` or `*name` at text[i] where YAML could read an anchor or an alias: after a blank, `[`,
+// `{` or `,` (or at the start of a line), followed by a name. Text such as "R&D" or "a * b" is not.
+bool anchor_at(std::string_view text, std::size_t i) {
+  const char before = i == 0 ? '\n' : text[i - 1];
+  if (before != '\n' && before != ' ' && before != '\t' && before != '[' && before != '{' && before != ',') return false;
+  if (i + 1 >= text.size()) return false;
+  const char after = text[i + 1];
+  return after != ' ' && after != '\t' && after != '\r' && after != '\n' && after != ',' && after != ']' && after != '}';
 }
 
 std::string printable_line(std::string_view line) {
@@ -865,50 +861,78 @@ std::string printable_line(std::string_view line) {
 
 FileScan scan_file(std::FILE* f, const std::string& name) {
   FileScan out;
-  std::vector<char> chunk(1u << 20);
-  std::string carry;  // a line begun in the chunk before
-  std::uint32_t line_no = 1;
-  // False when the line's bytes are refused (the problem is then kept).
-  auto line_ok = [&](std::string_view line) {
-    const bool ascii = std::none_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
-    const bool utf16 = line_no == 1 && (line.substr(0, 2) == "\xFF\xFE" || line.substr(0, 2) == "\xFE\xFF");
-    if (utf16 || std::memchr(line.data(), 0, line.size()) != nullptr ||
-        (!ascii && first_invalid_utf8(line) != std::string_view::npos)) {
-      SourceFile piece(name, std::string(line), line_no);
-      out.problems = check_text(piece, Limits{});
-      out.problem_line = std::make_shared<const SourceFile>(name, printable_line(line), line_no);
+  constexpr std::size_t kChunk = 1u << 20;
+  std::string buf;          // whole lines (a line begun in the last chunk is carried to the next)
+  std::uint64_t lines = 0;  // line breaks before buf
+  bool first = true;
+  // Refuses the line holding buf[at], as check_text refuses a whole file at that byte.
+  auto refuse = [&](std::size_t at) {
+    const std::size_t nl = at == 0 ? std::string::npos : buf.rfind('\n', at - 1);
+    const std::size_t from = nl == std::string::npos ? 0 : nl + 1;
+    const std::size_t to = std::min(buf.find('\n', at), buf.size());
+    const auto line_no = static_cast<std::uint32_t>(lines + std::count(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(from), '\n') + 1);
+    std::string_view line = std::string_view(buf).substr(from, to - from);
+    SourceFile piece(name, std::string(line), line_no);
+    out.problems = check_text(piece, Limits{});
+    out.problem_line = std::make_shared<const SourceFile>(name, printable_line(line), line_no);
+  };
+  // Looks over buf[0, end), whole lines; false when its bytes are refused.
+  auto look = [&](std::size_t end) {
+    std::string_view v = std::string_view(buf).substr(0, end);
+    std::size_t skip = 0;
+    if (first) {
+      first = false;
+      if (v.substr(0, 2) == "\xFF\xFE" || v.substr(0, 2) == "\xFE\xFF") {
+        refuse(0);
+        return false;
+      }
+      if (v.substr(0, 3) == "\xEF\xBB\xBF") skip = 3;  // libyaml does not count a byte-order mark
+    }
+    if (const void* nul = std::memchr(v.data(), 0, v.size())) {
+      refuse(static_cast<std::size_t>(static_cast<const char*>(nul) - v.data()));
       return false;
     }
-    // A byte-order mark is not counted by libyaml: the rest of the first line decides.
-    const bool bom = line_no == 1 && line.substr(0, 3) == "\xEF\xBB\xBF";
-    out.ascii = out.ascii && (ascii || (bom && std::none_of(line.begin() + 3, line.end(), [](char c) {
-                                          return static_cast<unsigned char>(c) >= 0x80;
-                                        })));
-    out.anchors = out.anchors || anchor_like(line);
+    if (std::any_of(v.begin() + static_cast<std::ptrdiff_t>(skip), v.end(),
+                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+      out.ascii = false;
+      if (std::size_t bad = first_invalid_utf8(v); bad != std::string_view::npos) {
+        refuse(bad);
+        return false;
+      }
+    }
+    for (char c : {'&', '*'}) {
+      for (const char* p = static_cast<const char*>(std::memchr(v.data(), c, v.size())); p != nullptr && !out.anchors;) {
+        const auto i = static_cast<std::size_t>(p - v.data());
+        out.anchors = anchor_at(v, i);
+        p = static_cast<const char*>(std::memchr(p + 1, c, v.size() - i - 1));
+      }
+    }
+    lines += static_cast<std::uint64_t>(std::count(v.begin(), v.end(), '\n'));
     return true;
   };
   for (;;) {
-    const std::size_t n = std::fread(chunk.data(), 1, chunk.size(), f);
-    if (n == 0) break;
+    const std::size_t old = buf.size();
+    buf.resize(old + kChunk);
+    const std::size_t n = std::fread(buf.data() + old, 1, kChunk, f);
+    buf.resize(old + n);
     out.size += n;
-    std::string_view rest(chunk.data(), n);
-    for (std::size_t nl = rest.find('\n'); nl != std::string_view::npos; nl = rest.find('\n')) {
-      bool ok;
-      if (carry.empty()) {
-        ok = line_ok(rest.substr(0, nl));
-      } else {
-        carry.append(rest.substr(0, nl));
-        ok = line_ok(carry);
-        carry.clear();
-      }
-      if (!ok) return out;
-      ++line_no;
-      rest.remove_prefix(nl + 1);
+    if (n == 0) break;
+    std::size_t end = buf.rfind('\n');
+    if (end != std::string::npos) {
+      ++end;
+    } else if (buf.size() > 64 * kChunk) {  // a line of more than 64 MiB: looked over in pieces
+      end = buf.size();
+      std::size_t k = end;
+      while (k > 0 && end - k < 3 && (static_cast<unsigned char>(buf[k - 1]) & 0xC0) == 0x80) --k;
+      if (k > 0 && static_cast<unsigned char>(buf[k - 1]) >= 0xC0) end = k - 1;  // not inside a character
+    } else {
+      continue;
     }
-    carry.append(rest);
+    if (!look(end)) return out;
+    buf.erase(0, end);
   }
   out.unreadable = std::ferror(f) != 0;
-  if (!carry.empty()) line_ok(carry);
+  if (!buf.empty()) look(buf.size());
   return out;
 }
 

@@ -432,8 +432,9 @@ TEST(StreamCases, AnAliasOfAnEarlierCaseIsRefusedByNameWhenTheFileIsReadACaseAtA
 }
 
 TEST(StreamCases, BytesThatAreNotUtf8InALargeFileAreRefusedAtTheirPlace) {
-  std::string text = many_cases(1000);
-  const std::size_t at = text.find("case 700");
+  std::string text = many_cases(12000);  // over a MiB: the bad byte is in the second MiB looked over
+  ASSERT_GT(text.size(), 1u << 20);
+  const std::size_t at = text.find("case 11700\"");
   text[at + 2] = '\xff';
   TempFile file("latin.yaml", text);
   SeenIds ids;
@@ -443,9 +444,9 @@ TEST(StreamCases, BytesThatAreNotUtf8InALargeFileAreRefusedAtTheirPlace) {
       [&](const std::vector<Diagnostic>& ds, const SourceSet& sources) { rendered += render_all(ds, sources); },
       small_file_limit());
   EXPECT_TRUE(r.errors);
-  const std::string line = std::to_string(2 + 6 * 699 + 2);
+  const std::string line = std::to_string(2 + 6 * 11699 + 2);
   EXPECT_NE(rendered.find("latin.yaml:" + line + ":15: error[case.not-utf8]"), std::string::npos) << rendered;
-  EXPECT_NE(rendered.find(line + " |     title: \"ca?e 700\""), std::string::npos) << rendered;
+  EXPECT_NE(rendered.find(line + " |     title: \"ca?e 11700\""), std::string::npos) << rendered;
 }
 
 TEST(StreamCases, ACsvFileOverTheWholeFileLimitIsReadARowAtATime) {
@@ -489,6 +490,20 @@ TEST(StreamCases, ACsvRowOverTheLimitIsRefusedOnItsOwn) {
                                                   ":3:1 case.too-large this row is 5002 bytes, more than the 4096 bytes "
                                                   "a row of a case file may hold"}));
   EXPECT_EQ(s.rejected, 1u);
+}
+
+TEST(StreamCases, AFileThatMayHoldAnAliasIsReadWholeWhenItIsSmallEnough) {
+  // The alias is in the second MiB looked over; texts with `&` and `*` that YAML reads as text are not taken for one.
+  std::string text = "cases:\n  - id: one\n    title: \"R&D, a * b\"\n    facts: &common {soviet_citizen: true}\n";
+  for (int i = 0; i < 20000; ++i) text += "  - id: n" + std::to_string(i) + "\n    title: R&D\n    facts: {soviet_citizen: false}\n";
+  text += "  - id: two\n    facts: *common\n";
+  ASSERT_GT(text.size(), 1u << 20);
+  TempFile file("alias.yaml", text);
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids);
+  EXPECT_TRUE(s.places.empty());
+  ASSERT_EQ(s.cases.size(), 20002u);
+  EXPECT_EQ(s.cases.back(), "two soviet_citizen@4:37");
 }
 
 TEST(SeenIds, RemembersEachIdWithItsFirstPlace) {
