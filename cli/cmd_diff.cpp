@@ -4,6 +4,7 @@
 // differs, 0 when nothing does, 2 on bad input.
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,8 @@
 #include "cli/installed/search_path.hpp"
 #include "cli/common.hpp"
 #include "cli/explore_diff.hpp"
+#include "cli/run_stream.hpp"
+#include "dsl/types.hpp"
 #include "dsl/load.hpp"
 #include "engine/compile.hpp"
 #include "engine/diff.hpp"
@@ -59,6 +62,24 @@ std::optional<LoadedPolicy> load(const std::string& path, SourceSet& sources) {
   return LoadedPolicy{std::move(*loaded.effective), std::move(*compiled.policy)};
 }
 
+// Whether the two policies declare every fact they share with the same type and values, so that
+// a case valid under one is valid under the other.
+bool same_fact_types(const ast::Policy& a, const ast::Policy& b) {
+  for (const auto& ia : a.items) {
+    if (ia.op == ast::Item::Op::Drop || ia.kind != ast::ItemKind::Fact) continue;
+    const auto& fa = std::get<ast::FactDecl>(ia.body);
+    for (const auto& ib : b.items) {
+      if (ib.op == ast::Item::Op::Drop || ib.kind != ast::ItemKind::Fact) continue;
+      const auto& fb = std::get<ast::FactDecl>(ib.body);
+      if (fb.name.text != fa.name.text) continue;
+      const auto ta = dsl::resolve_type(a, fa.type);
+      const auto tb = dsl::resolve_type(b, fb.type);
+      if (!ta || !tb || ta->kind != tb->kind || ta->values != tb->values) return false;
+    }
+  }
+  return true;
+}
+
 int run_diff(const DiffArgs& args) {
   if (args.explore && args.format == "html") {
     fmt::print(stderr, "decree diff: error: --format html draws a diff over cases; --explore gives text or json\n");
@@ -93,8 +114,14 @@ int run_diff(const DiffArgs& args) {
   // validated by that policy's declaration and is simply absent for the other.
   const ast::Policy for_a = engine::with_facts_of(a->checked, b->checked);
   const ast::Policy for_b = engine::with_facts_of(b->checked, a->checked);
-  auto in_a = engine::load_inputs(args.cases, for_a, sources);
-  auto in_b = engine::load_inputs(args.cases, for_b, sources);
+  // Case files are read a case at a time when both policies read every fact they share alike
+  // (one reading then serves both); otherwise, and for populations, they are loaded first.
+  auto [case_paths, population_paths] = split_inputs(args.cases);
+  std::optional<std::vector<std::string>> streamed;
+  if (!case_paths.empty() && same_fact_types(a->checked, b->checked)) streamed = streamable_files(case_paths);
+  const std::vector<std::string>& loaded_paths = streamed ? population_paths : args.cases;
+  auto in_a = engine::load_inputs(loaded_paths, for_a, sources);
+  auto in_b = engine::load_inputs(loaded_paths, for_b, sources);
   std::vector<Diagnostic> diagnostics = in_a.diagnostics;
   for (const auto& d : in_b.diagnostics) {
     bool seen = false;
@@ -114,7 +141,7 @@ int run_diff(const DiffArgs& args) {
       fmt::print(stderr, "{}; nothing was compared\n", count_summary(diagnostics));
     return kExitBadInput;
   }
-  if (in_a.count() == 0) {
+  if (in_a.count() == 0 && !streamed) {
     fmt::print(stderr, "decree diff: error: no cases found in {}\n", fmt::join(args.cases, ", "));
     return kExitBadInput;
   }
@@ -140,10 +167,22 @@ int run_diff(const DiffArgs& args) {
       report.grounds.push_back(pair.explain(make_case(), true));
     }
   };
-  for (const auto& c : in_a.cases) {
+  auto compare_case = [&](const engine::Case& c) {
     const auto ba = engine::bind(pa, c);
     const auto bb = engine::bind(pb, c);
     consider(ba.values, bb.values, [&]() -> const engine::Case& { return c; });
+  };
+  for (const auto& c : in_a.cases) compare_case(c);
+  StreamTotals totals;
+  if (streamed) {
+    totals = stream_case_files(*streamed, for_a, compare_case);
+    if (totals.cases == 0 && in_a.populations.empty()) {
+      if (totals.rejected_files > 0)
+        fmt::print(stderr, "{}; no case is valid, so nothing was compared\n", problem_counts(totals));
+      else
+        fmt::print(stderr, "decree diff: error: no cases found in {}\n", fmt::join(args.cases, ", "));
+      return kExitBadInput;
+    }
   }
   for (const auto& population : in_a.populations) {
     engine::PopulationBinder bind_a(pa, population), bind_b(pb, population);
@@ -171,6 +210,11 @@ int run_diff(const DiffArgs& args) {
     options.color = use_color(stdout);
     std::string out = engine::render_diff(report, options);
     std::fwrite(out.data(), 1, out.size(), stdout);
+  }
+  if (totals.rejected_files > 0) {
+    std::fflush(stdout);
+    fmt::print(stderr, "{}\n", rejected_line(totals, totals.cases, "compared"));
+    return kExitBadInput;
   }
   return report.summary.differing > 0 ? kExitFailed : kExitOk;
 }

@@ -18,6 +18,7 @@
 #include "cli/common.hpp"
 #include "engine/case_load.hpp"
 #include "engine/case_stream.hpp"
+#include "engine/population.hpp"
 #include "engine/history.hpp"
 #include "engine/render_jsonl.hpp"
 #include "engine/render_sources.hpp"
@@ -105,6 +106,22 @@ void RunWriter::end() {
     put("\n" + engine::render_cited_sections(s.prep.library,
                                              engine::cited_sections(*s.prep.policy, s.prep.library, s.cited)));
   }
+}
+
+SplitInputs split_inputs(const std::vector<std::string>& paths) {
+  namespace fs = std::filesystem;
+  SplitInputs out;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    const bool folder = fs::is_directory(path, ec);
+    const auto files = folder ? engine::case_files({path}) : std::vector<std::string>{};
+    if (files.empty()) {
+      (!folder && engine::is_population_file(path) ? out.population_paths : out.case_paths).push_back(path);
+      continue;
+    }
+    for (const auto& f : files) (engine::is_population_file(f) ? out.population_paths : out.case_paths).push_back(f);
+  }
+  return out;
 }
 
 std::optional<std::vector<std::string>> streamable_files(const std::vector<std::string>& paths) {

@@ -52,6 +52,15 @@ struct StreamTotals {
   std::size_t warnings = 0;
 };
 
+// The case files and the population files among `paths` (folders searched, as load_inputs does):
+// populations are a few lines each and are loaded; case files are read a case at a time. A path
+// that is neither (missing, an empty folder) goes with the case files, whose reading reports it.
+struct SplitInputs {
+  std::vector<std::string> case_paths;
+  std::vector<std::string> population_paths;
+};
+SplitInputs split_inputs(const std::vector<std::string>& paths);
+
 // The case files `paths` stand for (engine::case_files), or nullopt when a folder among them
 // holds none (loading it whole says so).
 std::optional<std::vector<std::string>> streamable_files(const std::vector<std::string>& paths);

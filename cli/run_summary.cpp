@@ -1,7 +1,6 @@
 #include "cli/run_summary.hpp"
 
 #include <cstdio>
-#include <filesystem>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -33,22 +32,12 @@ int finish(const StreamTotals& totals, std::uint64_t counted) {
 }  // namespace
 
 int run_summary(const std::string& policy_path, const std::vector<std::string>& inputs, const std::string& format) {
-  namespace fs = std::filesystem;
   Prepared prep;
   if (!prepare_policy(policy_path, prep)) return kExitBadInput;
   const auto& p = *prep.policy;
   // Populations are read first (each is a few lines that draw its cases); case files are read a
   // case at a time, each case counted and let go, so memory does not grow with their cases.
-  std::vector<std::string> case_paths, population_paths;
-  for (const auto& path : inputs) {
-    std::error_code ec;
-    const auto files = fs::is_directory(path, ec) ? engine::case_files({path}) : std::vector<std::string>{};
-    if (files.empty()) {
-      (!fs::is_directory(path, ec) && engine::is_population_file(path) ? population_paths : case_paths).push_back(path);
-      continue;
-    }
-    for (const auto& f : files) (engine::is_population_file(f) ? population_paths : case_paths).push_back(f);
-  }
+  auto [case_paths, population_paths] = split_inputs(inputs);
   auto in = engine::load_inputs(population_paths, *prep.checked, prep.sources);
   if (!in.diagnostics.empty()) {
     std::fflush(stdout);
