@@ -227,7 +227,7 @@ Subcommand add_diff(CLI::App& root) {
   app->add_option("policy_a", args->a, "The first policy (.decree), A")->required()->transform(names(NameKind::policy));
   app->add_option("policy_b", args->b, "The second policy (.decree), B: often an amendment of A")->required()->transform(names(NameKind::policy));
   app->add_option("cases", args->cases,
-                  "Case files (.yaml), folders searched for *.yaml (sorted), or population files (with `population:`)")
+                  "Case files (.yaml, .jsonl, .csv; - for standard input), folders searched for them (sorted), or population files (with `population:`)")
       ->transform(names(NameKind::cases));
   app->add_option("--format", args->format,
                   "Output format: text (to read), json (schema decree.diff/1) or html (one self-contained page with a chart)")

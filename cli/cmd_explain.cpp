@@ -138,7 +138,7 @@ Subcommand add_explain(CLI::App& root) {
   auto args = std::make_shared<ExplainArgs>();
   CLI::App* app = root.add_subcommand("explain", "Explain a case's outcome, or why it did not come out another way");
   app->add_option("policy", args->policy, "The policy (.decree) to apply")->required()->transform(names(NameKind::policy));
-  app->add_option("cases", args->cases, "The case file (.yaml), or a folder of them")->required()->transform(names(NameKind::cases));
+  app->add_option("cases", args->cases, "The case file (.yaml, .jsonl or .csv; - for standard input), or a folder of them")->required()->transform(names(NameKind::cases));
   app->add_option("--why-not", args->why_not,
                   "DECISION=VALUE: show every rule that could have set that value and what stopped it");
   app->add_option("--case", args->case_id, "Only the case with this id (when a file holds several)");

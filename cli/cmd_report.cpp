@@ -367,7 +367,7 @@ Subcommand add_report(CLI::App& root) {
   CLI::App* app = root.add_subcommand(
       "report", "Write the report a policy's obligation requires for each person (e.g. those dispatched)");
   app->add_option("policy", options->policy, "The policy (.decree)")->required()->transform(names(NameKind::policy));
-  app->add_option("cases", options->cases, "Case files (.yaml), or folders searched for *.yaml")->required()->transform(names(NameKind::cases));
+  app->add_option("cases", options->cases, "Case files (.yaml, .jsonl, .csv; - for standard input), or folders searched for them (sorted)")->required()->transform(names(NameKind::cases));
   app->add_option("--format", options->format, "markdown (default), json or html (one self-contained page)")
       ->check(CLI::IsMember({"markdown", "json", "html"}));
   app->add_option("--obligation", options->obligation,

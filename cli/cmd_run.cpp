@@ -122,7 +122,7 @@ Subcommand add_run(CLI::App& root) {
   auto args = std::make_shared<RunArgs>();
   CLI::App* app = root.add_subcommand("run", "Evaluate cases under a policy and show each outcome with its justification");
   app->add_option("policy", args->policy, "The policy (.decree) to apply; more may follow among the cases")->required()->transform(names(NameKind::policy));
-  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted)")->required()->transform(names(NameKind::any));
+  app->add_option("cases", args->cases, "Case files (.yaml, .jsonl, .csv; - for standard input), or folders searched for them (sorted); read a case at a time")->required()->transform(names(NameKind::any));
   app->add_option("--format", args->format,
                   "Output format: text (a tree to read), json (schema decree.trace/1), jsonl (a line per case, "
                   "schema decree.jsonl/1) or html (one self-contained page)")

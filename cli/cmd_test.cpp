@@ -324,7 +324,7 @@ Subcommand add_test(CLI::App& root) {
   auto args = std::make_shared<TestArgs>();
   CLI::App* app = root.add_subcommand("test", "Compare outcomes with the cases' expect: blocks for these policies");
   app->add_option("policy", args->policy, "The policy (.decree) whose name the expect: blocks are keyed by; more may follow among the cases")->required()->transform(names(NameKind::policy));
-  app->add_option("cases", args->cases, "Case files (.yaml), or folders searched for *.yaml (sorted); every .decree among them is one more policy to test")->required()->transform(names(NameKind::any));
+  app->add_option("cases", args->cases, "Case files (.yaml, .jsonl, .csv; - for standard input), or folders searched for them (sorted); every .decree among them is one more policy to test")->required()->transform(names(NameKind::any));
   app->footer(
       "With several policies (every .decree among the arguments), each case is compared under each\n"
       "policy with its expect: block for that policy's name, a section per policy.\n"

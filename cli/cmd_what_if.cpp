@@ -165,7 +165,7 @@ Subcommand add_what_if(CLI::App& root) {
   auto args = std::make_shared<WhatIfArgs>();
   CLI::App* app = root.add_subcommand("what-if", "Re-evaluate one case with changed facts; find the smallest changes that flip each decision");
   app->add_option("policy", args->policy, "The policy (.decree)")->required()->transform(names(NameKind::policy));
-  app->add_option("case", args->case_file, "The case file (.yaml)")->required()->transform(names(NameKind::cases));
+  app->add_option("case", args->case_file, "The case file (.yaml, .jsonl or .csv; - for standard input)")->required()->transform(names(NameKind::cases));
   app->add_option("--set", args->set, "FACT=VALUE: a fact changed (a value of its type, or unknown); repeatable")
       ->allow_extra_args(false);
   app->add_option("--case", args->case_id, "The case's id, when the file holds several");
