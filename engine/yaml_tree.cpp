@@ -948,12 +948,18 @@ class Window {
   Window(std::FILE* f, bool ascii) : f_(f), ascii_(ascii) {
     more();
     bom_ = view(0, std::min<std::size_t>(3, end())) == "\xEF\xBB\xBF" ? 3 : 0;
-    byte_ = bom_;
+    origin_ = byte_ = bom_;
+  }
+
+  // libyaml reads on from `offset`, a line start, its places counted from there.
+  void restart(std::size_t offset) {
+    fed_ = origin_ = byte_ = offset;
+    index_ = 0;
   }
 
   std::size_t base() const { return base_; }
   std::size_t end() const { return base_ + (buf_.size() - start_); }
-  std::size_t bom() const { return bom_; }
+  std::size_t origin() const { return origin_; }
   bool eof() const { return eof_; }
 
   bool more() {
@@ -1019,7 +1025,7 @@ class Window {
 
   // The byte where libyaml's character `index` (counted after a byte-order mark) starts.
   std::size_t byte_of(std::size_t index) {
-    if (ascii_) return bom_ + index;
+    if (ascii_) return origin_ + index;
     while (index_ < index) {
       if (byte_ >= end() && !more()) return byte_;
       ++byte_;
@@ -1058,6 +1064,7 @@ class Window {
   std::size_t base_ = 0;
   std::size_t fed_ = 0;    // what libyaml has been given
   std::size_t bom_ = 0;
+  std::size_t origin_ = 0;               // where libyaml's count of characters starts
   std::size_t index_ = 0, byte_ = 0;     // a character and its first byte
   std::size_t counted_ = 0;              // lines are counted up to here
   std::uint32_t line_ = 1;
@@ -1123,9 +1130,9 @@ static void replay(Builder& b, const HeldEvents& held, std::size_t from, const S
 
 ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& limits, bool ascii, const ListSink& to) {
   Window w(f, ascii);
-  Parser p;
-  if (!p.ready) return ListRead::NotAList;
-  yaml_parser_set_input(&p.parser, &Window::feed, &w);
+  auto p = std::make_unique<Parser>();
+  if (!p->ready) return ListRead::NotAList;
+  yaml_parser_set_input(&p->parser, &Window::feed, &w);
   HeldEvents held;
 
   // The head: the stream, its document, the file's mapping, `cases` as its first key, a block list.
@@ -1133,7 +1140,7 @@ ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& lim
                                          YAML_SCALAR_EVENT, YAML_SEQUENCE_START_EVENT};
   for (yaml_event_type_t type : kHead) {
     yaml_event_t e;
-    if (!yaml_parser_parse(&p.parser, &e)) return ListRead::NotAList;
+    if (!yaml_parser_parse(&p->parser, &e)) return ListRead::NotAList;
     held.push(e, w.byte_of(e.start_mark.index));
     if (e.type != type) return ListRead::NotAList;
   }
@@ -1157,12 +1164,16 @@ ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& lim
     }
     cases_key = tree.place(tree.key(tree.root(), 0), *head);
   }
+  // The items' `-` are this far from the start of their lines.
+  const std::size_t dash = held.all()[4].at - w.line_start(held.all()[4].at);
   held.clear();
 
   std::unordered_set<std::string> earlier;  // anchors written in the items read
   std::size_t done = 0;                     // items read to their end
-  enum class Phase { List, Tail, After } phase = Phase::List;
-  bool collecting = false, build = false, refused = false;
+  // Resume: a new parser reads on from the next item after an error, as a list of its own.
+  enum class Phase { List, Tail, After, Resume } phase = Phase::List;
+  bool collecting = false, build = false, refused = false, resumed = false;
+  std::size_t resumed_at = 0;  // where the last new parser began
   std::size_t item_start = 0, content_end = 0;
   std::vector<bool> flow;  // each collection open in the item: written in flow style
 
@@ -1224,13 +1235,13 @@ ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& lim
 
   for (;;) {
     yaml_event_t e;
-    if (!yaml_parser_parse(&p.parser, &e)) {
-      const yaml_parser_t& y = p.parser;
+    if (!yaml_parser_parse(&p->parser, &e)) {
+      const yaml_parser_t& y = p->parser;
       Stop stop;
       stop.type = y.error;
       stop.problem = y.problem == nullptr ? std::string_view("unreadable YAML") : std::string_view(y.problem);
       stop.context = y.context == nullptr ? std::string_view() : std::string_view(y.context);
-      const std::size_t at = y.error == YAML_READER_ERROR ? w.bom() + y.problem_offset : w.byte_of(y.problem_mark.index);
+      const std::size_t at = y.error == YAML_READER_ERROR ? w.origin() + y.problem_offset : w.byte_of(y.problem_mark.index);
       const std::size_t context_at = stop.context.empty() ? at : w.byte_of(y.context_mark.index);
       // From the first line of what was being read to the ends of lines well past the error.
       const std::size_t from = collecting ? w.line_start(std::min(item_start, at)) : w.base();
@@ -1244,19 +1255,73 @@ ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& lim
       stop.context_at = stop.context_shown ? std::min(context_at - from, end - from) : stop.at;
       stop.value = y.problem_value;
       auto ds = stop_diagnostics(stop, *piece);
-      if (!ds.empty())
+      // libyaml cannot read on past an error: a new parser reads on from the next line that starts
+      // an item of the list (`- ` as far in as the items' are), if any.
+      std::optional<std::size_t> resume;
+      auto starts_item = [&](std::size_t start, std::size_t end) {
+        std::string_view line = w.view(start, end);
+        return line.size() > dash && line.find_first_not_of(' ') == dash && line[dash] == '-' &&
+               (line.size() == dash + 1 || line[dash + 1] == ' ' || line[dash + 1] == '\r');
+      };
+      if (phase == Phase::List || phase == Phase::Resume) {
+        // The error's own line when libyaml stopped at its `-` (what was open before it swallowed
+        // nothing of that item), once; else the lines after it.
+        const std::size_t own = w.line_start(at);
+        if (at == own + dash && own > resumed_at && starts_item(own, w.line_end(own))) resume = own;
+        for (std::size_t pos = w.line_end(at); !resume && (pos < w.end() || w.more());) {
+          const std::size_t start = pos + 1;
+          if (start >= w.end() && !w.more()) break;
+          const std::size_t end = w.line_end(start);
+          if (starts_item(start, end)) {
+            resume = start;
+            break;
+          }
+          w.drop_to(start);
+          pos = end;
+        }
+      }
+      if (!ds.empty() && resume) {
+        const std::uint32_t here = ds.back().loc.line, next = w.line_of(*resume);
+        std::string where = next <= here ? fmt::format("at the item of the `cases:` list that starts here (line {})", next)
+                                         : fmt::format("at line {}, with the next item of the `cases:` list", next);
+        if (next > here + 1)
+          where += next == here + 2 ? fmt::format("; line {} is not read", here + 1)
+                                    : fmt::format("; lines {} to {} are not read", here + 1, next - 1);
+        ds.back().notes.push_back({ds.back().loc, "YAML cannot be read on from here: reading resumes " + where});
+      }
+      else if (!ds.empty())
         ds.back().notes.push_back(
             {ds.back().loc, fmt::format("the file is read no further: YAML cannot be read on past this error; {} "
                                         "case{} before it {} read",
                                         done, done == 1 ? "" : "s", done == 1 ? "was" : "were")});
       to.problems(ds, piece, collecting);
-      return ListRead::Streamed;
+      if (!resume) return ListRead::Streamed;
+      p = std::make_unique<Parser>();
+      if (!p->ready) return ListRead::Streamed;
+      w.restart(*resume);
+      resumed_at = *resume;
+      yaml_parser_set_input(&p->parser, &Window::feed, &w);
+      held.clear();
+      flow.clear();
+      collecting = false;
+      phase = Phase::Resume;
+      continue;
     }
     const std::size_t at = w.byte_of(e.start_mark.index);
     const yaml_event_type_t type = e.type;
     const bool opens = type == YAML_MAPPING_START_EVENT || type == YAML_SEQUENCE_START_EVENT;
     const bool closes = type == YAML_MAPPING_END_EVENT || type == YAML_SEQUENCE_END_EVENT;
 
+    if (phase == Phase::Resume) {  // the new parser's stream, document and list
+      yaml_event_delete(&e);
+      if (type == YAML_SEQUENCE_START_EVENT) {
+        phase = Phase::List;
+        resumed = true;
+      } else if (type != YAML_STREAM_START_EVENT && type != YAML_DOCUMENT_START_EVENT) {
+        return ListRead::Streamed;
+      }
+      continue;
+    }
     if (phase == Phase::After) {
       if (type == YAML_DOCUMENT_START_EVENT) {
         yaml_event_delete(&e);
@@ -1278,9 +1343,9 @@ ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& lim
     }
 
     if (!collecting) {
-      if (closes && phase == Phase::List) {  // the end of the list
+      if (closes && phase == Phase::List) {  // the end of the list (read on after an error: of the file)
         yaml_event_delete(&e);
-        phase = Phase::Tail;
+        phase = resumed ? Phase::After : Phase::Tail;
         continue;
       }
       if (closes) {  // the end of the file's mapping, nothing after the list

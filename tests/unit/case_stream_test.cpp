@@ -357,37 +357,93 @@ TEST(StreamCases, AYamlListOverTheWholeFileLimitIsReadACaseAtATime) {
   EXPECT_EQ(s.messages, whole.messages);
 }
 
-TEST(StreamCases, YamlThatCannotBeReadOnStopsAtItsPlaceAfterTheCasesBefore) {
+struct Rendered {
+  std::vector<std::string> ids;
+  std::vector<std::string> problems;  // each batch of problems as printed
+  StreamedFile result;
+};
+
+Rendered stream_rendered(const std::string& path, const CaseLimits& limits) {
+  Rendered out;
+  SeenIds ids;
+  out.result = stream_cases(
+      path, golden_policy(), ids, [&](const Case& c) { out.ids.push_back(c.id); },
+      [&](const std::vector<Diagnostic>& ds, const SourceSet& sources) { out.problems.push_back(render_all(ds, sources)); },
+      limits);
+  return out;
+}
+
+TEST(StreamCases, AYamlErrorInTheMiddleIsReportedAtItsPlaceAndReadingResumesAtTheNextCase) {
   // A quote left open in case 500 runs on to the next quote, in case 501's title, where libyaml
-  // stops: it reads no further.
+  // stops; a new parser reads on from case 502, the next line that starts an item of the list.
   const std::string text = many_cases(1000, 500, "  - id: c500\n    title: \"not closed\n    facts: {soviet_citizen: true}\n");
   TempFile file("broken.yaml", text);
-  SeenIds ids;
-  std::vector<std::string> rendered;
-  std::vector<std::string> handed;
-  auto r = stream_cases(
-      file.path, golden_policy(), ids, [&](const Case& c) { handed.push_back(c.id); },
-      [&](const std::vector<Diagnostic>& ds, const SourceSet& sources) { rendered.push_back(render_all(ds, sources)); },
-      small_file_limit());
-  ASSERT_EQ(handed.size(), 499u);
-  EXPECT_EQ(handed.back(), "c499");
-  EXPECT_TRUE(r.errors);
-  EXPECT_EQ(r.rejected, 1u);
-  ASSERT_EQ(rendered.size(), 1u);
+  Rendered r = stream_rendered(file.path, small_file_limit());
+  ASSERT_EQ(r.ids.size(), 998u);
+  EXPECT_EQ(r.ids[498], "c499");
+  EXPECT_EQ(r.ids[499], "c502");
+  EXPECT_EQ(r.ids.back(), "c1000");
+  EXPECT_TRUE(r.result.errors);
+  EXPECT_EQ(r.result.rejected, 1u);  // case 500, being read; case 501 is not read
+  ASSERT_EQ(r.problems.size(), 1u);
+  const std::string& shown = r.problems[0];
   const std::string line = std::to_string(2 + 6 * 499 + 3 + 2);  // case 501's title
-  EXPECT_NE(rendered[0].find("broken.yaml:" + line + ":13: error[case.yaml-syntax]"), std::string::npos) << rendered[0];
-  EXPECT_NE(rendered[0].find(line + " |     title: \"case 501\""), std::string::npos) << rendered[0];
-  EXPECT_NE(rendered[0].find("broken.yaml:" + std::to_string(2 + 6 * 499 + 1) + ":5: note: the mapping starts here"),
+  EXPECT_NE(shown.find("broken.yaml:" + line + ":13: error[case.yaml-syntax]"), std::string::npos) << shown;
+  EXPECT_NE(shown.find(line + " |     title: \"case 501\""), std::string::npos) << shown;
+  EXPECT_NE(shown.find("broken.yaml:" + std::to_string(2 + 6 * 499 + 1) + ":5: note: the mapping starts here"),
             std::string::npos)
-      << rendered[0];
-  EXPECT_NE(rendered[0].find("the file is read no further: YAML cannot be read on past this error; 499 cases before it were read"),
+      << shown;
+  EXPECT_NE(shown.find("note: YAML cannot be read on from here: reading resumes at line " +
+                       std::to_string(2 + 6 * 499 + 3 + 6 + 1) + ", with the next item of the `cases:` list"),
             std::string::npos)
-      << rendered[0];
+      << shown;
   // Read whole, the same error at the same place (and no case).
   Compared whole = whole_load(file.path, golden_policy());
   EXPECT_TRUE(whole.cases.empty());
   ASSERT_EQ(whole.places.size(), 1u);
   EXPECT_EQ(whole.places[0], Place("case.yaml-syntax", 2 + 6 * 499 + 3 + 2, 13));
+}
+
+TEST(StreamCases, AYamlErrorWithNoCaseAfterItEndsTheReadingAndSaysSo) {
+  const std::string text = many_cases(100, 100, "  - id: c100\n    title: \"not closed\n");
+  TempFile file("last.yaml", text);
+  Rendered r = stream_rendered(file.path, small_file_limit());
+  EXPECT_EQ(r.ids.size(), 99u);
+  EXPECT_EQ(r.result.rejected, 1u);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_NE(r.problems[0].find("last.yaml:" + std::to_string(2 + 6 * 99 + 2) + ":12: error[case.yaml-syntax]: invalid "
+                               "YAML: the quoted text that starts here is not closed"),
+            std::string::npos)
+      << r.problems[0];
+  EXPECT_NE(r.problems[0].find("note: the file is read no further: YAML cannot be read on past this error; 99 cases "
+                               "before it were read"),
+            std::string::npos)
+      << r.problems[0];
+}
+
+TEST(StreamCases, SeveralYamlErrorsAreEachReportedAndTheCasesBetweenRead) {
+  std::string text = many_cases(300, 100, "  - id: c100\n\tfacts: {}\n");
+  const std::string again = "  - id: c200\n    facts: [\n";
+  text.replace(text.find("  - id: c200\n"), text.find("  - id: c201\n") - text.find("  - id: c200\n"), again);
+  TempFile file("two.yaml", text);
+  Rendered r = stream_rendered(file.path, small_file_limit());
+  EXPECT_EQ(r.ids.size(), 298u);
+  EXPECT_EQ(r.result.rejected, 2u);
+  ASSERT_EQ(r.problems.size(), 2u);
+  EXPECT_NE(r.problems[0].find("two.yaml:" + std::to_string(2 + 6 * 99 + 2) + ":1: error[case.tab-indent]"),
+            std::string::npos)
+      << r.problems[0];
+  EXPECT_NE(r.problems[1].find("error[case.yaml-syntax]"), std::string::npos) << r.problems[1];
+  // The `[` left open is found at case 201's `- `: reading resumes there, and case 201 is read.
+  EXPECT_NE(r.problems[1].find("two.yaml:" + std::to_string(2 + 6 * 99 + 2 + 6 * 99 + 3) + ":3: error[case.yaml-syntax]"),
+            std::string::npos)
+      << r.problems[1];
+  EXPECT_NE(r.problems[1].find("reading resumes at the item of the `cases:` list that starts here"), std::string::npos)
+      << r.problems[1];
+  EXPECT_NE(std::find(r.ids.begin(), r.ids.end(), "c201"), r.ids.end());
+  EXPECT_NE(r.problems[0].find("reading resumes at line " + std::to_string(2 + 6 * 99 + 3) + ", with the next item"),
+            std::string::npos)
+      << r.problems[0];
 }
 
 TEST(StreamCases, AMisalignedKeyInTheMiddleIsReportedAsWhenReadWhole) {
@@ -396,8 +452,9 @@ TEST(StreamCases, AMisalignedKeyInTheMiddleIsReportedAsWhenReadWhole) {
   SeenIds ids;
   Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
   Compared whole = whole_load(file.path, golden_policy());
-  // Case 150 ends where the key out of line starts, so it is read before the error is found.
-  EXPECT_EQ(s.cases.size(), 150u);
+  // Case 150 ends where the key out of line starts, so it is read before the error is found;
+  // reading resumes at case 151.
+  EXPECT_EQ(s.cases.size(), 300u);
   EXPECT_TRUE(whole.cases.empty());
   EXPECT_EQ(s.messages, whole.messages);
   ASSERT_FALSE(s.places.empty());
