@@ -3,19 +3,15 @@
 // (or --to) names, losing nothing a case says. Nothing is written when a case is rejected (it
 // would be lost) or when the target format cannot hold a case (CSV has no place for expectations
 // or history). OUT is replaced atomically; `-` writes to standard output.
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "cli/atomic_write.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "dsl/input_file.hpp"
@@ -35,50 +31,6 @@ struct ConvertArgs {
   std::string to;
 };
 
-// Writes `text` to `path` whole or not at all: a temporary file beside it (`.NAME.convert-XXXXXX`),
-// flushed to disk, then renamed over it. Returns "" or why not.
-std::string write_whole(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path dir = target.parent_path();
-  std::string pattern = (dir / ("." + target.filename().string() + ".convert-XXXXXX")).string();
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  int fd = ::mkstemp(name.data());
-  if (fd < 0) return fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno));
-  const std::string temp = name.data();
-  auto fail = [&](const char* what) {
-    std::string why = fmt::format("{}: {}", what, std::strerror(errno));
-    ::close(fd);
-    ::unlink(temp.c_str());
-    return why;
-  };
-  struct stat st {};
-  mode_t mode = 0644;
-  if (::stat(path.c_str(), &st) == 0) mode = st.st_mode & 07777;
-  if (::fchmod(fd, mode) != 0) return fail("cannot set the file's permissions");
-  std::size_t written = 0;
-  while (written < text.size()) {
-    ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write the temporary file");
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) return fail("cannot flush the temporary file to disk");
-  if (::close(fd) != 0) {
-    std::string why = fmt::format("cannot close the temporary file: {}", std::strerror(errno));
-    ::unlink(temp.c_str());
-    return why;
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    std::string why = fmt::format("cannot replace the file: {}", std::strerror(errno));
-    ::unlink(temp.c_str());
-    return why;
-  }
-  return {};
-}
 
 int run_convert(const ConvertArgs& args) {
   std::optional<engine::formats::CaseFormat> format;
@@ -137,7 +89,7 @@ int run_convert(const ConvertArgs& args) {
     std::fwrite(text.data(), 1, text.size(), stdout);
     return kExitOk;
   }
-  if (std::string why = write_whole(args.output, text); !why.empty()) {
+  if (std::string why = write_atomically(args.output, text, "convert"); !why.empty()) {
     fmt::print(stderr, "decree convert: error: cannot write {}: {}\n", args.output, why);
     return kExitBadInput;
   }

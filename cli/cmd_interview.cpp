@@ -12,13 +12,12 @@
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/atomic_write.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "cli/evaluation.hpp"
@@ -63,36 +62,6 @@ bool read_line(std::FILE* in, std::string& out) {
   return any;
 }
 
-// Writes the file whole or not at all: a temporary file beside it, flushed, then renamed.
-std::string write_atomically(const std::string& path, const std::string& text) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path dir = target.parent_path();
-  std::string pattern = (dir / ("." + target.filename().string() + ".interview-XXXXXX")).string();
-  std::vector<char> name(pattern.begin(), pattern.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0) return fmt::format("cannot create a temporary file beside it: {}", std::strerror(errno));
-  const std::string temp(name.data());
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(temp.c_str());
-      return "cannot write: " + why;
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
-    ::unlink(temp.c_str());
-    return "cannot write: " + why;
-  }
-  return {};
-}
 
 class Interview {
  public:
@@ -329,7 +298,7 @@ class Interview {
       if (!prompts_) say(path + "\n");
     }
     if (path.empty()) return;
-    const std::string why = write_atomically(path, case_yaml(c));
+    const std::string why = write_atomically(path, case_yaml(c), "interview");
     if (!why.empty()) {
       fmt::print(stderr, "error: {}: {}\n", path, why);
       return;
