@@ -43,6 +43,36 @@ int refuse_unknown_command(const CLI::App& app, int argc, char** argv) {
   return -1;
 }
 
+// `decree run --frobnicate POLICY`: CLI11 leaves the unknown option aside and first says that a
+// required argument is missing. Name the option instead, with the nearest one the command has.
+// Returns the exit status, or -1 when every option is known.
+int refuse_unknown_option(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* command = nullptr;
+  for (int i = 1; i < argc && command == nullptr; ++i) {
+    const std::string word = argv[i];
+    for (const CLI::App* sub : app.get_subcommands({}))
+      if (sub->get_name() == word) command = sub;
+  }
+  if (command == nullptr) return -1;
+  for (int i = 1; i < argc; ++i) {
+    std::string word = argv[i];
+    if (word == "--") break;
+    if (word.size() < 2 || word[0] != '-' || (word[1] >= '0' && word[1] <= '9')) continue;
+    const std::string name = word.substr(0, word.find('='));
+    if (command->get_option_no_throw(name) != nullptr || app.get_option_no_throw(name) != nullptr) continue;
+    std::vector<std::string> options;
+    for (const CLI::Option* o : command->get_options())
+      for (const auto& n : o->get_lnames()) options.push_back("--" + n);
+    const std::string near = decree::nearest_name(name, options);
+    fmt::print(stderr, "decree {}: error: `{}` is not an option of `decree {}`\n", command->get_name(), name,
+               command->get_name());
+    if (!near.empty()) fmt::print(stderr, "  hint: did you mean `{}`? `decree {} --help` lists them\n", near, command->get_name());
+    else fmt::print(stderr, "  hint: `decree {} --help` lists its options\n", command->get_name());
+    return decree::cli::kExitBadInput;
+  }
+  return -1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,6 +117,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr)
+      if (int status = refuse_unknown_option(app, argc, argv); status >= 0) return status;
     int code = app.exit(e);
     return code == 0 ? kExitOk : kExitBadInput;
   }
