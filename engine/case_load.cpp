@@ -29,6 +29,10 @@ namespace decree::engine {
 
 namespace {
 
+// An unknown fact's hint lists the policy's facts when they are at most this many.
+constexpr std::size_t kFactsListed = 40;
+
+
 using yaml::NodeId;
 using Kind = yaml::Node::Kind;
 
@@ -561,7 +565,7 @@ class FileLoader {
       auto decl = policy_.facts.find(*name);
       if (decl == policy_.facts.end()) {
         std::string help = did_you_mean(*name, policy_.fact_names);
-        if (help.empty() && policy_.fact_names.size() <= 12)
+        if (help.empty() && policy_.fact_names.size() <= kFactsListed)
           help = fmt::format("the policy's facts are: {}", join(policy_.fact_names, ", "));
         else if (help.empty())
           help = fmt::format("the policy has {} facts; none is named like this", policy_.fact_names.size());
@@ -1129,7 +1133,7 @@ std::optional<std::vector<CsvColumn>> csv_header(const SourceFile& file, std::si
       std::vector<std::string> known = kCsvCaseColumns;
       known.insert(known.end(), policy.fact_names.begin(), policy.fact_names.end());
       std::string help = did_you_mean(dot == std::string::npos ? std::string_view(name) : base, known);
-      if (help.empty() && policy.fact_names.size() <= 12)
+      if (help.empty() && policy.fact_names.size() <= kFactsListed)
         help = fmt::format("the policy's facts are: {}", join(policy.fact_names, ", "));
       diagnostics.push_back(make_error("case.unknown-fact", at(cell),
                                        fmt::format("the column `{}` is not a fact of policy `{}`, nor id, title, date "
