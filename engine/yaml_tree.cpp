@@ -1264,26 +1264,34 @@ ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& lim
                (line.size() == dash + 1 || line[dash + 1] == ' ' || line[dash + 1] == '\r');
       };
       if (phase == Phase::List || phase == Phase::Resume) {
-        // The error's own line when libyaml stopped at its `-` (what was open before it swallowed
-        // nothing of that item), once; else the lines after it.
+        // Inside an item: the next item after that one's first line (an open quote or `[` may
+        // have run on into the items after it, which are read again); between items, the error's
+        // own line when libyaml stopped at its `-`, else the lines after it. Always past where
+        // the last parser began, so reading ends.
+        std::size_t pos = w.line_end(at);
         const std::size_t own = w.line_start(at);
-        if (at == own + dash && own > resumed_at && starts_item(own, w.line_end(own))) resume = own;
-        for (std::size_t pos = w.line_end(at); !resume && (pos < w.end() || w.more());) {
+        if (collecting) pos = w.line_end(item_start);
+        else if (at == own + dash && own > resumed_at && starts_item(own, w.line_end(own))) resume = own;
+        while (!resume && (pos < w.end() || w.more())) {
           const std::size_t start = pos + 1;
           if (start >= w.end() && !w.more()) break;
           const std::size_t end = w.line_end(start);
-          if (starts_item(start, end)) {
+          if (start > resumed_at && starts_item(start, end)) {
             resume = start;
             break;
           }
-          w.drop_to(start);
+          if (start > at) w.drop_to(start);
           pos = end;
         }
       }
       if (!ds.empty() && resume) {
         const std::uint32_t here = ds.back().loc.line, next = w.line_of(*resume);
-        std::string where = next <= here ? fmt::format("at the item of the `cases:` list that starts here (line {})", next)
-                                         : fmt::format("at line {}, with the next item of the `cases:` list", next);
+        std::string where = next == here ? fmt::format("at the item of the `cases:` list that starts here (line {})", next)
+                            : next < here
+                                ? fmt::format("at line {}, with the item of the `cases:` list after the one being read "
+                                              "(read again from there: it was taken as part of the one before)",
+                                              next)
+                                : fmt::format("at line {}, with the next item of the `cases:` list", next);
         if (next > here + 1)
           where += next == here + 2 ? fmt::format("; line {} is not read", here + 1)
                                     : fmt::format("; lines {} to {} are not read", here + 1, next - 1);

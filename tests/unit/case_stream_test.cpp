@@ -375,16 +375,17 @@ Rendered stream_rendered(const std::string& path, const CaseLimits& limits) {
 
 TEST(StreamCases, AYamlErrorInTheMiddleIsReportedAtItsPlaceAndReadingResumesAtTheNextCase) {
   // A quote left open in case 500 runs on to the next quote, in case 501's title, where libyaml
-  // stops; a new parser reads on from case 502, the next line that starts an item of the list.
+  // stops; a new parser reads on from case 501, the next line after case 500's first that starts
+  // an item of the list.
   const std::string text = many_cases(1000, 500, "  - id: c500\n    title: \"not closed\n    facts: {soviet_citizen: true}\n");
   TempFile file("broken.yaml", text);
   Rendered r = stream_rendered(file.path, small_file_limit());
-  ASSERT_EQ(r.ids.size(), 998u);
+  ASSERT_EQ(r.ids.size(), 999u);
   EXPECT_EQ(r.ids[498], "c499");
-  EXPECT_EQ(r.ids[499], "c502");
+  EXPECT_EQ(r.ids[499], "c501");
   EXPECT_EQ(r.ids.back(), "c1000");
   EXPECT_TRUE(r.result.errors);
-  EXPECT_EQ(r.result.rejected, 1u);  // case 500, being read; case 501 is not read
+  EXPECT_EQ(r.result.rejected, 1u);  // case 500, being read
   ASSERT_EQ(r.problems.size(), 1u);
   const std::string& shown = r.problems[0];
   const std::string line = std::to_string(2 + 6 * 499 + 3 + 2);  // case 501's title
@@ -394,7 +395,7 @@ TEST(StreamCases, AYamlErrorInTheMiddleIsReportedAtItsPlaceAndReadingResumesAtTh
             std::string::npos)
       << shown;
   EXPECT_NE(shown.find("note: YAML cannot be read on from here: reading resumes at line " +
-                       std::to_string(2 + 6 * 499 + 3 + 6 + 1) + ", with the next item of the `cases:` list"),
+                       std::to_string(2 + 6 * 499 + 3 + 1) + ", with the item of the `cases:` list after the one being read"),
             std::string::npos)
       << shown;
   // Read whole, the same error at the same place (and no case).
