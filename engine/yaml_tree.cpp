@@ -835,14 +835,24 @@ ReadResult read_yaml(const SourceFile& file, const Limits& limits) {
 
 namespace {
 
-// `&name` or `*name` at text[i] where YAML could read an anchor or an alias: after a blank, `[`,
-// `{` or `,` (or at the start of a line), followed by a name. Text such as "R&D" or "a * b" is not.
+// `&name` or `*name` at text[i] where YAML could read an anchor or an alias: at the start of a
+// node (first on its line, or after `: `, `- `, `? `, `[`, `{`, `,`, or a tag such as `!!map`),
+// followed by a name. Text such as "R&D", "see *note*" or "a * b" is not; a comment may be taken
+// for one (the guess errs on the side of reading the file whole).
 bool anchor_at(std::string_view text, std::size_t i) {
-  const char before = i == 0 ? '\n' : text[i - 1];
-  if (before != '\n' && before != ' ' && before != '\t' && before != '[' && before != '{' && before != ',') return false;
   if (i + 1 >= text.size()) return false;
   const char after = text[i + 1];
-  return after != ' ' && after != '\t' && after != '\r' && after != '\n' && after != ',' && after != ']' && after != '}';
+  if (after == ' ' || after == '\t' || after == '\r' || after == '\n' || after == ',' || after == ']' || after == '}')
+    return false;
+  std::size_t j = i;
+  while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t')) --j;
+  if (j == 0 || text[j - 1] == '\n') return true;  // first on its line
+  const char before = text[j - 1];
+  if (before == '[' || before == '{' || before == ',' || before == ':' || before == '-' || before == '?') return true;
+  if (j == i) return false;  // written against the word before it, as in R&D
+  std::size_t word = j - 1;
+  while (word > 0 && text[word - 1] != ' ' && text[word - 1] != '\t' && text[word - 1] != '\n') --word;
+  return text[word] == '!';  // after a tag
 }
 
 std::string printable_line(std::string_view line) {

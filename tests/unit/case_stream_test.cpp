@@ -564,6 +564,19 @@ TEST(StreamCases, AFileThatMayHoldAnAliasIsReadWholeWhenItIsSmallEnough) {
   EXPECT_EQ(s.cases.back(), "two soviet_citizen@4:37");
 }
 
+TEST(StreamCases, TextWithStarsAndAmpersandsIsNotTakenForAnAlias) {
+  // Streamed, not read whole: the cases before the error are handed on.
+  std::string text = "cases:\n";
+  for (int i = 0; i < 20; ++i)
+    text += "  - id: n" + std::to_string(i) + "\n    title: see *chapter* 3, R&D & co, a*b\n    source: \"memo *p4*\"\n";
+  text += "  - id: broken\n\ttitle: x\n";
+  TempFile file("stars.yaml", text);
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids);
+  EXPECT_EQ(s.cases.size(), 20u);
+  EXPECT_EQ(s.places, (std::vector<Place>{{"case.tab-indent", 2 + 3 * 20 + 1, 1}}));
+}
+
 TEST(SeenIds, RemembersEachIdWithItsFirstPlace) {
   SeenIds ids;
   const int n = 200'000;
