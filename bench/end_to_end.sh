@@ -11,7 +11,7 @@
 #   LIMIT=120 bench/end_to_end.sh            # seconds before a run is stopped (default 600)
 #
 # The cases are written to a temporary folder, removed at the end. A run that fails or is
-# stopped is shown with its exit status (a YAML file over the 64 MiB case-file limit is refused).
+# stopped is shown with its exit status.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
