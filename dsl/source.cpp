@@ -1,6 +1,9 @@
 #include "dsl/source.hpp"
 
 #include <algorithm>
+#include <bit>
+#include <cstdint>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -12,8 +15,19 @@ std::string to_string(const SourceLoc& loc) {
 }
 
 std::size_t utf8_length(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  // Eight bytes at a time: a continuation byte is 10xxxxxx, its top bit set and the next clear.
+  const char* p = s.data();
+  std::size_t n = s.size();
+  std::size_t continuations = 0;
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    continuations += static_cast<std::size_t>(std::popcount(w & ~(w << 1) & 0x8080808080808080ull));
+    p += 8;
+    n -= 8;
+  }
+  for (; n > 0; --n, ++p) continuations += (static_cast<unsigned char>(*p) & 0xC0) == 0x80;
+  return s.size() - continuations;
 }
 
 std::size_t first_invalid_utf8(std::string_view s) {
@@ -48,8 +62,19 @@ bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\
 
 SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
   line_starts_.push_back(0);
-  for (std::size_t i = 0; i < text_.size(); ++i)
-    if (text_[i] == '\n') line_starts_.push_back(i + 1);
+  const char* const data = text_.data();
+  const std::size_t size = text_.size();
+  for (const char* p = data; (p = static_cast<const char*>(std::memchr(p, '\n', size - (p - data)))) != nullptr; ++p)
+    line_starts_.push_back(static_cast<std::size_t>(p - data) + 1);
+  std::uint64_t high = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, data + i, 8);
+    high |= w;
+  }
+  for (; i < size; ++i) high |= static_cast<unsigned char>(data[i]);
+  ascii_ = (high & 0x8080808080808080ull) == 0;
 }
 
 SourceFile::SourceFile(std::string name, std::string text, std::uint32_t first_line)
@@ -67,8 +92,13 @@ SourceLoc SourceFile::locate(std::size_t offset, std::size_t length_bytes) const
   loc.file = name_;
   loc.offset = static_cast<std::uint32_t>(offset);
   loc.line = static_cast<std::uint32_t>(line_index + first_line_);
-  loc.column = static_cast<std::uint32_t>(utf8_length(std::string_view(text_).substr(start, offset - start)) + 1);
   auto end = std::min(text_.size(), offset + length_bytes);
+  if (ascii_) {
+    loc.column = static_cast<std::uint32_t>(offset - start + 1);
+    loc.length = static_cast<std::uint32_t>(std::max<std::size_t>(1, end - offset));
+    return loc;
+  }
+  loc.column = static_cast<std::uint32_t>(utf8_length(std::string_view(text_).substr(start, offset - start)) + 1);
   loc.length = static_cast<std::uint32_t>(std::max<std::size_t>(1, utf8_length(std::string_view(text_).substr(offset, end - offset))));
   return loc;
 }

@@ -52,6 +52,7 @@ class SourceFile {
   std::string text_;
   std::vector<std::size_t> line_starts_;
   std::uint32_t first_line_ = 1;
+  bool ascii_ = true;  // no byte past 0x7F: a column is a count of bytes
 };
 
 // The offset of the first byte that does not belong to valid UTF-8, or npos when `s` is valid.
