@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/commands.hpp"
+#include "cli/installed/search_path.hpp"
 #include "web/server.hpp"
 
 namespace decree::cli {
@@ -19,12 +20,19 @@ int run_serve(web::ServeOptions options) {
   if (options.roots.empty()) {
     for (const char* folder : {"policies", "scenarios"})
       if (std::filesystem::is_directory(folder)) options.roots.push_back(folder);
-    if (options.roots.empty()) {
-      fmt::print(stderr,
-                 "decree serve: error: there is no policies/ or scenarios/ folder here; name the folder to serve "
-                 "(`decree serve FOLDER`)\n");
-      return kExitBadInput;
-    }
+  }
+  // Elsewhere, the first folder of the search path that holds them (DECREE_PATH, then the share
+  // folder installed with decree), as names on the command line are found.
+  for (const auto& root : search_roots()) {
+    if (!options.roots.empty()) break;
+    for (const char* folder : {"policies", "scenarios"})
+      if (std::filesystem::is_directory(root.dir / folder)) options.roots.push_back((root.dir / folder).string());
+  }
+  if (options.roots.empty()) {
+    fmt::print(stderr,
+               "decree serve: error: there is no policies/ or scenarios/ folder here, nor on the search path "
+               "(DECREE_PATH, the folder installed with decree); name the folder to serve (`decree serve FOLDER`)\n");
+    return kExitBadInput;
   }
   return web::serve(options);
 }
