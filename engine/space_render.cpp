@@ -286,7 +286,9 @@ std::string render_space_text(const Space& s) {
 
   out += "\n";
   if (s.dead_rules.empty()) {
-    out += "rules that can never apply: none\n";
+    // Stopped early, the rules not explored are not known to apply: say "none" of those explored.
+    out += s.not_explored.empty() ? "rules that can never apply: none\n"
+                                  : "rules that can never apply: none among the rules explored\n";
   } else {
     out += "rules that can never apply:\n";
     for (const auto& d : s.dead_rules) {

@@ -95,6 +95,9 @@ TEST(SpaceBudget, ProgressIsReportedAndCanStop) {
   const std::string text = render_space_text(s);
   EXPECT_NE(text.find("INTERRUPTED after"), std::string::npos) << text;
   EXPECT_NE(text.find("not explored: decision d"), std::string::npos) << text;
+  // No rule is called dead, but the rules not explored are not known to apply either.
+  EXPECT_NE(text.find("rules that can never apply: none among the rules explored"), std::string::npos) << text;
+  EXPECT_EQ(text.find("rules that can never apply: none\n"), std::string::npos) << text;
   EXPECT_TRUE(space_json(s).value("interrupted", false));
 }
 
