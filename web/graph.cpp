@@ -5,23 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "web/html.hpp"
+
 namespace decree::web {
 
 namespace {
-
-std::string xml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // What a rule does, in a few words: "return = granted", "owes report_to_moscow".
 std::string effect(const engine::CompiledPolicy& p, const engine::CompiledRule& r) {
@@ -79,7 +67,7 @@ std::string rules_graph_svg(const engine::CompiledPolicy& p) {
       "height=\"{1}\" role=\"img\" aria-label=\"Rules of {2} and the exceptions that defeat them\">\n"
       "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" "
       "orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"edge-head\"/></marker></defs>\n",
-      width, height, xml(p.name));
+      width, height, escape_html(p.name));
   // Edges first, under the boxes: from the exception's left side to the defeated rule's right side.
   for (std::size_t r = 0; r < n; ++r)
     for (auto t : p.rules[r].exception_to) {
@@ -89,8 +77,8 @@ std::string rules_graph_svg(const engine::CompiledPolicy& p) {
       svg += fmt::format(
           "<path class=\"edge\" data-from=\"{}\" data-to=\"{}\" d=\"M {} {} C {} {}, {} {}, {} {}\" "
           "marker-end=\"url(#arrow)\"><title>{} is an exception to {}: when it stands, {} does not</title></path>\n",
-          xml(p.rules[r].name), xml(p.rules[t].name), x1, y1, mid, y1, mid, y2, x2, y2, xml(p.rules[r].name),
-          xml(p.rules[t].name), xml(p.rules[t].name));
+          escape_html(p.rules[r].name), escape_html(p.rules[t].name), x1, y1, mid, y1, mid, y2, x2, y2, escape_html(p.rules[r].name),
+          escape_html(p.rules[t].name), escape_html(p.rules[t].name));
     }
   for (std::size_t r = 0; r < n; ++r) {
     const auto& rule = p.rules[r];
@@ -99,8 +87,8 @@ std::string rules_graph_svg(const engine::CompiledPolicy& p) {
         "<g class=\"node{}\" data-rule=\"{}\"><title>{}</title>"
         "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\"/>"
         "<text x=\"{}\" y=\"{}\" class=\"name\">{}</text><text x=\"{}\" y=\"{}\" class=\"effect\">{}</text></g>\n",
-        exception ? " exception" : "", xml(rule.name), xml(rule.title), x_of(r), y_of(r), kW, kH, x_of(r) + 10,
-        y_of(r) + 19, xml(rule.name), x_of(r) + 10, y_of(r) + 37, xml(effect(p, rule)));
+        exception ? " exception" : "", escape_html(rule.name), escape_html(rule.title), x_of(r), y_of(r), kW, kH, x_of(r) + 10,
+        y_of(r) + 19, escape_html(rule.name), x_of(r) + 10, y_of(r) + 37, escape_html(effect(p, rule)));
   }
   svg += "</svg>\n";
   return svg;

@@ -8,19 +8,6 @@ namespace decree::web {
 
 namespace {
 
-std::string escape_html(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 std::string asset_text(std::string_view name) {
   const Asset* a = find_asset(name);
@@ -69,6 +56,20 @@ std::string html_page(const std::string& view, const nlohmann::ordered_json& dat
   out += "<main id=\"view\" data-view=\"" + escape_html(view) + "\"></main>\n";
   out += "<script type=\"application/json\" id=\"decree-data\">" + json + "</script>\n";
   out += "<script type=\"module\">\n" + script + "</script>\n</body>\n</html>\n";
+  return out;
+}
+
+std::string escape_html(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
   return out;
 }
 
