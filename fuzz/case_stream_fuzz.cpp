@@ -42,15 +42,13 @@ void write_file(const std::string& path, std::string_view text) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace decree;
-  static const ast::Policy telegram = fuzz::policy_from_tree("policies/telegram-1956.decree");
-  static const ast::Policy golden = fuzz::policy_from_tree("tests/golden/cases/policy.decree");
   if (size == 0) return 0;
   // The first byte picks the kind of file; the rest is its text.
   static const char* const kExtensions[] = {".yaml", ".jsonl", ".csv"};
   const std::string path = scratch_file(kExtensions[data[0] % 3]);
   const std::string_view text(reinterpret_cast<const char*>(data) + 1, size - 1);
   write_file(path, text);
-  for (const ast::Policy* policy : {&telegram, &golden}) {
+  for (const ast::Policy* policy : fuzz::case_policies()) {
     std::vector<std::string> streamed;
     std::size_t problems = 0;
     engine::SeenIds ids;

@@ -4,20 +4,9 @@
 // picks the format.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 
-#include "engine/case_load.hpp"
 #include "fuzz_policy.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace decree;
-  static const ast::Policy telegram = fuzz::policy_from_tree("policies/telegram-1956.decree");
-  static const ast::Policy golden = fuzz::policy_from_tree("tests/golden/cases/policy.decree");
-  std::string_view text(reinterpret_cast<const char*>(data), size);
-  for (const ast::Policy* policy : {&telegram, &golden}) {
-    SourceSet sources;
-    auto loaded = engine::load_cases(text, "fuzz.csv", *policy, sources);
-    (void)loaded;
-  }
-  return 0;
+  return decree::fuzz::load_case_file(data, size, "fuzz.csv");
 }
