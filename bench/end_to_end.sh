@@ -7,7 +7,9 @@
 #   bench/end_to_end.sh                      # 100,000 and 1,000,000 cases, build/cli/decree
 #   SIZES="10000" bench/end_to_end.sh        # other sizes
 #   DECREE=/path/to/decree bench/end_to_end.sh
-#   MODES="--brief|--summary" bench/end_to_end.sh   # some output modes only (| separates them)
+#   MODES="--brief|--summary" bench/end_to_end.sh   # some output modes only (| separates them;
+#                                            # `text` is run's default, `validate` the command)
+#   TASKSET= bench/end_to_end.sh             # not pinned to one core (default: taskset -c 1)
 #   LIMIT=120 bench/end_to_end.sh            # seconds before a run is stopped (default 600)
 #
 # The cases are written to a temporary folder, removed at the end. A run that fails or is
@@ -20,7 +22,10 @@ policy=$root/policies/telegram-1956.decree
 sizes=${SIZES:-"100000 1000000"}
 limit=${LIMIT:-600}
 formats=${FORMATS:-"yaml jsonl csv"}
-IFS='|' read -r -a modes <<< "${MODES:---brief|--summary|--format jsonl|--format json|text}"
+IFS='|' read -r -a modes <<< "${MODES:---brief|--summary|--format jsonl|--format json|text|validate}"
+# One core, as the figures are stated (TASKSET= to use the machine as it is).
+read -r -a pin <<< "${TASKSET-taskset -c 1}"
+command -v "${pin[0]:-true}" > /dev/null || pin=()
 
 [ -x "$decree" ] || { echo "end_to_end: no decree at $decree (build it, or set DECREE)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "end_to_end: needs /usr/bin/time (Debian's time package)" >&2; exit 2; }
@@ -86,10 +91,11 @@ for n in $sizes; do
   for format in $formats; do
     file=$tmp/cases-$n.$format
     for mode in "${modes[@]}"; do
-      args=()
-      [ "$mode" = text ] || read -r -a args <<< "$mode"
+      args=(run)  # MODE is options of `decree run`; `text` none; `validate` the command itself
+      if [ "$mode" = validate ]; then args=(validate)
+      elif [ "$mode" != text ]; then read -r -a more <<< "$mode"; args+=("${more[@]}"); fi
       set +e
-      timeout "$limit" /usr/bin/time -v -o "$tmp/time.txt" "$decree" run "${args[@]}" "$policy" "$file" \
+      timeout "$limit" /usr/bin/time -v -o "$tmp/time.txt" "${pin[@]}" "$decree" "${args[@]}" "$policy" "$file" \
         > /dev/null 2> "$tmp/stderr.txt"
       status=$?
       set -e
