@@ -1892,6 +1892,28 @@ SourceLoc sink_loc(const std::string& name) {
   return loc;
 }
 
+// A regular file opened and looked over once for what refuses its bytes (yaml::scan_file), then
+// rewound to be read; nullopt for standard input, pipes, and a file that cannot be opened or read
+// (loading it whole says why).
+struct ScannedFile {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f;
+  std::string name;
+  yaml::FileScan scan;
+};
+
+std::optional<ScannedFile> open_scanned(const std::string& path) {
+  if (dsl::is_standard_input(path)) return std::nullopt;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) return std::nullopt;
+  std::string name = dsl::shown_name(path);
+  yaml::FileScan scan = yaml::scan_file(f.get(), name);
+  if (scan.unreadable) return std::nullopt;
+  std::rewind(f.get());
+  return ScannedFile{std::move(f), std::move(name), std::move(scan)};
+}
+
 // Reads a YAML case file's `cases:` list a case at a time (yaml::read_case_list); false, with
 // nothing handed on, when the file is to be loaded whole: standard input and other pipes, a file
 // that holds one case or anything but a block `cases:` list, and a file of at most
@@ -1899,20 +1921,14 @@ SourceLoc sink_loc(const std::string& name) {
 // may repeat what an earlier case holds).
 bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSink& sink, StreamedFile& result,
                       const CaseLimits& limits) {
-  if (dsl::is_standard_input(path)) return false;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return false;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return false;
-  const std::string name = dsl::shown_name(path);
-  const yaml::FileScan scan = yaml::scan_file(f.get(), name);
-  if (scan.unreadable) return false;
+  auto opened = open_scanned(path);
+  if (!opened) return false;
+  auto& [f, name, scan] = *opened;
   if ((!scan.problems.empty() || scan.anchors) && scan.size <= limits.max_file_bytes) return false;
   if (!scan.problems.empty()) {
     sink.problems(scan.problems, scan.problem_line);
     return true;
   }
-  std::rewind(f.get());
   ErrorBudget budget;
   std::size_t items = 0;
   yaml::ListSink to;
@@ -1959,20 +1975,14 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
 // refused (then said as when it is read whole).
 bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sink, StreamedFile& result,
                 const CaseLimits& limits) {
-  if (dsl::is_standard_input(path)) return false;
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) return false;
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) return false;
-  const std::string name = dsl::shown_name(path);
-  const yaml::FileScan scan = yaml::scan_file(f.get(), name);
-  if (scan.unreadable) return false;
+  auto opened = open_scanned(path);
+  if (!opened) return false;
+  auto& [f, name, scan] = *opened;
   if (!scan.problems.empty()) {
     if (scan.size <= limits.max_file_bytes) return false;
     sink.problems(scan.problems, scan.problem_line);
     return true;
   }
-  std::rewind(f.get());
   std::optional<std::vector<CsvColumn>> columns;
   std::shared_ptr<const SourceFile> header;  // the header row's piece, for a file with no row under it
   std::size_t header_begin = 0;

@@ -134,6 +134,20 @@ void declarations(W& w, const std::vector<Declaration>& ds, const char* k) {
   w.EndArray();
 }
 
+// A case's `id`, `title` and `at` (each null without a case).
+template <class W>
+void case_identity(W& w, const Case* c) {
+  key(w, "id");
+  if (c != nullptr) str(w, c->id);
+  else w.Null();
+  key(w, "title");
+  if (c != nullptr) str(w, c->title);
+  else w.Null();
+  key(w, "at");
+  if (c != nullptr) loc(w, c->loc);
+  else w.Null();
+}
+
 // The policy's name, title, file, status, dates, scope and sources: `policy` in both layouts.
 template <class W>
 void policy_object(W& w, const CompiledPolicy& p) {
@@ -361,15 +375,7 @@ class CaseWriter {
   void whole_case() {
     const Case* c = ev_.source;
     w_.StartObject();
-    key(w_, "id");
-    if (c != nullptr) str(w_, c->id);
-    else w_.Null();
-    key(w_, "title");
-    if (c != nullptr) str(w_, c->title);
-    else w_.Null();
-    key(w_, "at");
-    if (c != nullptr) loc(w_, c->loc);
-    else w_.Null();
+    case_identity(w_, c);
     key(w_, "scope");
     scope();
     key(w_, "decisions");
@@ -834,15 +840,7 @@ struct OutputWith final : Output {
     const Case* c = ev.source;
     key(w, "case");
     w.StartObject();
-    key(w, "id");
-    if (c != nullptr) str(w, c->id);
-    else w.Null();
-    key(w, "title");
-    if (c != nullptr) str(w, c->title);
-    else w.Null();
-    key(w, "at");
-    if (c != nullptr) loc(w, c->loc);
-    else w.Null();
+    case_identity(w, c);
     w.EndObject();
     key(w, "why_not");
     CaseWriter<W>(w, p, ev, Layout::SelfContained).why_not(why);
