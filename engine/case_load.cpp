@@ -1010,17 +1010,7 @@ class FileLoader {
 };
 
 // `text` with every byte that is not part of valid UTF-8 replaced by '?', byte for byte.
-std::string printable(const std::string& text) {
-  std::string out = text;
-  std::size_t from = 0;
-  while (from < out.size()) {
-    std::size_t bad = first_invalid_utf8(std::string_view(out).substr(from));
-    if (bad == std::string_view::npos) break;
-    out[from + bad] = '?';
-    from += bad + 1;
-  }
-  return out;
-}
+std::string printable(const std::string& text) { return yaml::printable_line(text); }
 
 // "64 MiB (67108864 bytes)"
 std::string limit_in_words(std::size_t bytes) {

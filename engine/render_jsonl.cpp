@@ -829,7 +829,8 @@ struct OutputWith final : Output {
   void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout) override {
     CaseWriter<W>(w, p, ev, layout).whole_case();
   }
-  void why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why) override {
+  // {"schema": "decree.trace/1", "generator": ..., "policy": {...}: how each document begins.
+  void opening(const CompiledPolicy& p) {
     w.StartObject();
     key(w, "schema");
     w.String(kTraceSchema);
@@ -837,6 +838,9 @@ struct OutputWith final : Output {
     w.String(generator());
     key(w, "policy");
     policy_object(w, p);
+  }
+  void why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why) override {
+    opening(p);
     const Case* c = ev.source;
     key(w, "case");
     w.StartObject();
@@ -847,13 +851,7 @@ struct OutputWith final : Output {
     w.EndObject();
   }
   void open_document(const CompiledPolicy& p) override {
-    w.StartObject();
-    key(w, "schema");
-    w.String(kTraceSchema);
-    key(w, "generator");
-    w.String(generator());
-    key(w, "policy");
-    policy_object(w, p);
+    opening(p);
     key(w, "cases");
     w.StartArray();
   }

@@ -855,17 +855,6 @@ bool anchor_at(std::string_view text, std::size_t i) {
   return text[word] == '!';  // after a tag
 }
 
-std::string printable_line(std::string_view line) {
-  std::string out(line);
-  std::size_t from = 0;
-  while (from < out.size()) {
-    std::size_t bad = first_invalid_utf8(std::string_view(out).substr(from));
-    if (bad == std::string_view::npos) break;
-    out[from + bad] = '?';
-    from += bad + 1;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -1424,6 +1413,18 @@ ListRead read_case_list(std::FILE* f, const std::string& name, const Limits& lim
       held.clear();
     }
   }
+}
+
+std::string printable_line(std::string_view line) {
+  std::string out(line);
+  std::size_t from = 0;
+  while (from < out.size()) {
+    std::size_t bad = first_invalid_utf8(std::string_view(out).substr(from));
+    if (bad == std::string_view::npos) break;
+    out[from + bad] = '?';
+    from += bad + 1;
+  }
+  return out;
 }
 
 }  // namespace decree::engine::yaml

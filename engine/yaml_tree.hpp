@@ -125,6 +125,10 @@ struct FileScan {
 };
 FileScan scan_file(std::FILE* f, const std::string& name);
 
+// `text` with every byte that is not part of valid UTF-8 replaced by '?', byte for byte (so a
+// place in it is a place in the original), for showing a line that holds such bytes.
+std::string printable_line(std::string_view text);
+
 // Where read_case_list hands what it reads. Each tree lives only during the call, over `file`,
 // the piece of the file (whole lines) it is written on.
 struct ListSink {
