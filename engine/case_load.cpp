@@ -68,8 +68,20 @@ std::string hint(const std::string& first, const std::string& then) {
 
 // What the loader needs of a policy, indexed once per load.
 struct PolicyIndex {
+  PolicyIndex() = default;
+  PolicyIndex(const PolicyIndex&) = delete;  // `by_name` points into `facts`: moved, never copied
+  PolicyIndex(PolicyIndex&&) = default;
+
+  using Fact = std::pair<const std::string, dsl::FactType>;
+  // The declared fact named `name`, or null: hashed, since every fact of every case is looked up.
+  const Fact* fact(std::string_view name) const {
+    auto it = by_name.find(name);
+    return it == by_name.end() ? nullptr : it->second;
+  }
+
   std::string name;
   std::map<std::string, dsl::FactType, std::less<>> facts;
+  std::unordered_map<std::string_view, const Fact*> by_name;  // views of `facts`' keys
   std::vector<std::string> fact_names;  // declared order, for hints
   std::map<std::string, std::vector<std::string>, std::less<>> decisions;  // name -> values
   std::vector<std::string> decision_names;
@@ -100,6 +112,8 @@ PolicyIndex index_policy(const ast::Policy& policy) {
       }
     }
   }
+  index.by_name.reserve(index.facts.size());
+  for (const auto& entry : index.facts) index.by_name.emplace(std::string_view(entry.first), &entry);
   return index;
 }
 
@@ -562,8 +576,8 @@ class FileLoader {
       NodeId v = tree_.value(map, i);
       auto name = key_name(k);
       if (!name) continue;
-      auto decl = policy_.facts.find(*name);
-      if (decl == policy_.facts.end()) {
+      const PolicyIndex::Fact* decl = policy_.fact(*name);
+      if (decl == nullptr) {
         std::string help = did_you_mean(*name, policy_.fact_names);
         if (help.empty() && policy_.fact_names.size() <= kFactsListed)
           help = fmt::format("the policy's facts are: {}", join(policy_.fact_names, ", "));
@@ -572,18 +586,23 @@ class FileLoader {
         error("case.unknown-fact", k, fmt::format("`{}` is not a fact of policy `{}`", shown(*name), policy_.name), help);
         continue;
       }
-      FactValue fact;
+      // Built in its place in the case (a fact written twice keeps the first; the second is
+      // still read, for its own errors, and dropped).
+      auto [at, inserted] = c.facts.try_emplace(decl->first);
+      FactValue again;
+      FactValue& fact = inserted ? at->second : again;
       const bool set_in_part = decl->second.kind == dsl::FactType::Kind::Set && tree_.kind(v) == Kind::Map &&
                                tree_.entries(v) > 0 && (key_is(tree_.key(v, 0), "includes") || key_is(tree_.key(v, 0), "excludes"));
+      bool ok = true;
       if (tree_.kind(v) == Kind::Map && !set_in_part) {
-        if (!fact_with_provenance(k, v, decl->first, decl->second, fact)) continue;
-      } else {
-        auto value = fact_value(k, v, decl->first, decl->second);
-        if (!value) continue;
+        ok = fact_with_provenance(k, v, decl->first, decl->second, fact);
+      } else if (auto value = fact_value(k, v, decl->first, decl->second)) {
         fact.value = std::move(*value);
         fact.loc = place(v);
+      } else {
+        ok = false;
       }
-      c.facts.emplace(decl->first, std::move(fact));
+      if (!ok && inserted) c.facts.erase(at);
     }
   }
 
@@ -970,7 +989,7 @@ class FileLoader {
         expect(k, v, c);
       } else if (*name == "history") {
         history(k, v, c);
-      } else if (policy_.facts.contains(*name)) {
+      } else if (policy_.fact(*name) != nullptr) {
         error("case.unknown-key", k, fmt::format("`{}` is a fact, written outside `facts:`", shown(*name)),
               "indent it under `facts:`, where the case's facts go");
       } else {

@@ -792,6 +792,10 @@ class Compiler {
 
   void make_plan() {
     EvalPlan& plan = p_.plan;
+    plan.facts_by_name.clear();
+    for (std::size_t f = 0; f < p_.facts.size(); ++f) plan.facts_by_name.push_back(static_cast<Index>(f));
+    std::sort(plan.facts_by_name.begin(), plan.facts_by_name.end(),
+              [&](Index a, Index b) { return p_.facts[a].name < p_.facts[b].name; });
     for (const auto& r : p_.rules) {
       EvalPlan::Rule pr;
       pr.when = r.when;

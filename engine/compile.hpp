@@ -193,6 +193,7 @@ struct EvalPlan {
   std::vector<Index> owes;               // by CompiledPolicy::owes index: the rule
   std::vector<Index> raises;             // by CompiledPolicy::raises index: the rule
   std::vector<Index> followers;          // rules that read decisions (after_decisions), in rule order
+  std::vector<Index> facts_by_name;      // fact slots in the order of their names (a Case's facts' order)
   Index scope = kNone;                   // root node of the header's `scope`, or kNone
 };
 

@@ -462,12 +462,25 @@ Binding bind(const CompiledPolicy& p, const Case& c) {
   b.source = &c;
   b.values.assign(p.facts.size(), Value::unknown());
   b.provenance.assign(p.facts.size(), nullptr);
+  auto take = [&](Index slot, const FactValue& fact) {
+    b.provenance[slot] = &fact;
+    b.values[slot] = bind_value(p.facts[slot].type, fact.value);
+  };
+  if (p.plan.facts_by_name.size() == p.facts.size()) {
+    // The case's facts and the policy's, both in the order of their names: one pass over each.
+    auto it = c.facts.begin();
+    for (Index slot : p.plan.facts_by_name) {
+      const std::string& name = p.facts[slot].name;
+      int order = 1;
+      while (it != c.facts.end() && (order = it->first.compare(name)) < 0) ++it;
+      if (it == c.facts.end()) break;
+      if (order == 0) take(slot, it->second);
+    }
+    return b;
+  }
   for (std::size_t slot = 0; slot < p.facts.size(); ++slot) {
-    const CompiledFact& f = p.facts[slot];
-    auto it = c.facts.find(f.name);
-    if (it == c.facts.end()) continue;
-    b.provenance[slot] = &it->second;
-    b.values[slot] = bind_value(f.type, it->second.value);
+    auto it = c.facts.find(p.facts[slot].name);
+    if (it != c.facts.end()) take(static_cast<Index>(slot), it->second);
   }
   return b;
 }

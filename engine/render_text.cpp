@@ -770,28 +770,46 @@ std::string render_case(const CompiledPolicy& p, const CaseEvaluation& ev, const
 }
 
 std::string render_brief(const CompiledPolicy& p, const CaseEvaluation& ev, const TextOptions& options) {
-  std::string parts;
+  std::string out;
+  out.reserve(160);
+  const std::string_view id = ev.source != nullptr ? std::string_view(ev.source->id) : std::string_view("case");
+  if (options.color) out += "\x1b[1m";
+  out += id;
+  if (options.color) out += "\x1b[0m";
+  out += "  ";
+  const std::size_t parts = out.size();
   for (std::size_t d = 0; d < p.decisions.size(); ++d) {
     const DecisionResult& r = ev.outcome.decisions[d];
     if (r.status == Status::NotApplicable) continue;
-    const std::string t = outcome_text(p, static_cast<Index>(d), r);
-    parts += fmt::format("{}{}: {}", parts.empty() ? "" : "; ", p.decisions[d].name, t);
+    if (out.size() > parts) out += "; ";
+    out += p.decisions[d].name;
+    out += ": ";
+    out += outcome_text(p, static_cast<Index>(d), r);
   }
-  if (parts.empty()) parts = "outside this policy: none of its decisions answers this case";  // as the full view says
-  auto names = name_outcome(p, ev.outcome);
-  if (!names.obligations.empty()) {
-    std::string o;
-    for (const auto& n : names.obligations) o += (o.empty() ? "" : ", ") + n;
-    parts += "; owes " + o;
-  }
-  if (!names.flags.empty()) {
-    std::string f;
-    for (const auto& n : names.flags) f += (f.empty() ? "" : ", ") + n;
-    parts += "; flags " + f;
-  }
-  const std::string id = ev.source != nullptr ? ev.source->id : "case";
-  if (options.color) return fmt::format("\x1b[1m{}\x1b[0m  {}\n", id, parts);
-  return fmt::format("{}  {}\n", id, parts);
+  if (out.size() == parts) out += "outside this policy: none of its decisions answers this case";  // as the full view says
+  // The names of the obligations owed and flags raised, sorted, each once (as name_outcome).
+  std::vector<const std::string*> names;
+  auto list = [&](const char* head, auto&& each) {
+    names.clear();
+    each();
+    if (names.empty()) return;
+    std::sort(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+    names.erase(std::unique(names.begin(), names.end(), [](const std::string* a, const std::string* b) { return *a == *b; }),
+                names.end());
+    out += head;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (i > 0) out += ", ";
+      out += *names[i];
+    }
+  };
+  list("; owes ", [&] {
+    for (Index i : ev.outcome.owed) names.push_back(&p.obligations[p.owes[i].what].name);
+  });
+  list("; flags ", [&] {
+    for (Index i : ev.outcome.raised) names.push_back(&p.flags[p.raises[i].what].name);
+  });
+  out += '\n';
+  return out;
 }
 
 std::string render_why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why, const TextOptions& options) {

@@ -90,17 +90,29 @@ SourceLoc Tree::place(NodeId id, const SourceFile& file) const {
   std::size_t off = value_start(t, n.offset);
   std::size_t length = 1;
   if (n.kind == Node::Kind::Scalar && off < t.size()) {
-    auto line_end = t.find('\n', off);
-    if (line_end == std::string_view::npos) line_end = t.size();
+    // The end of the line is looked for only within the scalar as written (a JSON Lines record
+    // is one long line): the first line break at or after `off`, if it comes before `to`.
+    auto break_before = [&](std::size_t to) -> std::size_t {
+      const void* nl = std::memchr(t.data() + off, '\n', std::min(to, t.size()) - off);
+      return nl == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(nl) - t.data());
+    };
     char c = t[off];
     if (c == '"' || c == '\'') {
-      std::size_t end = quote_end(t, off, line_end);
-      length = (end == std::string_view::npos ? line_end : end) - off;  // on several lines: to this one's end
+      std::size_t end = quote_end(t, off, std::min(t.size(), off + (std::size_t{1} << 16)));
+      if (end != std::string_view::npos && break_before(end) == std::string_view::npos) {
+        length = end - off;
+      } else {  // on several lines: to this one's end
+        std::size_t line_end = t.find('\n', off);
+        if (line_end == std::string_view::npos) line_end = t.size();
+        end = quote_end(t, off, line_end);
+        length = std::max<std::size_t>(1, (end == std::string_view::npos ? line_end : end) - off);
+      }
     } else if (c != '|' && c != '>') {
       std::string_view value = scalar(id);
       if (!value.empty() && t.substr(off, value.size()) == value) length = value.size();
+      if (std::size_t nl = break_before(off + length); nl != std::string_view::npos)
+        length = std::max<std::size_t>(1, nl - off);
     }
-    if (length > 0 && off + length > line_end) length = std::max<std::size_t>(1, line_end - off);
     if (length > 1 && t[off + length - 1] == '\r') --length;
   }
   return file.locate(off, length);
@@ -112,13 +124,23 @@ std::vector<std::pair<NodeId, NodeId>> Tree::duplicate_keys(NodeId map) const {
   std::size_t n = entries(map);
   if (n < 2) return out;
   if (n <= 16) {
+    // Each key's text once (a null view for a key that is not a scalar), then compared by size
+    // and first byte before their bytes.
+    std::string_view texts[16];
+    bool scalar_key[16];
+    for (std::size_t i = 0; i < n; ++i) {
+      const NodeId k = key(map, i);
+      scalar_key[i] = kind(k) == Node::Kind::Scalar;
+      if (scalar_key[i]) texts[i] = scalar(k);
+    }
     for (std::size_t i = 1; i < n; ++i) {
-      NodeId k = key(map, i);
-      if (kind(k) != Node::Kind::Scalar) continue;
+      if (!scalar_key[i]) continue;
+      const std::string_view t = texts[i];
       for (std::size_t j = 0; j < i; ++j) {
-        NodeId earlier = key(map, j);
-        if (kind(earlier) == Node::Kind::Scalar && scalar(earlier) == scalar(k)) {
-          out.emplace_back(earlier, k);
+        if (!scalar_key[j] || texts[j].size() != t.size()) continue;
+        if (!t.empty() && texts[j][0] != t[0]) continue;
+        if (texts[j] == t) {
+          out.emplace_back(key(map, j), key(map, i));
           break;
         }
       }
