@@ -94,20 +94,33 @@ class Writer {
   // Sentences as a paragraph, wrapped at kSentenceWidth with the same indent.
   void paragraph(int indent, const std::string& text) {
     const std::size_t width = kSentenceWidth - static_cast<std::size_t>(indent);
-    std::string l;
+    // The line so far is [from, to) of `text` (words and the single spaces between them), and
+    // `chars` characters long.
+    const std::string_view all(text);
+    std::size_t from = 0, to = 0, chars = 0;
+    bool empty = true;
     std::size_t at = 0;
-    while (at < text.size()) {
-      std::size_t end = text.find(' ', at);
-      if (end == std::string::npos) end = text.size();
-      const std::string word = text.substr(at, end - at);
-      if (!l.empty() && utf8_length(l) + 1 + utf8_length(word) > width) {
-        line(indent, l);
-        l.clear();
+    while (at < all.size()) {
+      std::size_t end = all.find(' ', at);
+      if (end == std::string_view::npos) end = all.size();
+      const std::string_view word = all.substr(at, end - at);
+      const std::size_t word_chars = utf8_length(word);
+      if (!empty && chars + 1 + word_chars > width) {
+        line(indent, all.substr(from, to - from));
+        empty = true;
       }
-      l += (l.empty() ? "" : " ") + word;
+      if (empty) {
+        from = at;
+        chars = word_chars;
+      } else {
+        chars += 1 + word_chars;
+      }
+      to = end;
+      // An empty word (two spaces in a row) joins the line as the old wrapping did: "" then " ".
+      empty = empty && word.empty();
       at = end + 1;
     }
-    if (!l.empty()) line(indent, l);
+    if (!empty) line(indent, all.substr(from, to - from));
   }
 
   void because(Index d, int indent) {
