@@ -41,6 +41,7 @@ struct RunWriter::State {
   std::optional<engine::JsonlWriter> jsonl;
   std::optional<engine::TraceWriter> json;
   engine::CaseCitations cited;
+  engine::CaseEvaluation ev;  // reused from case to case
   std::size_t written = 0;
   bool begun = false;
   State(const Prepared& p, const StreamArgs& a) : prep(p), args(a), cited(p.library) {}
@@ -73,7 +74,8 @@ void RunWriter::add(const engine::Case& c) {
   auto& s = *state_;
   begin();
   const auto& policy = *s.prep.policy;
-  const engine::CaseEvaluation ev = engine::evaluate_case(policy, c, s.options);
+  engine::evaluate_case(policy, c, s.options, s.ev);
+  const engine::CaseEvaluation& ev = s.ev;
   if (s.jsonl) {
     put(s.jsonl->line(ev));
   } else if (s.json) {

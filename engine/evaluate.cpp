@@ -459,6 +459,11 @@ Value bind_value(const dsl::FactType& type, const Value& v) {
 
 Binding bind(const CompiledPolicy& p, const Case& c) {
   Binding b;
+  bind(p, c, b);
+  return b;
+}
+
+void bind(const CompiledPolicy& p, const Case& c, Binding& b) {
   b.source = &c;
   b.values.assign(p.facts.size(), Value::unknown());
   b.provenance.assign(p.facts.size(), nullptr);
@@ -476,13 +481,12 @@ Binding bind(const CompiledPolicy& p, const Case& c) {
       if (it == c.facts.end()) break;
       if (order == 0) take(slot, it->second);
     }
-    return b;
+    return;
   }
   for (std::size_t slot = 0; slot < p.facts.size(); ++slot) {
     auto it = c.facts.find(p.facts[slot].name);
     if (it != c.facts.end()) take(static_cast<Index>(slot), it->second);
   }
-  return b;
 }
 
 bool same_decision(const DecisionResult& a, const DecisionResult& b) {

@@ -92,6 +92,8 @@ struct Binding {
   const Case* source = nullptr;               // must outlive the binding
 };
 Binding bind(const CompiledPolicy& policy, const Case& c);
+// The same into `into`, whose buffers are reused (for a case at a time: no allocation after the first).
+void bind(const CompiledPolicy& policy, const Case& c, Binding& into);
 
 // A value read for a fact of `type`: as it is when its kind fits, an enumeration value
 // re-indexed by this declaration (found by name: a case may be run under a policy that lists the

@@ -143,15 +143,28 @@ const Exploration* CaseEvaluation::exploration(Index decision) const {
 
 CaseEvaluation evaluate_case(const CompiledPolicy& p, const Case& c, const EvalOptions& options) {
   CaseEvaluation ev;
+  evaluate_case(p, c, options, ev);
+  return ev;
+}
+
+void evaluate_case(const CompiledPolicy& p, const Case& c, const EvalOptions& options, CaseEvaluation& ev) {
   ev.source = &c;
-  ev.binding = bind(p, c);
+  bind(p, c, ev.binding);
   evaluate(p, ev.binding.values, ev.outcome);
-  if (options.trace) build_trace(p, ev.binding.values, ev.binding.provenance, ev.outcome, ev.trace);
+  if (options.trace) {
+    build_trace(p, ev.binding.values, ev.binding.provenance, ev.outcome, ev.trace);
+  } else {  // as a fresh evaluation leaves it: empty
+    ev.trace.conditions.clear();
+    ev.trace.definitions.clear();
+    ev.trace.rules.clear();
+    ev.trace.decisions.clear();
+    ev.trace.rests_on.clear();
+  }
+  ev.explorations.clear();
   if (options.explore)
     for (std::size_t d = 0; d < p.decisions.size(); ++d)
       if (ev.outcome.decisions[d].status == Status::Undetermined)
         ev.explorations.push_back(explore(p, ev.binding.values, static_cast<Index>(d)));
-  return ev;
 }
 
 WhyNot why_not(const CompiledPolicy& p, const CaseEvaluation& ev, Index decision, Index value) {

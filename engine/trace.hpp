@@ -70,6 +70,8 @@ struct CaseEvaluation {
 };
 
 CaseEvaluation evaluate_case(const CompiledPolicy& policy, const Case& c, const EvalOptions& options = {});
+// The same into `into`, whose buffers are reused from one case to the next.
+void evaluate_case(const CompiledPolicy& policy, const Case& c, const EvalOptions& options, CaseEvaluation& into);
 
 // ---- why not? -----------------------------------------------------------------------------
 
