@@ -35,7 +35,7 @@ void put(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
 
 struct RunWriter::State {
   const Prepared& prep;
-  const StreamArgs& args;
+  const StreamArgs args;  // a copy: the caller's may be a temporary
   engine::EvalOptions options;
   engine::TextOptions text;
   std::optional<engine::JsonlWriter> jsonl;
