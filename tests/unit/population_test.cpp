@@ -2,6 +2,7 @@
 // the same seed giving the same cases bit for bit, shares and dependencies honoured over many
 // cases, and the fast path agreeing with the Case the traces use.
 #include <cmath>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -113,6 +114,11 @@ struct Mistake {
   std::uint32_t line;
   std::uint32_t column;
 };
+
+// Without a printer GoogleTest prints a parameter as its raw bytes, and a std::string's unused
+// inline buffer is uninitialised memory (valgrind: "Use of uninitialised value" while the
+// suite is registered).
+void PrintTo(const Mistake& m, std::ostream* os) { *os << m.name << " (" << m.code << " at " << m.line << ":" << m.column << ")"; }
 
 class PopulationMistake : public ::testing::TestWithParam<Mistake> {};
 
