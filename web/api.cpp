@@ -17,6 +17,7 @@
 #include "engine/version.hpp"
 #include "engine/whatif.hpp"
 #include "web/graph.hpp"
+#include "web/save.hpp"
 
 namespace decree::web {
 
@@ -270,7 +271,7 @@ ApiResponse Api::policy_text(const json& request) const {
   const std::string path = string_field(request, "path");
   const std::string* text = ws_.text(path);
   if (text == nullptr) return error(404, fmt::format("\"{}\" is not one of the policies this server serves", path));
-  return {200, {{"path", path}, {"text", *text}}};
+  return {200, {{"path", path}, {"text", *text}, {"version", text_version(*text)}}};
 }
 
 ApiResponse Api::check(const json& request) const {

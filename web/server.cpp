@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <memory>
+#include <mutex>
 #include <regex>
 
 #include <fmt/format.h>
@@ -12,6 +15,7 @@
 
 #include "web/api.hpp"
 #include "web/assets.hpp"
+#include "web/save.hpp"
 
 namespace decree::web {
 
@@ -54,13 +58,71 @@ ApiResponse save(const std::string& dir, const nlohmann::json& request, const Wo
   return {200, {{"saved", target.string()}}};
 }
 
+// The served files as last read, shared by the requests: each request works on the snapshot it
+// took, and a save (or a file found changed on disk when the page opens it) puts a new one in
+// place, read again from the folders.
+class Snapshots {
+ public:
+  explicit Snapshots(const ServeOptions& options) : options_(options) {
+    std::vector<std::string> warnings;
+    current_ = std::make_shared<const Workspace>(options.roots, options.limits, warnings);
+    for (const auto& w : warnings) fmt::print(stderr, "decree serve: note: {}\n", w);
+  }
+
+  std::shared_ptr<const Workspace> get() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return current_;
+  }
+
+  // Reads the folders again (the caller holds `writing()`).
+  std::shared_ptr<const Workspace> reread() {
+    std::vector<std::string> warnings;
+    auto fresh = std::make_shared<const Workspace>(options_.roots, options_.limits, warnings);
+    std::lock_guard<std::mutex> lock(mutex_);
+    current_ = fresh;
+    return fresh;
+  }
+
+  // A served policy whose file no longer holds the text served is read again with the rest.
+  std::shared_ptr<const Workspace> fresh_for(const std::string& path) {
+    auto ws = get();
+    const std::string* served = ws->text(path);
+    if (served == nullptr) return ws;
+    std::ifstream in(path, std::ios::binary);
+    std::string on_disk((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad() || on_disk == *served) return ws;
+    std::lock_guard<std::mutex> lock(writing_);
+    return reread();
+  }
+
+  std::mutex& writing() { return writing_; }
+
+ private:
+  const ServeOptions& options_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Workspace> current_;
+  std::mutex writing_;  // one save (or re-read) at a time: a save checks the disk, then writes
+};
+
 }  // namespace
 
 int serve(const ServeOptions& options) {
-  std::vector<std::string> warnings;
-  Workspace ws(options.roots, options.limits, warnings);
-  for (const auto& w : warnings) fmt::print(stderr, "decree serve: note: {}\n", w);
-  if (ws.policy_paths().empty()) {
+  Snapshots snapshots(options);
+  std::size_t policies = 0, case_files = 0, populations = 0;
+  {
+    auto ws = snapshots.get();
+    policies = ws->policy_paths().size();
+    case_files = ws->case_files().size();
+    populations = ws->populations().size();
+  }
+  std::string read_only = options.read_only;
+  if (read_only.empty() && !options.write) read_only = "this program was built without a way to write files";
+  if (read_only.empty() && !loopback(options.host))
+    read_only = fmt::format(
+        "it is reachable from the network (--host {}), and does not let the page overwrite its files; the teacher can "
+        "give --save-dir FOLDER for copies",
+        options.host);
+  if (policies == 0) {
     fmt::print(stderr, "decree serve: error: no policy (.decree) found in {}\n", fmt::join(options.roots, ", "));
     return 2;
   }
@@ -68,7 +130,6 @@ int serve(const ServeOptions& options) {
     fmt::print(stderr, "decree serve: error: --save-dir {} is not a folder\n", options.save_dir);
     return 2;
   }
-  Api api(ws);
   httplib::Server server;
   server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   server.set_payload_max_length(options.limits.max_body_bytes);
@@ -100,26 +161,47 @@ int serve(const ServeOptions& options) {
       send_json(res, {405, {{"error", fmt::format("/api/{} takes a POST with a JSON body", endpoint)}, {"hint", nullptr}}});
       return;
     }
-    send_json(res, api.handle(endpoint, ""));
+    auto now = snapshots.get();
+    ApiResponse r = Api(*now).handle(endpoint, "");
+    if (r.status == 200) r.body["save"] = save_status(*now, read_only);
+    send_json(res, r);
   });
   server.Post(R"(/api/([a-z-]+))", [&](const httplib::Request& req, httplib::Response& res) {
     const std::string endpoint = req.matches[1].str();
     if (endpoint == "save") {
-      if (options.save_dir.empty()) {
-        send_json(res, {403,
-                        {{"error", "this server does not save policies"},
-                         {"hint", "the teacher can start it with --save-dir FOLDER; the share link keeps your text"}}});
-        return;
-      }
       auto request = nlohmann::json::parse(req.body, nullptr, false);
       if (request.is_discarded() || !request.is_object()) {
         send_json(res, {400, {{"error", "the request is not a JSON object"}, {"hint", nullptr}}});
         return;
       }
-      send_json(res, save(options.save_dir, request, ws));
+      if (request.contains("name")) {  // a copy under a new name, into --save-dir
+        if (options.save_dir.empty()) {
+          send_json(res, {403,
+                          {{"error", "this server does not save copies under a new name"},
+                           {"hint", "the teacher can start it with --save-dir FOLDER; the share link keeps your text"}}});
+          return;
+        }
+        send_json(res, save(options.save_dir, request, *snapshots.get()));
+        return;
+      }
+      std::lock_guard<std::mutex> lock(snapshots.writing());
+      ApiResponse r = save_to_served(*snapshots.get(), request, read_only, options.write);
+      if (r.status == 200) {
+        snapshots.reread();
+        fmt::print("decree serve: saved {} ({} bytes)\n", r.body["saved"].get<std::string>(), r.body["bytes"].get<std::size_t>());
+        std::fflush(stdout);
+      }
+      send_json(res, r);
       return;
     }
-    send_json(res, api.handle(endpoint, req.body));
+    if (endpoint == "policy") {  // the page opens a file: as it is on disk now
+      auto request = nlohmann::json::parse(req.body, nullptr, false);
+      if (request.is_object() && request.contains("path") && request["path"].is_string()) {
+        send_json(res, Api(*snapshots.fresh_for(request["path"].get<std::string>())).handle(endpoint, req.body));
+        return;
+      }
+    }
+    send_json(res, Api(*snapshots.get()).handle(endpoint, req.body));
   });
   // httplib refuses bodies over the limit before a handler runs; say so in JSON.
   server.set_error_handler([&](const httplib::Request&, httplib::Response& res) {
@@ -142,15 +224,17 @@ int serve(const ServeOptions& options) {
     return 2;
   }
   const std::string shown = options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
-  fmt::print("decree serve: {} policies, {} case files, {} populations\n", ws.policy_paths().size(), ws.case_files().size(),
-             ws.populations().size());
+  fmt::print("decree serve: {} policies, {} case files, {} populations\n", policies, case_files, populations);
   if (!loopback(options.host))
     fmt::print(
         "decree serve: listening on {} port {}: the playground is reachable from the network, by anyone who can "
         "reach this machine\n",
         shown, port);
-  fmt::print("decree serve: edited policies are {}\n",
-             options.save_dir.empty() ? "kept in memory only, never written" : "saved on request to " + options.save_dir);
+  if (read_only.empty())
+    fmt::print("decree serve: the page saves an edited policy over the file it came from (Save, Ctrl-S)\n");
+  else
+    fmt::print("decree serve: read-only: the page does not write the served files ({})\n", read_only);
+  if (!options.save_dir.empty()) fmt::print("decree serve: copies under a new name are saved on request to {}\n", options.save_dir);
   fmt::print("decree serve: the playground is at http://{}:{}/ (Ctrl-C stops it)\n",
              loopback(options.host) ? shown : "127.0.0.1", port);
   std::fflush(stdout);

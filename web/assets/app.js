@@ -1,12 +1,14 @@
 // The playground: the policy editor, the case panel, and the views (trace, why not, diff,
-// explore, rules graph), with the page's state in the URL fragment for share links. Every
-// answer comes from the server's engine through /api/; this file only asks and draws.
+// explore, rules graph), with the page's state in the URL fragment for share links, and saving
+// the edited policy over its file (save.js). Every answer comes from the server's engine through
+// /api/; this file only asks and draws.
 import {api} from "./api.js";
 import {h, clear, setupToggles, setParagraphs} from "./dom.js";
 import {renderCase, renderPolicyLine, renderWhyNot} from "./trace.js";
 import {renderDiff} from "./diff.js";
 import {renderExplore} from "./explore.js";
 import {defineDecreeMode} from "./mode.js";
+import {setupSaving} from "./save.js";
 
 const $ = (id) => document.getElementById(id);
 const VIEWS = ["trace", "why-not", "diff", "explore", "graph"];
@@ -26,6 +28,8 @@ const state = {
 
 let served = {policies: [], cases: [], populations: []};
 let servedText = "";
+let servedVersion = "";  // the served file's version as the page loaded (or saved) it
+let saver = null;
 let editor = null;
 let policyOk = false;
 let facts = [];        // the last evaluation's facts (for the form)
@@ -123,6 +127,7 @@ async function check() {
 function onEdit() {
   const text = editor.getValue();
   state.text = text === servedText && !state.name ? null : text;
+  saver.update();
   clearTimeout(checkTimer);
   checkTimer = setTimeout(check, 300);
 }
@@ -290,10 +295,12 @@ async function openPolicy(path, text, name) {
   state.policy = path;
   const r = await ask("text", "policy", {path});
   servedText = r && r.ok ? r.json.text : "";
+  servedVersion = r && r.ok ? r.json.version : "";
   state.text = text === undefined || text === null ? null : text;
   state.name = name || null;
   $("editor-file").textContent = state.name || path;
   editor.setValue(state.text === null ? servedText : state.text);
+  saver.update();
   fillOther();
   await check();
 }
@@ -308,9 +315,35 @@ function fillOther() {
   }
 }
 
+// Dropping unsaved edits (another policy, Revert, a new amendment) asks first.
+function mayDrop(what) {
+  return state.text === null || confirm(`The text in the editor has unsaved changes. ${what} and drop them?`);
+}
+
+function fillPolicies() {
+  $("policy").replaceChildren(...served.policies.map((p) => h("option", {value: p.path}, `${p.name || "(errors)"} — ${p.path}`)));
+  $("policy").value = state.policy;
+}
+
+// The file now holds the editor's text: it is the served text, and the server serves it so.
+async function saved(path, text, version) {
+  servedText = text;
+  servedVersion = version;
+  state.text = editor.getValue() === text ? null : editor.getValue();
+  saver.update();
+  writeHash();
+  const r = await api("policies");
+  if (!r.ok) return;
+  served = r.json;
+  fillPolicies();
+  fillOther();
+  saver.setStatus(served.save);
+}
+
 function newAmendment() {
   const base = served.policies.find((p) => p.path === state.policy);
   if (!base || !base.ok) return;
+  if (!mayDrop("Start a new amendment")) return;
   const folder = state.policy.includes("/") ? state.policy.slice(0, state.policy.lastIndexOf("/") + 1) : "";
   const file = state.policy.slice(folder.length);
   const text = `# An amendment of ${base.name}: replace, add or drop rules below.\n\n` +
@@ -324,11 +357,21 @@ async function start() {
   editor = window.CodeMirror($("editor"), {mode: "decree", lineNumbers: true, gutters: ["diagnostics", "CodeMirror-linenumbers"],
     indentUnit: 2, tabSize: 2, viewportMargin: Infinity, extraKeys: {Tab: false, "Shift-Tab": false}});
   editor.on("change", (cm, change) => { if (change.origin !== "setValue") onEdit(); });
+  saver = setupSaving({
+    text: () => editor.getValue(),
+    dirty: () => state.text !== null,
+    target: () => state.name ? {path: state.name, served: false}
+      : {path: state.policy, version: servedVersion, served: served.policies.some((p) => p.path === state.policy)},
+    saved,
+    reload: () => openPolicy(state.policy),
+    focus: () => editor.focus(),
+  });
 
   const r = await api("policies");
   if (!r.ok) { showError(r.json); return; }
   served = r.json;
-  $("policy").replaceChildren(...served.policies.map((p) => h("option", {value: p.path}, `${p.name || "(errors)"} — ${p.path}`)));
+  saver.setStatus(served.save);
+  fillPolicies();
   $("case").replaceChildren(...served.cases.map((c) => h("option", {value: c.id}, c.title)), h("option", {value: ""}, "a new case (every fact unknown)"));
   $("population").replaceChildren(h("option", {value: ""}, "none"), ...served.populations.map((p) => h("option", {value: p}, p)));
 
@@ -346,11 +389,14 @@ async function start() {
   $("case").value = state.case;
   $("population").value = state.population || "";
 
-  $("policy").addEventListener("change", () => { state.set = {}; state.other = ""; openPolicy($("policy").value); });
+  $("policy").addEventListener("change", () => {
+    if (!mayDrop(`Open ${$("policy").value}`)) { $("policy").value = state.policy; return; }
+    state.set = {}; state.other = ""; openPolicy($("policy").value);
+  });
   $("case").addEventListener("change", () => { state.case = $("case").value; state.set = {}; evaluate(); });
   $("reset-facts").addEventListener("click", () => { state.set = {}; evaluate(); });
   $("new-amendment").addEventListener("click", newAmendment);
-  $("revert").addEventListener("click", () => openPolicy(state.policy));
+  $("revert").addEventListener("click", () => { if (mayDrop("Go back to the file's text")) openPolicy(state.policy); });
   $("why-decision").addEventListener("change", () => { state.whyValue = ""; fillWhyValues(); });
   $("why-go").addEventListener("click", whyNot);
   $("diff-go").addEventListener("click", diff);
