@@ -217,10 +217,12 @@ std::string values_text(const std::vector<ast::Name>& values) {
 }
 
 // `head` and then `names`, on one line when it fits in the width; otherwise as many names as fit
-// on each line, the lines after the first at `cont` spaces. Names are joined by `|` (values,
-// which a continuation line starts with) or by `,` (lists of names, which end the line before).
+// on each line, the lines after the first at `cont` spaces (or one name a line, `one_per_line`:
+// a comment among the names keeps each on a line of its own, so that it stays beside its name).
+// Names are joined by `|` (values, which a continuation line starts with) or by `,` (lists of
+// names, which end the line before).
 void wrapped(std::vector<Line>& lines, std::size_t indent, const std::string& head, const std::vector<ast::Name>& names,
-             bool bars, std::size_t cont, std::uint32_t anchor) {
+             bool bars, std::size_t cont, std::uint32_t anchor, bool one_per_line = false) {
   lines.push_back({indent, head, anchor, {}, nullptr});
   for (std::size_t i = 0; i < names.size(); ++i) {
     Line& last = lines.back();
@@ -230,7 +232,7 @@ void wrapped(std::vector<Line>& lines, std::size_t indent, const std::string& he
     }
     std::string piece = bars ? "| " + names[i].text : names[i].text;
     if (!bars) last.text += ",";
-    if (last.indent + width(last.text) + 1 + width(piece) <= kFormatWidth) {
+    if (!one_per_line && last.indent + width(last.text) + 1 + width(piece) <= kFormatWidth) {
       last.text += " " + piece;
     } else {
       lines.push_back({cont, piece, names[i].loc.offset, {}, nullptr});
@@ -244,6 +246,9 @@ std::string citation_text(const ast::Citation& c) {
   if (c.quote) out += " " + quote(*c.quote);
   return out;
 }
+
+// The source offset just past a name.
+std::uint32_t end_of(const ast::Name& n) { return n.loc.offset + static_cast<std::uint32_t>(n.text.size()); }
 
 std::string conclusion_text(const ast::Conclusion& c) {
   switch (c.kind) {
@@ -286,6 +291,36 @@ class Formatter {
     const std::uint32_t to = first_offset(e.operands.back());
     return std::any_of(policy_.comments.begin(), policy_.comments.end(),
                        [&](const ast::Comment& c) { return c.loc.offset > from && c.loc.offset < to; });
+  }
+
+  // Whether a comment starts strictly between the source offsets `from` and `to`.
+  bool comment_between(std::uint32_t from, std::uint32_t to) const {
+    return std::any_of(policy_.comments.begin(), policy_.comments.end(),
+                       [&](const ast::Comment& c) { return c.loc.offset > from && c.loc.offset < to; });
+  }
+
+  // Whether a comment sits among `names` (after the first, before the last).
+  bool comment_among(const std::vector<ast::Name>& names) const {
+    return names.size() >= 2 && comment_between(names.front().loc.offset, names.back().loc.offset);
+  }
+
+  // The offset of the string that is the next token after `from` (comments and blanks skipped):
+  // where a description begins. kNoAnchor when the next token is not a string.
+  std::uint32_t string_after(std::uint32_t from) const {
+    std::size_t i = from;
+    while (i < source_.size()) {
+      const char c = source_[i];
+      if (c == '#') {
+        const std::size_t nl = source_.find('\n', i);
+        if (nl == std::string_view::npos) return kNoAnchor;
+        i = nl + 1;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        ++i;
+      } else {
+        return c == '"' ? static_cast<std::uint32_t>(i) : kNoAnchor;
+      }
+    }
+    return kNoAnchor;
   }
 
   Block header_block() {
@@ -333,34 +368,58 @@ class Formatter {
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::TypeDecl& t,
              std::uint32_t end) {
-    described(lines, replace + "type " + t.name.text + ": ", &t.values, t.description, anchor, end);
+    const std::uint32_t last = t.values.empty() ? end_of(t.name) : end_of(t.values.back());
+    const std::size_t indent = keyword_apart(lines, replace + "type", anchor, t.name);
+    described(lines, (indent ? "" : replace + "type ") + t.name.text + ": ", &t.values, t.description,
+              indent ? t.name.loc.offset : anchor, end, last, indent);
+  }
+
+  // A comment between a declaration's keyword and its name: the keyword alone on its line, so that
+  // the comment stays before the name. Returns the indent of what follows (0: on the keyword's line).
+  std::size_t keyword_apart(std::vector<Line>& lines, const std::string& keyword, std::uint32_t anchor,
+                            const ast::Name& name) {
+    if (!comment_between(anchor, name.loc.offset)) return 0;
+    lines.push_back({0, keyword, anchor, {}, nullptr});
+    return 2;
   }
 
   // A declaration (`head` and its values, if any) and its description, which goes on the next
-  // line when both do not fit. Values that do not fit on the line are wrapped.
+  // line when both do not fit, or when a comment sits between them (so that it stays before the
+  // description). Values that do not fit on the line are wrapped. `last` is the source offset
+  // just past the declaration's last token before the description.
   void described(std::vector<Line>& lines, const std::string& head, const std::vector<ast::Name>* values,
-                 const std::string& description, std::uint32_t anchor, std::uint32_t end) {
+                 const std::string& description, std::uint32_t anchor, std::uint32_t end, std::uint32_t last,
+                 std::size_t indent = 0) {
+    const std::uint32_t at = description.empty() ? kNoAnchor : string_after(last);
+    const bool values_apart = values != nullptr && comment_among(*values);
+    const bool description_apart = at != kNoAnchor && comment_between(last, at);
     std::string whole = values != nullptr ? head + values_text(*values) : head;
     std::string one_line = whole + with_text(description);
-    if (width(one_line) <= kFormatWidth) {
-      lines.push_back({0, one_line, anchor, {}, nullptr});
+    if (!values_apart && !description_apart && indent + width(one_line) <= kFormatWidth) {
+      lines.push_back({indent, one_line, anchor, {}, nullptr});
       return;
     }
-    if (values != nullptr && width(whole) > kFormatWidth) {
-      wrapped(lines, 0, head, *values, true, 4, anchor);
+    if (values != nullptr && (values_apart || indent + width(whole) > kFormatWidth)) {
+      wrapped(lines, indent, head, *values, true, indent + 4, anchor, values_apart);
     } else {
-      lines.push_back({0, whole, anchor, {}, nullptr});
+      lines.push_back({indent, whole, anchor, {}, nullptr});
     }
     if (description.empty()) return;
-    // The description is the item's last token: its closing quote is just before the item's end.
-    lines.push_back({2, quote(description), end > anchor + 1 ? end - 1 : anchor + 1, {}, nullptr});
+    // Where the description's string begins; failing that, the item's end (a description that is
+    // the item's last token closes just before it).
+    const std::uint32_t where = at != kNoAnchor ? at : end > anchor + 1 ? end - 1 : anchor + 1;
+    lines.push_back({indent + 2, quote(description), where, {}, nullptr});
   }
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::FactDecl& f,
              std::uint32_t end) {
-    const std::string head = replace + "fact " + f.name.text + ": " + (f.type.is_set ? "set of " : "");
-    if (f.type.values.empty()) described(lines, head + f.type.name.text, nullptr, f.description, anchor, end);
-    else described(lines, head, &f.type.values, f.description, anchor, end);
+    const std::size_t indent = keyword_apart(lines, replace + "fact", anchor, f.name);
+    if (indent) anchor = f.name.loc.offset;
+    const std::string head = (indent ? "" : replace + "fact ") + f.name.text + ": " + (f.type.is_set ? "set of " : "");
+    if (f.type.values.empty())
+      described(lines, head + f.type.name.text, nullptr, f.description, anchor, end, end_of(f.type.name), indent);
+    else
+      described(lines, head, &f.type.values, f.description, anchor, end, end_of(f.type.values.back()), indent);
   }
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Declared& d,
@@ -368,8 +427,11 @@ class Formatter {
     const char* word = d.kind == ast::Declared::Kind::Authority    ? "authority"
                        : d.kind == ast::Declared::Kind::Obligation ? "obligation"
                                                                    : "flag";
-    described(lines, replace + word + " " + d.name.text, nullptr, d.description, anchor, end);
-    if (!d.indicating.empty()) wrapped(lines, 2, "indicating ", d.indicating, false, 4, d.indicating.front().loc.offset);
+    const std::size_t indent = keyword_apart(lines, replace + word, anchor, d.name);
+    described(lines, (indent ? "" : replace + word + " ") + d.name.text, nullptr, d.description,
+              indent ? d.name.loc.offset : anchor, end, end_of(d.name), indent);
+    if (!d.indicating.empty())
+      wrapped(lines, 2, "indicating ", d.indicating, false, 4, d.indicating.front().loc.offset, comment_among(d.indicating));
   }
 
   void cites(std::vector<Line>& lines, const std::vector<ast::Citation>& cs) {
@@ -392,7 +454,8 @@ class Formatter {
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::DecisionDecl& d,
              std::uint32_t) {
-    wrapped(lines, 0, replace + "decision " + d.name.text + with_text(d.title) + ": ", d.values, true, 4, anchor);
+    wrapped(lines, 0, replace + "decision " + d.name.text + with_text(d.title) + ": ", d.values, true, 4, anchor,
+            comment_among(d.values));
     if (d.default_value) lines.push_back({2, "default " + d.default_value->text, d.default_value->loc.offset, {}, nullptr});
     if (d.applies_when)
       printer_.condition(lines, 2, "applies when ", *d.applies_when, 15, comment_within(*d.applies_when),
@@ -403,11 +466,25 @@ class Formatter {
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Rule& r,
              std::uint32_t) {
     lines.push_back({0, replace + "rule " + r.name.text + with_text(r.title) + ":", anchor, {}, nullptr});
-    if (!r.exception_to.empty()) wrapped(lines, 2, "exception to ", r.exception_to, false, 4, r.exception_to.front().loc.offset);
+    if (!r.exception_to.empty())
+      wrapped(lines, 2, "exception to ", r.exception_to, false, 4, r.exception_to.front().loc.offset,
+              comment_among(r.exception_to));
     if (r.when) printer_.condition(lines, 2, "when ", *r.when, 7, comment_within(*r.when), first_offset(*r.when));
     for (std::size_t i = 0; i < r.then.size(); ++i) {
-      std::string text = (i == 0 ? "then " : "") + conclusion_text(r.then[i]) + (i + 1 < r.then.size() ? "," : "");
-      lines.push_back({i == 0 ? 2u : 7u, text, r.then[i].loc.offset, {}, nullptr});
+      const ast::Conclusion& c = r.then[i];
+      const std::string comma = i + 1 < r.then.size() ? "," : "";
+      const std::size_t indent = i == 0 ? 2u : 7u;
+      const std::string lead = i == 0 ? "then " : "";
+      // `owe x "detail"` with a comment between the name and its detail: the detail on the next
+      // line, so that the comment stays before it.
+      const std::uint32_t at = c.kind != ast::Conclusion::Kind::Set && !c.detail.empty() ? string_after(end_of(c.target)) : kNoAnchor;
+      if (at != kNoAnchor && comment_between(end_of(c.target), at)) {
+        lines.push_back({indent, lead + (c.kind == ast::Conclusion::Kind::Owe ? "owe " : "flag ") + c.target.text,
+                         c.loc.offset, {}, nullptr});
+        lines.push_back({indent + width(lead) + 2, quote(c.detail) + comma, at, {}, nullptr});
+        continue;
+      }
+      lines.push_back({indent, lead + conclusion_text(c) + comma, c.loc.offset, {}, nullptr});
     }
     cites(lines, r.cites);
   }

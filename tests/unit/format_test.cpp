@@ -248,6 +248,72 @@ TEST(Format, CommentInsideAConditionKeepsItBroken) {
             "  then d = v\n");
 }
 
+// A comment in each place around an obligation's declaration: before it, between its keyword and
+// its name, after its name, on a line between its name and its description, after the
+// description, before `indicating`, among the facts it indicates, after them, and after it. Each
+// stays where it was written; the text, already canonical, formats to itself.
+TEST(Format, CommentsAroundAnObligationStayInPlace) {
+  const std::string text =
+      "policy p\n"
+      "\n"
+      "fact a: bool\n"
+      "fact b: bool\n"
+      "\n"
+      "# 1 before the obligation\n"
+      "obligation report  # 2 after the name\n"
+      "  # 3 between the name and the description\n"
+      "  \"A report to Moscow\"  # 4 after the description\n"
+      "  # 5 before indicating\n"
+      "  indicating a,  # 6 after the first fact\n"
+      "    # 7 between the facts\n"
+      "    b  # 8 after the last fact\n"
+      "# 9 after the obligation\n"
+      "\n"
+      "obligation\n"
+      "  # 10 between the keyword and the name\n"
+      "  other \"Other\"\n";
+  EXPECT_EQ(fmt_checked(text), text);
+}
+
+TEST(Format, ACommentBeforeADescriptionKeepsItOnItsOwnLine) {
+  // Each of these would fit on one line; joined, the comment would follow the description.
+  EXPECT_EQ(fmt_checked("policy p\nobligation report # after the name\n \"A report\"\n"),
+            "policy p\n\nobligation report  # after the name\n  \"A report\"\n");
+  EXPECT_EQ(fmt_checked("policy p\nobligation report\n# own line\n\"A report\" indicating a, b\n"),
+            "policy p\n\nobligation report\n  # own line\n  \"A report\"\n  indicating a, b\n");
+  EXPECT_EQ(fmt_checked("policy p\nauthority embassy # who\n \"The embassy\"\nflag review # why\n \"Review\"\n"),
+            "policy p\n\nauthority embassy  # who\n  \"The embassy\"\nflag review  # why\n  \"Review\"\n");
+  EXPECT_EQ(fmt_checked("policy p\nfact a: bool # the type\n \"A\"\ntype t: x | y # the values\n \"T\"\n"),
+            "policy p\n\nfact a: bool  # the type\n  \"A\"\ntype t: x | y  # the values\n  \"T\"\n");
+  // Without a comment in between, a description that fits stays on the line.
+  EXPECT_EQ(fmt_checked("policy p\nobligation report\n  \"A report\"  # after\n"),
+            "policy p\n\nobligation report \"A report\"  # after\n");
+}
+
+TEST(Format, ACommentAmongNamesKeepsOneNameALine) {
+  EXPECT_EQ(fmt_checked("policy p\ndecision d: yes # the first\n | no\n  default no\n"),
+            "policy p\n\ndecision d: yes  # the first\n    | no\n  default no\n");
+  EXPECT_EQ(fmt_checked("policy p\ntype t: x\n  # before y\n  | y | z\n"),
+            "policy p\n\ntype t: x\n    # before y\n    | y\n    | z\n");
+}
+
+TEST(Format, ACommentBetweenAnOwedObligationAndItsDetailStaysBeforeTheDetail) {
+  const std::string text =
+      "policy p\n"
+      "\n"
+      "rule r:\n"
+      "  when a\n"
+      "  then d = yes,\n"
+      "       owe report  # the obligation\n"
+      "         # its detail\n"
+      "         \"the reasons\",\n"
+      "       flag review  # the flag\n"
+      "         \"why\"\n";
+  EXPECT_EQ(fmt_checked(text), text);
+  EXPECT_EQ(fmt_checked("policy p\nrule r:\n  when a\n  then owe report # the obligation\n \"the reasons\"\n"),
+            "policy p\n\nrule r:\n  when a\n  then owe report  # the obligation\n         \"the reasons\"\n");
+}
+
 TEST(Format, TwoTrailingCommentsOnOneJoinedLine) {
   // Both comments follow `a`'s line once `a` and `b` share it; the second moves above the next line.
   std::string text = "policy p\nfact a: bool # one\n  # two\n\"desc\" # three\nfact b: bool\n";
