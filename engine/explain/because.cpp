@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -70,21 +71,20 @@ class Explainer {
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
   const DecisionExplanation* decisive_ = nullptr;
+  mutable std::optional<SingleFlips> flips_;  // made at the first decision that asks
 
   // ---- what decided ------------------------------------------------------------------------
 
   std::vector<Index> decisive_facts(Index d) const {
     std::vector<Index> out;
-    const FlipSearch s = find_flips(p_, ev_.binding.values, d, 1);
-    for (const auto& g : s.groups)
-      for (const auto& f : g.flips) {
-        if (f.changes.size() != 1 || !f.changes[0].value.known()) continue;
-        if (f.result.status == Status::NotApplicable) continue;
-        // A change that takes the case out of the policy's scope decides nothing else: the scope's
-        // facts are named on the scope line, not marked as deciding a rule.
-        if (f.result.status == Status::Outside && ev_.outcome.decisions[d].status != Status::Outside) continue;
-        if (!contains(out, f.changes[0].fact)) out.push_back(f.changes[0].fact);
-      }
+    if (!flips_) flips_.emplace(p_, ev_.binding.values);
+    for (const Flip& f : flips_->to_known_values(d)) {
+      if (f.result.status == Status::NotApplicable) continue;
+      // A change that takes the case out of the policy's scope decides nothing else: the scope's
+      // facts are named on the scope line, not marked as deciding a rule.
+      if (f.result.status == Status::Outside && ev_.outcome.decisions[d].status != Status::Outside) continue;
+      if (!contains(out, f.changes[0].fact)) out.push_back(f.changes[0].fact);
+    }
     std::sort(out.begin(), out.end());
     return out;
   }

@@ -2,6 +2,8 @@
 // for the smallest sets of changes that flip a decision: minimal per outcome, exhaustive up to
 // three facts, integers at their boundaries; and the L. Yu. Kim example on the real telegram.
 #include <algorithm>
+#include <random>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -200,6 +202,50 @@ TEST(WhatIf, LYuKimWouldHaveBeenGrantedHadHeNotMisbehavedAndBeenJustified) {
   EXPECT_NE(std::find(ways.begin(), ways.end(), "misdemeanor=false, justified=true"), ways.end());
   // With the exception to "as a rule" established, and justified, he would go too.
   EXPECT_NE(std::find(ways.begin(), ways.end(), "justified=true, exceptional_misdemeanant=true"), ways.end());
+}
+
+// The trace's decisive facts come from SingleFlips, which must find exactly what find_flips
+// with one change finds among known values: checked on every version of the policy, over
+// many fact sets drawn from the values the search tries.
+TEST(WhatIf, SingleFlipsFindWhatTheSearchForOneChangeFinds) {
+  std::size_t flips_seen = 0;
+  for (const char* name : {"base-1956", "memo-draft-1956-02-02", "practice-before-memo", "telegram-1956"}) {
+    SCOPED_TRACE(name);
+    SourceSet sources;
+    auto loaded = dsl::load_policy(std::string(DECREE_SOURCE_DIR) + "/policies/" + name + ".decree", sources);
+    ASSERT_TRUE(loaded.effective.has_value());
+    auto compiled = compile(*loaded.effective);
+    ASSERT_TRUE(compiled.policy.has_value());
+    const CompiledPolicy& p = *compiled.policy;
+    std::mt19937 random(1956);
+    for (int round = 0; round < 300; ++round) {
+      std::vector<Value> v(p.facts.size());
+      for (std::size_t f = 0; f < v.size(); ++f) {
+        const auto& probes = p.facts[f].probes;
+        const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, probes.size())(random);
+        if (pick < probes.size()) v[f] = probes[pick];
+      }
+      SingleFlips single(p, v);
+      for (Index d = 0; d < p.decisions.size(); ++d) {
+        using Seen = std::tuple<Index, std::string, std::string>;
+        std::vector<Seen> expected, found;
+        const FlipSearch s = find_flips(p, v, d, 1);
+        for (const auto& g : s.groups)
+          for (const auto& f : g.flips)
+            if (f.changes.size() == 1 && f.changes[0].value.known())
+              expected.emplace_back(f.changes[0].fact, to_string(f.changes[0].value), outcome_word(p, d, f.result));
+        for (const auto& f : single.to_known_values(d)) {
+          ASSERT_EQ(f.changes.size(), 1u);
+          found.emplace_back(f.changes[0].fact, to_string(f.changes[0].value), outcome_word(p, d, f.result));
+        }
+        std::sort(expected.begin(), expected.end());
+        std::sort(found.begin(), found.end());
+        EXPECT_EQ(found, expected) << "decision " << p.decisions[d].name << ", round " << round;
+        flips_seen += found.size();
+      }
+    }
+  }
+  EXPECT_GT(flips_seen, 1000u);  // the draws do reach decisions that flip
 }
 
 }  // namespace
