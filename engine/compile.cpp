@@ -751,18 +751,25 @@ class Compiler {
 
   // The facts that can change a decision: those its `applies when` reads, those of every rule
   // that may set it, and those of every exception that could defeat such a rule, transitively.
+  // The rules a decision's outcome can turn on (by rule index): those that may set it, and every
+  // exception that could defeat one of them, transitively.
+  std::vector<bool> rules_deciding(const CompiledDecision& d) const {
+    std::vector<Index> rules;
+    for (Index s : d.settings) rules.push_back(p_.settings[s].rule);
+    std::vector<bool> seen(p_.rules.size(), false);
+    for (std::size_t k = 0; k < rules.size(); ++k) {
+      const Index r = rules[k];
+      if (seen[r]) continue;
+      seen[r] = true;
+      const Range def = p_.rules[r].defeaters;
+      for (Index i = def.begin; i < def.end; ++i) rules.push_back(p_.defeaters[i]);
+    }
+    return seen;
+  }
+
   void compute_dependencies() {
     for (auto& d : p_.decisions) {
-      std::vector<Index> rules;
-      for (Index s : d.settings) rules.push_back(p_.settings[s].rule);
-      std::vector<bool> seen(p_.rules.size(), false);
-      for (std::size_t k = 0; k < rules.size(); ++k) {
-        const Index r = rules[k];
-        if (seen[r]) continue;
-        seen[r] = true;
-        const Range def = p_.rules[r].defeaters;
-        for (Index i = def.begin; i < def.end; ++i) rules.push_back(p_.defeaters[i]);
-      }
+      const std::vector<bool> seen = rules_deciding(d);
       std::vector<Index> facts;
       if (d.applies != kNone) facts = closure_of(d.applies_conditions);
       if (p_.scope != kNone) {  // outside the scope no decision is taken
@@ -820,6 +827,11 @@ class Compiler {
         plan.sets.push_back({s, st.rule, st.value, st.by});
       }
       pd.sets.end = static_cast<Index>(plan.sets.size());
+      const std::vector<bool> deciding = rules_deciding(d);
+      pd.rules.begin = static_cast<Index>(plan.decision_rules.size());
+      for (Index r : p_.rule_order)
+        if (deciding[r]) plan.decision_rules.push_back(r);
+      pd.rules.end = static_cast<Index>(plan.decision_rules.size());
       plan.decisions.push_back(pd);
     }
     for (const auto& d : p_.definitions) plan.definitions.push_back(d.body);

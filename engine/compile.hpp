@@ -178,6 +178,7 @@ struct EvalPlan {
     Index applies = kNone;        // root node, or kNone
     Index default_value = kNone;
     Range sets;                   // into `sets`, in rule order
+    Range rules;                  // into `decision_rules`: the rules its outcome can turn on
   };
   struct Set {                    // one setting: CompiledPolicy::settings[id]
     Index id = 0;
@@ -189,6 +190,10 @@ struct EvalPlan {
   std::vector<Decision> decisions;       // by decision index
   std::vector<Set> sets;
   std::vector<Index> rule_decisions;
+  // By decision, the rules that may set it and the exceptions that could defeat them,
+  // transitively, in rule_order: all that evaluate_decision() evaluates. (Rules that read
+  // decisions are never among them: they neither set decisions nor take part in exceptions.)
+  std::vector<Index> decision_rules;
   std::vector<Index> definitions;        // by definition slot: its body's root node
   std::vector<Index> owes;               // by CompiledPolicy::owes index: the rule
   std::vector<Index> raises;             // by CompiledPolicy::raises index: the rule

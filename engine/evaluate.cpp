@@ -260,6 +260,71 @@ Tri eval_condition(const CompiledPolicy& p, std::span<const Value> facts, const 
 
 namespace {
 
+// One decision's result, from what its rules' `effective` and the scope came to.
+template <typename F>
+DecisionResult decide(const EvalPlan& plan, const EvalPlan::Decision& decision, const Machine<F>& m, const Tri* effective,
+                      Tri in_scope) {
+  DecisionResult res;
+  res.applies = decision.applies == kNone ? Tri::True : m.node(decision.applies);  // most often `request is x`
+  if (res.applies == Tri::False) {
+    res.status = Status::NotApplicable;
+    return res;
+  }
+  if (in_scope == Tri::False) {
+    res.status = Status::Outside;
+    return res;
+  }
+  const EvalPlan::Set* winner = nullptr;
+  const EvalPlan::Set* clash = nullptr;
+  const EvalPlan::Set* maybe = nullptr;
+  for (Index i = decision.sets.begin; i < decision.sets.end; ++i) {
+    const EvalPlan::Set& set = plan.sets[i];
+    const Tri e = effective[set.rule];
+    if (e == Tri::True) {
+      if (winner == nullptr) winner = &set;
+      else if (clash == nullptr && winner->value != set.value) clash = &set;
+    } else if (e == Tri::Unknown && maybe == nullptr) {
+      maybe = &set;
+    }
+  }
+  // Decided only if every rule that might apply agrees with the winner.
+  bool maybe_differs = false;
+  if (maybe != nullptr) {
+    if (winner == nullptr) {
+      maybe_differs = true;
+    } else {
+      for (Index i = decision.sets.begin; i < decision.sets.end && !maybe_differs; ++i)
+        maybe_differs = effective[plan.sets[i].rule] == Tri::Unknown && plan.sets[i].value != winner->value;
+    }
+  }
+  if (clash != nullptr) {
+    res.status = Status::Conflict;
+    res.setting = winner->id;
+    res.other = clash->id;
+  } else if (winner != nullptr && !maybe_differs) {
+    res.status = Status::Decided;
+    res.setting = winner->id;
+    res.value = winner->value;
+    res.by = winner->by;
+  } else if (winner != nullptr || maybe != nullptr) {
+    res.status = Status::Undetermined;
+    res.setting = winner != nullptr ? winner->id : maybe->id;
+  } else if (decision.default_value != kNone) {
+    res.status = Status::Defaulted;
+    res.value = decision.default_value;
+  } else {
+    res.status = Status::NoDecision;
+  }
+  // An `applies when` or a scope that is unknown leaves open whether there is a decision at all.
+  if ((res.applies == Tri::Unknown || in_scope == Tri::Unknown) && res.status != Status::Undetermined) {
+    res.status = Status::Undetermined;
+    res.value = kNone;
+    res.by = kNone;
+    res.other = kNone;
+  }
+  return res;
+}
+
 template <typename F>
 void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* texts, Outcome& out) {
   fit(out.definitions, p.definitions.size());
@@ -304,70 +369,7 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
   const Tri in_scope = plan.scope == kNone ? Tri::True : m.node(plan.scope);
   out.in_scope = in_scope;
 
-  for (std::size_t d = 0; d < plan.decisions.size(); ++d) {
-    const EvalPlan::Decision& decision = plan.decisions[d];
-    DecisionResult res;
-    res.applies = decision.applies == kNone ? Tri::True : m.node(decision.applies);  // most often `request is x`
-    if (res.applies == Tri::False) {
-      res.status = Status::NotApplicable;
-      out.decisions[d] = res;
-      continue;
-    }
-    if (in_scope == Tri::False) {
-      res.status = Status::Outside;
-      out.decisions[d] = res;
-      continue;
-    }
-    const EvalPlan::Set* winner = nullptr;
-    const EvalPlan::Set* clash = nullptr;
-    const EvalPlan::Set* maybe = nullptr;
-    for (Index i = decision.sets.begin; i < decision.sets.end; ++i) {
-      const EvalPlan::Set& set = plan.sets[i];
-      const Tri e = effective[set.rule];
-      if (e == Tri::True) {
-        if (winner == nullptr) winner = &set;
-        else if (clash == nullptr && winner->value != set.value) clash = &set;
-      } else if (e == Tri::Unknown && maybe == nullptr) {
-        maybe = &set;
-      }
-    }
-    // Decided only if every rule that might apply agrees with the winner.
-    bool maybe_differs = false;
-    if (maybe != nullptr) {
-      if (winner == nullptr) {
-        maybe_differs = true;
-      } else {
-        for (Index i = decision.sets.begin; i < decision.sets.end && !maybe_differs; ++i)
-          maybe_differs = effective[plan.sets[i].rule] == Tri::Unknown && plan.sets[i].value != winner->value;
-      }
-    }
-    if (clash != nullptr) {
-      res.status = Status::Conflict;
-      res.setting = winner->id;
-      res.other = clash->id;
-    } else if (winner != nullptr && !maybe_differs) {
-      res.status = Status::Decided;
-      res.setting = winner->id;
-      res.value = winner->value;
-      res.by = winner->by;
-    } else if (winner != nullptr || maybe != nullptr) {
-      res.status = Status::Undetermined;
-      res.setting = winner != nullptr ? winner->id : maybe->id;
-    } else if (decision.default_value != kNone) {
-      res.status = Status::Defaulted;
-      res.value = decision.default_value;
-    } else {
-      res.status = Status::NoDecision;
-    }
-    // An `applies when` or a scope that is unknown leaves open whether there is a decision at all.
-    if ((res.applies == Tri::Unknown || in_scope == Tri::Unknown) && res.status != Status::Undetermined) {
-      res.status = Status::Undetermined;
-      res.value = kNone;
-      res.by = kNone;
-      res.other = kNone;
-    }
-    out.decisions[d] = res;
-  }
+  for (std::size_t d = 0; d < plan.decisions.size(); ++d) out.decisions[d] = decide(plan, plan.decisions[d], m, effective, in_scope);
 
   // Rules that follow from decisions neither set decisions nor take part in exceptions (the
   // checker sees to it), so reading the settled decisions now changes nothing above.
@@ -396,6 +398,37 @@ void evaluate_facts(const CompiledPolicy& p, const F* facts, const std::string* 
     if (fires(plan.raises[i])) out.raised.push_back(static_cast<Index>(i));
 }
 
+// One decision alone: its rules and their exceptions (EvalPlan::decision_rules), the scope, and
+// the decision; the rest of `out` is left as scratch.
+template <typename F>
+DecisionResult evaluate_decision_facts(const CompiledPolicy& p, const F* facts, const std::string* texts, Index d,
+                                       Outcome& out) {
+  fit(out.definitions, p.definitions.size());
+  fit(out.when, p.rules.size());
+  fit(out.effective, p.rules.size());
+  const Machine<F> m{p.nodes.data(), facts, p.constants.data(), out.definitions.data(), p.plan.definitions.data(), texts};
+  std::fill(out.definitions.begin(), out.definitions.end(), kNotDerived);
+  if (!p.lazy_definitions)
+    for (std::size_t i = 0; i < p.definitions.size(); ++i) out.definitions[i] = m.eval(p.definitions[i].body);
+
+  const EvalPlan& plan = p.plan;
+  const EvalPlan::Decision& decision = plan.decisions[d];
+  Tri* const when = out.when.data();
+  Tri* const effective = out.effective.data();
+  // In rule_order, as evaluate_facts() settles them: each exception before the rules it defeats.
+  for (Index i = decision.rules.begin; i < decision.rules.end; ++i) {
+    const Index r = plan.decision_rules[i];
+    const EvalPlan::Rule& rule = plan.rules[r];
+    when[r] = rule.when == kNone ? Tri::True : m.eval(rule.when);
+    Tri e = when[r];
+    for (Index k = rule.defeaters.begin; k < rule.defeaters.end && e != Tri::False; ++k)
+      e = kleene_and(e, kleene_not(effective[p.defeaters[k]]));
+    effective[r] = e;
+  }
+  const Tri in_scope = plan.scope == kNone ? Tri::True : m.node(plan.scope);
+  return decide(plan, decision, m, effective, in_scope);
+}
+
 }  // namespace
 
 void evaluate(const CompiledPolicy& p, std::span<const Value> facts, Outcome& out) {
@@ -405,6 +438,10 @@ void evaluate(const CompiledPolicy& p, std::span<const Value> facts, Outcome& ou
 void evaluate(const CompiledPolicy& p, std::span<const PackedValue> facts, std::span<const std::string> texts,
               Outcome& out) {
   evaluate_facts(p, facts.data(), texts.data(), out);
+}
+
+DecisionResult evaluate_decision(const CompiledPolicy& p, std::span<const Value> facts, Index decision, Outcome& scratch) {
+  return evaluate_decision_facts(p, facts.data(), nullptr, decision, scratch);
 }
 
 PackedValue pack(const Value& v, std::vector<std::string>& texts) {
@@ -600,7 +637,7 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
         work[f] = facts[f];
       }
     }
-    const DecisionResult r = result_now();
+    const DecisionResult r = evaluate_decision(p, work, decision, scratch);  // the decision alone: no obligations needed here
     if (r.status == Status::Undetermined) continue;
     const ResultKey key{r, r.setting == kNone ? kNone : p.settings[r.setting].rule};
     auto it = std::find(keys.begin(), keys.end(), key);

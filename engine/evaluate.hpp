@@ -59,6 +59,12 @@ inline constexpr Tri kNotDerived = static_cast<Tri>(3);
 // must hold exactly one Value per fact; a value of the wrong kind counts as unknown.
 void evaluate(const CompiledPolicy& policy, std::span<const Value> facts, Outcome& out);
 
+// One decision alone: the same as evaluate()'s result for it, from only the rules that may set it
+// and the exceptions that could defeat them (EvalPlan::decision_rules), for searches that ask
+// one decision many times. `scratch` holds working values afterwards, not an Outcome.
+DecisionResult evaluate_decision(const CompiledPolicy& policy, std::span<const Value> facts, Index decision,
+                                 Outcome& scratch);
+
 // A fact's value packed in 16 bytes, for evaluating large populations: what the evaluator
 // reads of a Value, without the text. A text fact's `number` indexes a table of texts kept
 // beside the population (see pack()); an enumeration's is the value's index, as in Value.

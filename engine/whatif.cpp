@@ -266,22 +266,13 @@ SingleFlips::SingleFlips(const CompiledPolicy& p, std::span<const Value> facts)
   evaluate(p_, work_, original_);
 }
 
-SingleFlips::Tried& SingleFlips::tried(Index f, bool evaluated) {
-  std::optional<Tried>& t = tried_[f];
+std::vector<Value>& SingleFlips::values(Index f) {
+  std::optional<std::vector<Value>>& t = tried_[f];
   if (!t) {
     t.emplace();
     // The values find_flips tries, but unknown.
     for (const Value& v : p_.facts[f].probes)
-      if (!(v == facts_[f]) && t->values.size() < kMaxPart) t->values.push_back(v);
-  }
-  if (evaluated && t->results.empty() && !t->values.empty()) {
-    t->results.reserve(t->values.size() * p_.decisions.size());
-    for (Value& v : t->values) {
-      std::swap(work_[f], v);
-      evaluate(p_, work_, scratch_);
-      std::swap(work_[f], v);
-      t->results.insert(t->results.end(), scratch_.decisions.begin(), scratch_.decisions.end());
-    }
+      if (!(v == facts_[f]) && t->size() < kMaxPart) t->push_back(v);
   }
   return *t;
 }
@@ -293,7 +284,7 @@ std::vector<Flip> SingleFlips::to_known_values(Index decision) {
   std::vector<Index> searched;
   double cost = 0;
   for (Index f : p_.decisions[decision].depends_on) {
-    const std::size_t count = tried(f, false).values.size() + (facts_[f].known() ? 1 : 0);
+    const std::size_t count = values(f).size() + (facts_[f].known() ? 1 : 0);
     if (count == 0 || searched.size() >= kMaxPart) continue;
     searched.push_back(f);
     cost += static_cast<double>(count);
@@ -301,15 +292,15 @@ std::vector<Flip> SingleFlips::to_known_values(Index decision) {
   if (cost > static_cast<double>(kMaxFlipEvaluations)) return out;
   const DecisionResult& original = original_.decisions[decision];
   const std::string word = outcome_word(p_, decision, original);
-  const std::size_t decisions = p_.decisions.size();
   for (Index f : searched) {
-    const Tried& t = tried(f, true);
-    for (std::size_t v = 0; v < t.values.size(); ++v) {
-      const DecisionResult& r = t.results[v * decisions + decision];
+    for (Value& v : values(f)) {
+      std::swap(work_[f], v);
+      const DecisionResult r = evaluate_decision(p_, work_, decision, scratch_);
+      std::swap(work_[f], v);
       const bool same = (r.status == original.status && r.value == original.value) || outcome_word(p_, decision, r) == word;
       if (same) continue;
       Flip flip;
-      flip.changes.push_back({f, t.values[v]});
+      flip.changes.push_back({f, v});
       flip.result = r;
       out.push_back(std::move(flip));
     }

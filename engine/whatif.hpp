@@ -74,8 +74,8 @@ FlipSearch find_flips(const CompiledPolicy& policy, std::span<const Value> facts
 // one case and any of its decisions: what find_flips(policy, facts, decision, 1) finds among
 // known values, in its search order (facts as the decision depends on them, then values in probe
 // order). Cheaper, for a trace that asks it of every decision of every case: unknown is not
-// tried (for a yes/no fact, half of find_flips' evaluations), each (fact, value) is evaluated
-// once for all the decisions, and the buffers are kept from one evaluation to the next.
+// tried (for a yes/no fact, half of find_flips' evaluations), each evaluation is of the one
+// decision alone (evaluate_decision), and the buffers are kept from one to the next.
 class SingleFlips {
  public:
   // `facts` must outlive this.
@@ -84,18 +84,14 @@ class SingleFlips {
   std::vector<Flip> to_known_values(Index decision);
 
  private:
-  struct Tried {
-    std::vector<Value> values;             // the known probes the fact does not have
-    std::vector<DecisionResult> results;   // values.size() x decisions, once evaluated
-  };
-  // The fact's values to try, and with `evaluated` what each gives every decision.
-  Tried& tried(Index fact, bool evaluated);
+  // The known probes the fact does not have.
+  std::vector<Value>& values(Index fact);
 
   const CompiledPolicy& p_;
   std::span<const Value> facts_;
   std::vector<Value> work_;
   Outcome original_, scratch_;
-  std::vector<std::optional<Tried>> tried_;  // by fact slot
+  std::vector<std::optional<std::vector<Value>>> tried_;  // by fact slot
 };
 
 }  // namespace decree::engine

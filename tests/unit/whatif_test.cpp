@@ -2,6 +2,7 @@
 // for the smallest sets of changes that flip a decision: minimal per outcome, exhaustive up to
 // three facts, integers at their boundaries; and the L. Yu. Kim example on the real telegram.
 #include <algorithm>
+#include <filesystem>
 #include <random>
 #include <tuple>
 #include <string>
@@ -204,15 +205,27 @@ TEST(WhatIf, LYuKimWouldHaveBeenGrantedHadHeNotMisbehavedAndBeenJustified) {
   EXPECT_NE(std::find(ways.begin(), ways.end(), "justified=true, exceptional_misdemeanant=true"), ways.end());
 }
 
+// Every policy of the project: the versions and the counterfactuals.
+std::vector<std::string> project_policies() {
+  std::vector<std::string> out;
+  for (const char* folder : {"/policies", "/scenarios/counterfactual"})
+    for (const auto& e : std::filesystem::directory_iterator(std::string(DECREE_SOURCE_DIR) + folder))
+      if (e.path().extension() == ".decree") out.push_back(e.path().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 // The trace's decisive facts come from SingleFlips, which must find exactly what find_flips
-// with one change finds among known values: checked on every version of the policy, over
-// many fact sets drawn from the values the search tries.
+// with one change finds among known values: checked on every policy of the project (versions
+// and counterfactuals), over many fact sets drawn from the values the search tries.
 TEST(WhatIf, SingleFlipsFindWhatTheSearchForOneChangeFinds) {
   std::size_t flips_seen = 0;
-  for (const char* name : {"base-1956", "memo-draft-1956-02-02", "practice-before-memo", "telegram-1956"}) {
-    SCOPED_TRACE(name);
+  const std::vector<std::string> policies = project_policies();
+  ASSERT_GE(policies.size(), 20u);
+  for (const std::string& path : policies) {
+    SCOPED_TRACE(path);
     SourceSet sources;
-    auto loaded = dsl::load_policy(std::string(DECREE_SOURCE_DIR) + "/policies/" + name + ".decree", sources);
+    auto loaded = dsl::load_policy(path, sources);
     ASSERT_TRUE(loaded.effective.has_value());
     auto compiled = compile(*loaded.effective);
     ASSERT_TRUE(compiled.policy.has_value());
@@ -246,6 +259,43 @@ TEST(WhatIf, SingleFlipsFindWhatTheSearchForOneChangeFinds) {
     }
   }
   EXPECT_GT(flips_seen, 1000u);  // the draws do reach decisions that flip
+}
+
+// evaluate_decision() gives each decision what evaluate() gives it, from its own rules alone:
+// checked on every policy of the project over fact sets drawn from the values searches try.
+TEST(WhatIf, OneDecisionAloneComesOutAsInTheWholeEvaluation) {
+  std::size_t compared = 0;
+  const std::vector<std::string> policies = project_policies();
+  ASSERT_GE(policies.size(), 20u);
+  for (const std::string& path : policies) {
+    SCOPED_TRACE(path);
+    SourceSet sources;
+    auto loaded = dsl::load_policy(path, sources);
+    ASSERT_TRUE(loaded.effective.has_value());
+    auto compiled = compile(*loaded.effective);
+    ASSERT_TRUE(compiled.policy.has_value());
+    const CompiledPolicy& p = *compiled.policy;
+    for (std::size_t d = 0; d < p.decisions.size(); ++d) {
+      const Range r = p.plan.decisions[d].rules;  // empty for a decision no rule sets (a common base's)
+      for (Index i = r.begin; i < r.end; ++i) EXPECT_FALSE(p.plan.rules[p.plan.decision_rules[i]].after_decisions);
+    }
+    std::mt19937 random(1956);
+    Outcome whole, scratch;
+    for (int round = 0; round < 2000; ++round) {
+      std::vector<Value> v(p.facts.size());
+      for (std::size_t f = 0; f < v.size(); ++f) {
+        const auto& probes = p.facts[f].probes;
+        const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, probes.size())(random);
+        if (pick < probes.size()) v[f] = probes[pick];
+      }
+      evaluate(p, v, whole);
+      for (Index d = 0; d < p.decisions.size(); ++d) {
+        EXPECT_EQ(evaluate_decision(p, v, d, scratch), whole.decisions[d]) << p.decisions[d].name << ", round " << round;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_GT(compared, 10000u);
 }
 
 }  // namespace
