@@ -1,6 +1,7 @@
 #include "engine/render_jsonl.hpp"
 
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -29,8 +30,12 @@ constexpr int kDefinitionDepth = 3;
 
 template <class W>
 void str(W& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+// A key written as a literal, its length known without counting (RapidJSON's Key(const char*)
+// counts it byte by byte, and a trace writes some forty keys a case).
+template <class W, std::size_t N>
+void key(W& w, const char (&k)[N]) { w.Key(k, static_cast<rapidjson::SizeType>(N - 1)); }
 template <class W>
-void key(W& w, const char* k) { w.Key(k); }
+void key(W& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
 template <class W>
 void str_or_null(W& w, std::string_view s) {
   if (s.empty()) w.Null();
@@ -41,13 +46,17 @@ template <class W>
 void loc(W& w, const SourceLoc& l) {
   if (l.file.empty()) w.Null();
   else if (!l.known()) str(w, l.file);
-  else str(w, fmt::format("{}:{}", l.file, l.line));
+  else {
+    fmt::memory_buffer at;  // "file:line", without a string on the heap for each fact's place
+    fmt::format_to(std::back_inserter(at), "{}:{}", l.file, l.line);
+    str(w, std::string_view(at.data(), at.size()));
+  }
 }
 
 template <class W>
 void value(W& w, const Value& v) {
   switch (v.kind) {
-    case Value::Kind::Unknown: w.String("unknown"); return;
+    case Value::Kind::Unknown: str(w, "unknown"); return;
     case Value::Kind::Bool: w.Bool(v.boolean); return;
     case Value::Kind::Int: w.Int64(v.integer); return;
     case Value::Kind::Date: str(w, to_string(v)); return;
@@ -67,7 +76,7 @@ void value(W& w, const Value& v) {
       key(w, "excludes");
       list(s.absent);
       key(w, "others");
-      w.String("unknown");
+      str(w, "unknown");
       w.EndObject();
       return;
     }
