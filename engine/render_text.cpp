@@ -101,10 +101,11 @@ class Writer {
     bool empty = true;
     std::size_t at = 0;
     while (at < all.size()) {
-      std::size_t end = all.find(' ', at);
-      if (end == std::string_view::npos) end = all.size();
+      // The word's end and its length in characters (UTF-8 continuation bytes not counted), in
+      // one pass: every case's sentences go through here.
+      std::size_t end = at, word_chars = 0;
+      for (; end < all.size() && all[end] != ' '; ++end) word_chars += (static_cast<unsigned char>(all[end]) & 0xC0) != 0x80;
       const std::string_view word = all.substr(at, end - at);
-      const std::size_t word_chars = utf8_length(word);
       if (!empty && chars + 1 + word_chars > width) {
         line(indent, all.substr(from, to - from));
         empty = true;
@@ -123,11 +124,19 @@ class Writer {
     if (!empty) line(indent, all.substr(from, to - from));
   }
 
+  // The sentences of a paragraph, a space between each.
+  static std::string joined(const std::vector<std::string>& sentences) {
+    std::string text;
+    for (const auto& s : sentences) {
+      if (!text.empty()) text += ' ';
+      text += s;
+    }
+    return text;
+  }
+
   void because(Index d, int indent) {
     if (d >= explanations_.size()) return;
-    std::string text;
-    for (const auto& s : explanations_[d].because) text += (text.empty() ? "" : " ") + s;
-    paragraph(indent, text);
+    paragraph(indent, joined(explanations_[d].because));
   }
 
   std::string fact_value(Index slot) const { return to_string(ev_.binding.values[slot]); }
@@ -640,12 +649,14 @@ class Writer {
   void because_decision(Index d) {
     const CompiledDecision& decision = p_.decisions[d];
     if (d >= explanations_.size() || explanations_[d].because.empty()) return;
-    std::string text;
-    for (const auto& s : explanations_[d].because) text += (text.empty() ? "" : " ") + s;
+    const std::string text = joined(explanations_[d].because);
     // The first sentence opens with the decision's title; the name stands for it here.
-    const std::string title = (decision.title.empty() ? decision.name : decision.title) + ": ";
-    if (text.compare(0, title.size(), title) == 0) text = text.substr(title.size());
-    paragraph(2, decision.name + ": " + text);
+    const std::string& title = decision.title.empty() ? decision.name : decision.title;
+    const bool opens = text.size() >= title.size() + 2 && text.compare(0, title.size(), title) == 0 &&
+                       text.compare(title.size(), 2, ": ") == 0;
+    std::string named = decision.name + ": ";
+    named.append(text, opens ? title.size() + 2 : 0);
+    paragraph(2, named);
   }
 
   void whole_case() {

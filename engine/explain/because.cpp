@@ -149,11 +149,21 @@ class Explainer {
 
   // "misdemeanor is true (\"Committed misdemeanors …\"; documented, memo p4)"
   std::string fact_phrase(Index slot, bool described = true) const {
+    // "request is none (\"What was asked, for this person\"; from the case)": said of most
+    // decisions of most cases, so built in one string.
     const CompiledFact& f = p_.facts[slot];
-    std::string s = fmt::format("{} is {}", f.name, to_string(ev_.binding.values[slot]));
-    std::string about;
-    if (described && !f.description.empty()) about = fmt::format("\"{}\"; ", f.description);
-    return fmt::format("{} ({}{})", s, about, provenance_words(ev_, slot));
+    std::string s = f.name;
+    s += " is ";
+    s += to_string(ev_.binding.values[slot]);
+    s += " (";
+    if (described && !f.description.empty()) {
+      s += '"';
+      s += f.description;
+      s += "\"; ";
+    }
+    s += provenance_words(ev_, slot);
+    s += ')';
+    return s;
   }
 
   // The facts a condition reads, through definitions too, with their values.
@@ -400,12 +410,22 @@ class Explainer {
   }
 
   void not_applicable(Index d, std::vector<std::string>& out) const {
+    // "Conversion: not applicable, because it applies only when request is convert_to_dprk, and
+    // here request is none (…)": most decisions of most cases, so built in one string.
     const CompiledDecision& decision = p_.decisions[d];
-    std::vector<Index> all;
-    for (Index c = decision.applies_conditions.begin; c < decision.applies_conditions.end; ++c) all.push_back(c);
+    std::string s = head(d);
+    s += ": not applicable, because it applies only when ";
+    const Range all = decision.applies_conditions;
+    for (Index c = all.begin; c < all.end; ++c) {
+      if (c > all.begin) s += c + 1 == all.end ? " and " : ", ";
+      s += p_.conditions[c].text;
+    }
     const Index failed = ev_.trace.decisions[d].failed_applies;
-    const std::string here = failed == kNone ? "" : ", and here " + condition_phrase(failed);
-    out.push_back(sentence(fmt::format("{}: not applicable, because it applies only when {}{}", head(d), texts(all), here)));
+    if (failed != kNone) {
+      s += ", and here ";
+      s += condition_phrase(failed);
+    }
+    out.push_back(sentence(std::move(s)));
   }
 
   void rests_on(Index d, std::vector<std::string>& out) const {
