@@ -11,6 +11,10 @@
 #                                            # `text` is run's default, `validate` the command)
 #   TASKSET= bench/end_to_end.sh             # not pinned to one core (default: taskset -c 1)
 #   LIMIT=120 bench/end_to_end.sh            # seconds before a run is stopped (default 600)
+#   MEASURE=instructions SIZES=3000 bench/end_to_end.sh
+#                                            # instructions executed (valgrind's callgrind) instead
+#                                            # of time: the same count on a busy machine as on a
+#                                            # quiet one, to compare two builds; about 50 times slower
 #
 # The cases are written to a temporary folder, removed at the end. A run that fails or is
 # stopped is shown with its exit status.
@@ -29,6 +33,13 @@ command -v "${pin[0]:-true}" > /dev/null || pin=()
 
 [ -x "$decree" ] || { echo "end_to_end: no decree at $decree (build it, or set DECREE)" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "end_to_end: needs /usr/bin/time (Debian's time package)" >&2; exit 2; }
+measure=${MEASURE:-time}
+case $measure in
+  time) ;;
+  instructions) command -v valgrind > /dev/null ||
+                  { echo "end_to_end: MEASURE=instructions needs valgrind (scripts/setup installs it)" >&2; exit 2; } ;;
+  *) echo "end_to_end: MEASURE is time or instructions, not '$measure'" >&2; exit 2 ;;
+esac
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/decree-end-to-end.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -84,8 +95,13 @@ PY
 echo "decree: $decree ($("$decree" --version 2>/dev/null || echo '?'))"
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
-echo "| cases | input | output | wall (s) | peak memory (MB) | cases/s | exit |"
-echo "|---:|---|---|---:|---:|---:|---:|"
+if [ "$measure" = instructions ]; then
+  echo "| cases | input | output | instructions | per case | exit |"
+  echo "|---:|---|---|---:|---:|---:|"
+else
+  echo "| cases | input | output | wall (s) | peak memory (MB) | cases/s | exit |"
+  echo "|---:|---|---|---:|---:|---:|---:|"
+fi
 for n in $sizes; do
   generate "$n"
   for format in $formats; do
@@ -94,6 +110,17 @@ for n in $sizes; do
       args=(run)  # MODE is options of `decree run`; `text` none; `validate` the command itself
       if [ "$mode" = validate ]; then args=(validate)
       elif [ "$mode" != text ]; then read -r -a more <<< "$mode"; args+=("${more[@]}"); fi
+      if [ "$measure" = instructions ]; then
+        set +e
+        timeout "$limit" valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.out" \
+          "$decree" "${args[@]}" "$policy" "$file" > /dev/null 2> "$tmp/stderr.txt"
+        status=$?
+        set -e
+        count=$(awk '/Collected :/ {print $NF}' "$tmp/stderr.txt")
+        each=$(awk -v n="$n" -v c="$count" 'BEGIN { if (c + 0 > 0) printf "%.0f", c / n; else print "-" }')
+        printf '| %s | %s | %s | %s | %s | %s |\n' "$n" "$format" "$mode" "${count:--}" "$each" "$status"
+        continue
+      fi
       set +e
       timeout "$limit" /usr/bin/time -v -o "$tmp/time.txt" "${pin[@]}" "$decree" "${args[@]}" "$policy" "$file" \
         > /dev/null 2> "$tmp/stderr.txt"
