@@ -266,13 +266,14 @@ SingleFlips::SingleFlips(const CompiledPolicy& p, std::span<const Value> facts)
   evaluate(p_, work_, original_);
 }
 
-std::vector<Value>& SingleFlips::values(Index f) {
-  std::optional<std::vector<Value>>& t = tried_[f];
+const std::vector<std::uint32_t>& SingleFlips::values(Index f) {
+  std::optional<std::vector<std::uint32_t>>& t = tried_[f];
   if (!t) {
     t.emplace();
     // The values find_flips tries, but unknown.
-    for (const Value& v : p_.facts[f].probes)
-      if (!(v == facts_[f]) && t->size() < kMaxPart) t->push_back(v);
+    const std::vector<Value>& probes = p_.facts[f].probes;
+    for (std::size_t i = 0; i < probes.size(); ++i)
+      if (!(probes[i] == facts_[f]) && t->size() < kMaxPart) t->push_back(static_cast<std::uint32_t>(i));
   }
   return *t;
 }
@@ -293,17 +294,28 @@ std::vector<Flip> SingleFlips::to_known_values(Index decision) {
   const DecisionResult& original = original_.decisions[decision];
   const std::string word = outcome_word(p_, decision, original);
   for (Index f : searched) {
-    for (Value& v : values(f)) {
-      std::swap(work_[f], v);
+    const std::vector<Value>& probes = p_.facts[f].probes;
+    for (std::uint32_t i : values(f)) {
+      // In place, without copying an enumeration value's name: the evaluator reads only its
+      // index (a text is copied: it is compared as text).
+      const Value& v = probes[i];
+      if (v.kind == Value::Kind::Text) {
+        work_[f] = v;
+      } else {
+        work_[f].kind = v.kind;
+        work_[f].boolean = v.boolean;
+        work_[f].integer = v.integer;
+      }
       const DecisionResult r = evaluate_decision(p_, work_, decision, scratch_);
-      std::swap(work_[f], v);
       const bool same = (r.status == original.status && r.value == original.value) || outcome_word(p_, decision, r) == word;
-      if (same) continue;
-      Flip flip;
-      flip.changes.push_back({f, v});
-      flip.result = r;
-      out.push_back(std::move(flip));
+      if (!same) {
+        Flip flip;
+        flip.changes.push_back({f, v});
+        flip.result = r;
+        out.push_back(std::move(flip));
+      }
     }
+    work_[f] = facts_[f];
   }
   return out;
 }

@@ -84,14 +84,14 @@ class SingleFlips {
   std::vector<Flip> to_known_values(Index decision);
 
  private:
-  // The known probes the fact does not have.
-  std::vector<Value>& values(Index fact);
+  // The known probes the fact does not have, by index into its probes.
+  const std::vector<std::uint32_t>& values(Index fact);
 
   const CompiledPolicy& p_;
   std::span<const Value> facts_;
   std::vector<Value> work_;
   Outcome original_, scratch_;
-  std::vector<std::optional<std::vector<Value>>> tried_;  // by fact slot
+  std::vector<std::optional<std::vector<std::uint32_t>>> tried_;  // by fact slot
 };
 
 }  // namespace decree::engine
