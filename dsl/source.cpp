@@ -64,7 +64,16 @@ namespace {
 bool starts_with_bom(std::string_view text) { return text.substr(0, 3) == "\xEF\xBB\xBF"; }
 }  // namespace
 
-SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+SourceFile::SourceFile(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) { index(); }
+
+void SourceFile::assign_piece(std::string_view text, std::uint32_t first_line) {
+  text_.assign(text);
+  line_starts_.clear();
+  index();
+  first_line_ = first_line == 0 ? 1 : first_line;
+}
+
+void SourceFile::index() {
   line_starts_.push_back(0);
   const char* const data = text_.data();
   const std::size_t size = text_.size();
@@ -87,24 +96,28 @@ SourceFile::SourceFile(std::string name, std::string text, std::uint32_t first_l
 }
 
 SourceLoc SourceFile::locate(std::size_t offset, std::size_t length_bytes) const {
+  SourceLoc loc;
+  locate(loc, offset, length_bytes);
+  return loc;
+}
+
+void SourceFile::locate(SourceLoc& loc, std::size_t offset, std::size_t length_bytes) const {
   offset = std::min(offset, text_.size());
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
   std::size_t start = line_starts_[line_index];
   if (line_index == 0 && first_line_ == 1 && offset >= 3 && starts_with_bom(text_)) start = 3;  // an editor shows no byte-order mark
-  SourceLoc loc;
-  loc.file = name_;
+  loc.file.assign(name_);
   loc.offset = static_cast<std::uint32_t>(offset);
   loc.line = static_cast<std::uint32_t>(line_index + first_line_);
   auto end = std::min(text_.size(), offset + length_bytes);
   if (ascii_) {
     loc.column = static_cast<std::uint32_t>(offset - start + 1);
     loc.length = static_cast<std::uint32_t>(std::max<std::size_t>(1, end - offset));
-    return loc;
+    return;
   }
   loc.column = static_cast<std::uint32_t>(utf8_length(std::string_view(text_).substr(start, offset - start)) + 1);
   loc.length = static_cast<std::uint32_t>(std::max<std::size_t>(1, utf8_length(std::string_view(text_).substr(offset, end - offset))));
-  return loc;
 }
 
 std::string_view SourceFile::line_text(std::uint32_t line) const {

@@ -38,7 +38,13 @@ class SourceFile {
   const std::string& name() const { return name_; }
   const std::string& text() const { return text_; }
 
+  // Makes this the piece `text` whose first line is line `first_line` of the file, keeping the
+  // name and the storage (for pieces read one after another into the same SourceFile).
+  void assign_piece(std::string_view text, std::uint32_t first_line);
+
   SourceLoc locate(std::size_t offset, std::size_t length_bytes = 1) const;
+  // The same place written into `into`, whose storage is kept (no allocation once it held a name).
+  void locate(SourceLoc& into, std::size_t offset, std::size_t length_bytes = 1) const;
   // The text of line `line` (1-based), without its line break.
   std::string_view line_text(std::uint32_t line) const;
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
@@ -53,6 +59,8 @@ class SourceFile {
   std::vector<std::size_t> line_starts_;
   std::uint32_t first_line_ = 1;
   bool ascii_ = true;  // no byte past 0x7F: a column is a count of bytes
+
+  void index();  // line_starts_ and ascii_, from text_
 };
 
 // The offset of the first byte that does not belong to valid UTF-8, or npos when `s` is valid.

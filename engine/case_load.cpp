@@ -142,6 +142,19 @@ struct LoadedCase {
   SourceLoc id_loc;
 };
 
+// What reading cases one after another keeps to build the next in: the nodes of the facts of
+// cases already handed on (each holds a fact's name and strings, whose storage is kept), and
+// the loader's scratch. Bounded: nodes past kKept are freed with their case.
+struct CaseStorage {
+  using Facts = decltype(Case::facts);
+  static constexpr std::size_t kKept = 1024;
+  std::vector<Facts::node_type> nodes;
+  std::vector<bool> dup_checked;
+  void give_back(Case& c) {
+    while (!c.facts.empty() && nodes.size() < kKept) nodes.push_back(c.facts.extract(c.facts.begin()));
+  }
+};
+
 // How many errors a file has shown: past the limit, the rest are counted, not listed.
 struct ErrorBudget {
   std::size_t errors = 0;
@@ -159,6 +172,14 @@ class FileLoader {
   FileLoader(const SourceFile& file, const yaml::Tree& tree, const PolicyIndex& policy, const CaseLimits& limits,
              std::vector<Diagnostic>& diagnostics, ErrorBudget& budget)
       : file_(file), tree_(tree), policy_(policy), limits_(limits), diagnostics_(diagnostics), budget_(budget) {}
+
+  // Builds in `storage` (nodes of cases handed on) rather than allocating anew.
+  FileLoader& reuse(CaseStorage& storage) {
+    storage_ = &storage;
+    dup_checked_ = &storage.dup_checked;
+    dup_checked_->clear();
+    return *this;
+  }
 
   // A record of a JSON Lines or CSV file: one case. `what` names the record in a message.
   void load_record(std::vector<LoadedCase>& out, std::size_t& rejected, std::string_view what) {
@@ -283,6 +304,7 @@ class FileLoader {
   // --- reporting -----------------------------------------------------------------------------
 
   SourceLoc place(NodeId id) const { return tree_.place(id, file_); }
+  void place(NodeId id, SourceLoc& into) const { tree_.place(id, file_, into); }
 
   Diagnostic& error(std::string code, const SourceLoc& loc, std::string message, std::string hint = {}) {
     ++budget_.errors;
@@ -316,9 +338,10 @@ class FileLoader {
 
   // Reports keys written twice in `map` (once per map, however often aliases repeat it).
   void check_duplicates(NodeId map) {
-    if (dup_checked_.size() <= map) dup_checked_.resize(std::max<std::size_t>(map + 1, dup_checked_.size() * 2), false);
-    if (dup_checked_[map]) return;
-    dup_checked_[map] = true;
+    std::vector<bool>& checked = *dup_checked_;
+    if (checked.size() <= map) checked.resize(std::max<std::size_t>(map + 1, checked.size() * 2), false);
+    if (checked[map]) return;
+    checked[map] = true;
     for (auto [first, again] : tree_.duplicate_keys(map)) {
       Diagnostic& d = error("case.duplicate-key", again,
                             fmt::format("`{}` is written twice in this mapping", shown(tree_.scalar(again))),
@@ -588,7 +611,9 @@ class FileLoader {
       }
       // Built in its place in the case (a fact written twice keeps the first; the second is
       // still read, for its own errors, and dropped).
-      auto [at, inserted] = c.facts.try_emplace(decl->first);
+      auto at = c.facts.lower_bound(decl->first);
+      const bool inserted = at == c.facts.end() || at->first != decl->first;
+      if (inserted) at = new_fact(c.facts, at, decl->first);
       FactValue again;
       FactValue& fact = inserted ? at->second : again;
       const bool set_in_part = decl->second.kind == dsl::FactType::Kind::Set && tree_.kind(v) == Kind::Map &&
@@ -596,14 +621,51 @@ class FileLoader {
       bool ok = true;
       if (tree_.kind(v) == Kind::Map && !set_in_part) {
         ok = fact_with_provenance(k, v, decl->first, decl->second, fact);
-      } else if (auto value = fact_value(k, v, decl->first, decl->second)) {
-        fact.value = std::move(*value);
-        fact.loc = place(v);
+      } else if (fact_value(k, v, decl->first, decl->second, fact.value)) {
+        place(v, fact.loc);
       } else {
         ok = false;
       }
-      if (!ok && inserted) c.facts.erase(at);
+      if (!ok && inserted) drop_fact(c.facts, at);
     }
+  }
+
+  // A fact named `name` put into `facts` before `hint` (where it goes), unknown and with no
+  // provenance: a node given back when there is one, its storage kept.
+  CaseStorage::Facts::iterator new_fact(CaseStorage::Facts& facts, CaseStorage::Facts::iterator hint,
+                                        const std::string& name) {
+    if (storage_ == nullptr || storage_->nodes.empty()) return facts.try_emplace(hint, name);
+    auto node = std::move(storage_->nodes.back());
+    storage_->nodes.pop_back();
+    node.key().assign(name);
+    node.mapped() = FactValue{};  // moved from a fresh one: each string keeps its storage
+    return facts.insert(hint, std::move(node));
+  }
+  void drop_fact(CaseStorage::Facts& facts, CaseStorage::Facts::iterator at) {
+    if (storage_ != nullptr && storage_->nodes.size() < CaseStorage::kKept) storage_->nodes.push_back(facts.extract(at));
+    else facts.erase(at);
+  }
+
+  // fact_value written into `out`; an enumeration's value without a copy of its name made and
+  // moved (`out` keeps its storage).
+  bool fact_value(NodeId key, NodeId value, std::string_view name, const dsl::FactType& type, Value& out) {
+    if (type.kind == dsl::FactType::Kind::Enum && tree_.kind(value) == Kind::Scalar) {
+      std::string_view s = tree_.scalar(value);
+      if (!(tree_.node(value).plain && s == "unknown")) {
+        for (std::size_t i = 0; i < type.values.size(); ++i) {
+          if (type.values[i] != s) continue;
+          out = Value{};  // moved from a fresh one: the text keeps its storage
+          out.kind = Value::Kind::Enum;
+          out.integer = static_cast<std::int64_t>(i);
+          out.text.assign(type.values[i]);
+          return true;
+        }
+      }
+    }
+    auto v = fact_value(key, value, name, type);
+    if (!v) return false;
+    out = std::move(*v);
+    return true;
   }
 
   // `misdemeanor: {value: true, source: memo p4, certainty: documented, note: "..."}`
@@ -621,13 +683,8 @@ class FileLoader {
       }
       if (*field == "value") {
         value_node = v;
-        auto value = fact_value(k, v, name, type);
-        if (value) {
-          fact.value = std::move(*value);
-          fact.loc = place(v);
-        } else {
-          ok = false;
-        }
+        if (fact_value(k, v, name, type, fact.value)) place(v, fact.loc);
+        else ok = false;
       } else if (*field == "source") {
         auto t = text(k, v, "source");
         if (t) fact.source = std::move(*t);
@@ -1023,7 +1080,9 @@ class FileLoader {
   const PolicyIndex& policy_;
   const CaseLimits& limits_;
   std::vector<Diagnostic>& diagnostics_;
-  std::vector<bool> dup_checked_;  // by node: maps already checked for duplicate keys
+  std::vector<bool> own_dup_checked_;
+  std::vector<bool>* dup_checked_ = &own_dup_checked_;  // by node: maps already checked for duplicate keys
+  CaseStorage* storage_ = nullptr;
   ErrorBudget own_budget_;
   ErrorBudget& budget_;
 };
@@ -1600,6 +1659,8 @@ struct SeenIds::Impl {
   std::vector<std::string> bytes_blocks;  // the ids' bytes, in blocks that never move
   std::deque<Entry> entries;              // grows without copying what it holds
   std::vector<std::uint32_t> slots;       // 0: empty; else 1 + an index into entries
+  std::vector<std::uint8_t> tags;         // by slot: 8 bits of the id's hash, so that a probe reads
+                                          // an entry only when they agree
   std::vector<std::string> files;
   Households households;
 
@@ -1625,16 +1686,41 @@ struct SeenIds::Impl {
     return at;
   }
   static std::size_t hash(std::string_view s) { return std::hash<std::string_view>{}(s); }
+  static std::uint8_t tag(std::size_t h) { return static_cast<std::uint8_t>(h >> 56); }
   void grow() {
     std::vector<std::uint32_t> bigger(slots.empty() ? 1024 : slots.size() * 2, 0);
+    std::vector<std::uint8_t> bigger_tags(bigger.size(), 0);
     const std::size_t mask = bigger.size() - 1;
-    for (std::uint32_t v : slots) {
-      if (v == 0) continue;
-      std::size_t i = hash(id(entries[v - 1])) & mask;
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      if (slots[s] == 0) continue;
+      std::size_t i = hash(id(entries[slots[s] - 1])) & mask;
       while (bigger[i] != 0) i = (i + 1) & mask;
-      bigger[i] = v;
+      bigger[i] = slots[s];
+      bigger_tags[i] = tags[s];
     }
     slots.swap(bigger);
+    tags.swap(bigger_tags);
+  }
+  // The entry holding `id` (hashed `h`), or null; `free` receives the empty slot the probe ended at.
+  const Entry* lookup(std::string_view id, std::size_t h, std::size_t& free) const {
+    const std::size_t mask = slots.size() - 1;
+    const std::uint8_t t = tag(h);
+    std::size_t i = h & mask;
+    for (; slots[i] != 0; i = (i + 1) & mask) {
+      if (tags[i] != t) continue;
+      const Entry& e = entries[slots[i] - 1];
+      if (this->id(e) == id) return &e;
+    }
+    free = i;
+    return nullptr;
+  }
+  SourceLoc first_use(const Entry& e) const {
+    SourceLoc first;
+    first.file = files[e.file];
+    first.line = e.line;
+    first.column = e.column;
+    first.length = e.length;
+    return first;
   }
 };
 
@@ -1647,27 +1733,17 @@ SeenIds::Households& SeenIds::households() { return impl_->households; }
 std::optional<SourceLoc> SeenIds::find(std::string_view id) const {
   const Impl& m = *impl_;
   if (m.slots.empty()) return std::nullopt;
-  const std::size_t mask = m.slots.size() - 1;
-  for (std::size_t i = Impl::hash(id) & mask; m.slots[i] != 0; i = (i + 1) & mask) {
-    const Impl::Entry& e = m.entries[m.slots[i] - 1];
-    if (m.id(e) != id) continue;
-    SourceLoc first;
-    first.file = m.files[e.file];
-    first.line = e.line;
-    first.column = e.column;
-    first.length = e.length;
-    return first;
-  }
+  std::size_t free = 0;
+  if (const Impl::Entry* e = m.lookup(id, Impl::hash(id), free)) return m.first_use(*e);
   return std::nullopt;
 }
 
 std::optional<SourceLoc> SeenIds::first_or_add(std::string_view id, const SourceLoc& at) {
   Impl& m = *impl_;
   if ((m.entries.size() + 1) * 10 > m.slots.size() * 7) m.grow();  // at most 70% full
-  if (auto first = find(id)) return first;
-  const std::size_t mask = m.slots.size() - 1;
-  std::size_t i = Impl::hash(id) & mask;
-  while (m.slots[i] != 0) i = (i + 1) & mask;
+  const std::size_t h = Impl::hash(id);
+  std::size_t i = 0;
+  if (const Impl::Entry* e = m.lookup(id, h, i)) return m.first_use(*e);
   if (m.files.empty() || m.files.back() != at.file) m.files.push_back(at.file);
   Impl::Entry e;
   e.size = static_cast<std::uint32_t>(id.size());
@@ -1678,25 +1754,52 @@ std::optional<SourceLoc> SeenIds::first_or_add(std::string_view id, const Source
   e.file = static_cast<std::uint16_t>(std::min<std::size_t>(m.files.size() - 1, 0xFFFF));
   m.entries.push_back(e);
   m.slots[i] = static_cast<std::uint32_t>(m.entries.size());
+  m.tags[i] = Impl::tag(h);
   return std::nullopt;
 }
 
 namespace {
 
-// Reads one line of `f` into `line` (without its line break), holding at most `limit` bytes: a
-// longer line is read past and reported by its size. False at the end of the file.
-bool read_line(std::FILE* f, std::string& line, std::size_t limit, std::size_t& size) {
-  line.clear();
-  size = 0;
-  int ch;
-  bool any = false;
-  while ((ch = getc_unlocked(f)) != EOF) {
-    any = true;
-    if (ch == '\n') return true;
-    if (size++ < limit) line.push_back(static_cast<char>(ch));
+// Reads a file a line at a time through a buffer of its own: each line (without its line break)
+// holds at most `limit` bytes; a longer line is read past and reported by its size. The file's
+// error state (std::ferror) says whether reading failed.
+class LineReader {
+ public:
+  explicit LineReader(std::FILE* f) : f_(f), buffer_(kBuffer) {}
+
+  // False at the end of the file (a last line without a line break is still a line).
+  bool next(std::string& line, std::size_t limit, std::size_t& size) {
+    line.clear();
+    size = 0;
+    bool any = false;
+    for (;;) {
+      if (at_ == end_ && !fill()) return any;
+      any = true;
+      const char* from = buffer_.data() + at_;
+      const std::size_t available = end_ - at_;
+      const void* nl = std::memchr(from, '\n', available);
+      const std::size_t n = nl == nullptr ? available : static_cast<std::size_t>(static_cast<const char*>(nl) - from);
+      if (size < limit) line.append(from, std::min(n, limit - size));
+      size += n;
+      at_ += n;
+      if (nl != nullptr) {
+        ++at_;  // past the line break
+        return true;
+      }
+    }
   }
-  return any;
-}
+
+ private:
+  static constexpr std::size_t kBuffer = 1u << 16;
+  bool fill() {
+    at_ = 0;
+    end_ = std::fread(buffer_.data(), 1, buffer_.size(), f_);
+    return end_ > 0;
+  }
+  std::FILE* f_;
+  std::vector<char> buffer_;
+  std::size_t at_ = 0, end_ = 0;
+};
 
 // Hands the cases of one file on in file order, each with its problems and the text they point
 // into: ids compared through SeenIds (the first use stands, a later one is refused at its place
@@ -1709,6 +1812,10 @@ class CaseSink {
 
   CaseSink(SeenIds& ids, const OnCase& on_case, const OnProblems& on_problems, StreamedFile& result)
       : ids_(ids), households_(ids.households()), on_case_(on_case), on_problems_(on_problems), result_(result) {}
+
+  // Cases handed on (and refused) give their storage back to `storage` (null: to none), to build
+  // the next in.
+  void reuse(CaseStorage* storage) { storage_ = storage; }
 
   // Problems of the file, or of a record that holds no case; `text` may be null.
   void problems(const std::vector<Diagnostic>& ds, const std::shared_ptr<const SourceFile>& text) {
@@ -1769,10 +1876,12 @@ class CaseSink {
         households_.refused.emplace(c.value.id);
         release(c.value.id);
       }
+      if (storage_ != nullptr) storage_->give_back(c.value);
       return;
     }
     hand_on(c.value);
     release(c.value.id);
+    if (storage_ != nullptr) storage_->give_back(c.value);
   }
 
   // The end of the file: members whose head never came are refused.
@@ -1863,6 +1972,7 @@ class CaseSink {
   const OnProblems& on_problems_;
   StreamedFile& result_;
   std::vector<Waiting> waiting_;
+  CaseStorage* storage_ = nullptr;
 };
 
 // Loads the file whole, with the loader, and hands its cases on in file order, each preceded by
@@ -1998,7 +2108,12 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
   ErrorBudget budget;
   std::size_t rows = 0;
   std::string record, line;
+  std::shared_ptr<SourceFile> piece;  // the row's text, read into again when nothing kept it
+  CaseStorage storage;
+  sink.reuse(&storage);
+  const std::unique_ptr<CaseSink, void (*)(CaseSink*)> unset(&sink, [](CaseSink* s) { s->reuse(nullptr); });
   std::uint32_t next_line = 1;
+  LineReader lines(f.get());
   const auto done = [&] { sink.finish(); return true; };
   for (;;) {
     // One record: lines up to one that closes every quote opened.
@@ -2006,7 +2121,7 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
     const std::uint32_t first_line = next_line;
     std::size_t size = 0, line_size = 0;
     bool quoted = false, any = false;
-    while (read_line(f.get(), line, limits.max_file_bytes, line_size)) {
+    while (lines.next(line, limits.max_file_bytes, line_size)) {
       any = true;
       ++next_line;
       size += line_size + 1;
@@ -2034,7 +2149,9 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
       ++budget.errors;
       continue;
     }
-    auto file = std::make_shared<const SourceFile>(name, record, first_line);
+    if (piece && piece.use_count() == 1) piece->assign_piece(record, first_line);
+    else piece = std::make_shared<SourceFile>(name, record, first_line);
+    const std::shared_ptr<const SourceFile> file = piece;
     const std::size_t begin = first_line == 1 ? after_bom(record) : 0;
     if (formats::csv_blank_record(std::string_view(record).substr(begin))) continue;
     std::vector<Diagnostic> ds;
@@ -2077,7 +2194,9 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
     }
     yaml::Tree tree = csv_row_tree(*file, begin, *columns, *cells);
     std::vector<LoadedCase> one;
-    FileLoader(*file, tree, index, limits, ds, budget).load_record(one, result.rejected, "each row of a CSV case file");
+    FileLoader(*file, tree, index, limits, ds, budget)
+        .reuse(storage)
+        .load_record(one, result.rejected, "each row of a CSV case file");
     if (one.empty()) sink.problems(ds, file);
     else sink.take(std::move(one.front()), std::move(ds), file);
   }
@@ -2158,11 +2277,15 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
   const PolicyIndex index = index_policy(policy);
   const yaml::Limits text_limits = yaml_limits(limits);
   formats::JsonRecordReader reader;
+  CaseStorage storage;
+  sink.reuse(&storage);
   ErrorBudget budget;
   std::string line;
+  std::shared_ptr<SourceFile> piece;  // the line's text, read into again when nothing kept it
   std::size_t size = 0, records = 0;
   std::uint32_t line_no = 0;
-  while (read_line(f.get(), line, limits.max_file_bytes, size)) {
+  LineReader lines(f.get());
+  while (lines.next(line, limits.max_file_bytes, size)) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     const std::size_t begin = line_no == 1 ? after_bom(line) : 0;
@@ -2188,7 +2311,9 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
       sink.finish();
       return result;
     }
-    auto file = std::make_shared<const SourceFile>(name, line, line_no);
+    if (piece && piece.use_count() == 1) piece->assign_piece(line, line_no);
+    else piece = std::make_shared<SourceFile>(name, line, line_no);
+    const std::shared_ptr<const SourceFile> file = piece;
     auto problems = yaml::check_text(*file, text_limits);
     if (!problems.empty()) {
       report(problems, std::make_shared<const SourceFile>(name, printable(line), line_no));
@@ -2206,7 +2331,9 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
     }
     std::vector<LoadedCase> one;
     FileLoader(*file, *record.tree, index, limits, diagnostics, budget)
+        .reuse(storage)
         .load_record(one, result.rejected, "each line of a JSON Lines case file");
+    reader.recycle(std::move(*record.tree));
     if (one.empty()) report(diagnostics, file);
     else sink.take(std::move(one.front()), std::move(diagnostics), file);
   }

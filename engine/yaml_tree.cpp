@@ -85,8 +85,17 @@ std::span<const NodeId> Tree::children(NodeId id) const {
 }
 
 SourceLoc Tree::place(NodeId id, const SourceFile& file) const {
+  auto [off, length] = span(id, file.text());
+  return file.locate(off, length);
+}
+
+void Tree::place(NodeId id, const SourceFile& file, SourceLoc& into) const {
+  auto [off, length] = span(id, file.text());
+  file.locate(into, off, length);
+}
+
+std::pair<std::size_t, std::size_t> Tree::span(NodeId id, std::string_view t) const {
   const Node& n = nodes_[id];
-  std::string_view t = file.text();
   std::size_t off = value_start(t, n.offset);
   std::size_t length = 1;
   if (n.kind == Node::Kind::Scalar && off < t.size()) {
@@ -115,7 +124,7 @@ SourceLoc Tree::place(NodeId id, const SourceFile& file) const {
     }
     if (length > 1 && t[off + length - 1] == '\r') --length;
   }
-  return file.locate(off, length);
+  return {off, length};
 }
 
 std::vector<std::pair<NodeId, NodeId>> Tree::duplicate_keys(NodeId map) const {
@@ -159,6 +168,15 @@ std::vector<std::pair<NodeId, NodeId>> Tree::duplicate_keys(NodeId map) const {
 }
 
 TreeMaker::TreeMaker(std::string_view source) { tree_.source_ = source; }
+
+TreeMaker::TreeMaker(std::string_view source, Tree&& recycled) : tree_(std::move(recycled)) {
+  tree_.nodes_.clear();
+  tree_.children_.clear();
+  tree_.pool_.clear();
+  tree_.root_ = 0;
+  tree_.null_is_unknown_ = false;
+  tree_.source_ = source;
+}
 
 NodeId TreeMaker::make(Node::Kind kind, std::size_t offset) {
   Node n;
@@ -223,10 +241,13 @@ std::string found_text(const Tree& tree, NodeId id) {
 std::vector<Diagnostic> check_text(const SourceFile& file, const Limits& limits) {
   std::vector<Diagnostic> out;
   const std::string& text = file.text();
-  SourceLoc whole;
-  whole.file = file.name();
+  const auto whole = [&] {  // made only for a message: a file checked a line at a time is checked often
+    SourceLoc loc;
+    loc.file = file.name();
+    return loc;
+  };
   if (text.size() > limits.max_file_bytes) {
-    out.push_back(make_error("case.too-large", whole,
+    out.push_back(make_error("case.too-large", whole(),
                              fmt::format("the file is {} bytes, more than the {} a case file may hold",
                                          with_commas(text.size()), mib(limits.max_file_bytes)),
                              "split the cases into several files, or load a directory of them"));
@@ -234,7 +255,7 @@ std::vector<Diagnostic> check_text(const SourceFile& file, const Limits& limits)
   }
   auto starts = [&](std::string_view prefix) { return std::string_view(text).substr(0, prefix.size()) == prefix; };
   if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
-    out.push_back(make_error("case.not-utf8", whole, "the file is UTF-16 text; case files are UTF-8",
+    out.push_back(make_error("case.not-utf8", whole(), "the file is UTF-16 text; case files are UTF-8",
                              "save the file as UTF-8"));
     return out;
   }

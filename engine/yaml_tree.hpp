@@ -60,6 +60,8 @@ class Tree {
 
   // The node's place in `file`, underlining a scalar as written (quotes included).
   SourceLoc place(NodeId id, const SourceFile& file) const;
+  // The same place written into `into`, whose storage is kept.
+  void place(NodeId id, const SourceFile& file, SourceLoc& into) const;
 
   // True for a tree read from JSON, where `null` is how a fact is written unknown (JSON has no
   // bare words); in YAML a key with nothing after it has no value.
@@ -68,6 +70,7 @@ class Tree {
  private:
   friend class Builder;
   friend class TreeMaker;
+  std::pair<std::size_t, std::size_t> span(NodeId id, std::string_view text) const;  // place's offset and length
   bool null_is_unknown_ = false;
   std::vector<Node> nodes_;
   std::vector<NodeId> children_;
@@ -82,6 +85,9 @@ class Tree {
 class TreeMaker {
  public:
   explicit TreeMaker(std::string_view source);
+  // The same, building into the storage of a tree no longer needed (its nodes are dropped, its
+  // buffers kept), so that records read one after another allocate nothing once warm.
+  TreeMaker(std::string_view source, Tree&& recycled);
   NodeId null(std::size_t offset);
   // A scalar whose text is `length` bytes of the source at `at` (a view, no copy).
   NodeId scalar_view(std::size_t offset, std::size_t at, std::size_t length, bool plain);

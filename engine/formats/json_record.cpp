@@ -15,6 +15,8 @@ using Kind = yaml::Node::Kind;
 struct JsonRecordReader::Impl {
   od::parser parser;
   std::string buffer;  // the record, then simdjson's padding
+  yaml::Tree spare;    // a tree given back, built into again
+  std::vector<NodeId> children;  // the children of the collections being read, innermost last
 };
 
 namespace {
@@ -26,8 +28,17 @@ struct Stop {
 
 class Walker {
  public:
-  Walker(const SourceFile& file, const std::string& buffer, std::size_t begin, std::size_t size, std::size_t max_depth)
-      : file_(file), buffer_(buffer), begin_(begin), record_size_(size), max_depth_(max_depth), maker_(file.text()) {}
+  Walker(const SourceFile& file, const std::string& buffer, std::size_t begin, std::size_t size, std::size_t max_depth,
+         yaml::Tree&& spare, std::vector<NodeId>& children)
+      : file_(file),
+        buffer_(buffer),
+        begin_(begin),
+        record_size_(size),
+        max_depth_(max_depth),
+        children_(children),
+        maker_(file.text(), std::move(spare)) {
+    children_.clear();
+  }
 
   yaml::Tree walk(od::document& doc) {
     od::json_type type{};
@@ -131,13 +142,14 @@ class Walker {
         enter(depth + 1, at);
         od::array array;
         check(value.get_array().get(array), at);
-        std::vector<NodeId> items;
+        const std::size_t mark = children_.size();
         for (auto item : array) {
           od::value v;
           check(std::move(item).get(v), last_);
-          items.push_back(value_node(std::move(v), depth + 1));
+          const NodeId node = value_node(std::move(v), depth + 1);
+          children_.push_back(node);
         }
-        return maker_.collection(Kind::Sequence, at, items);
+        return collection(Kind::Sequence, at, mark);
       }
       case od::json_type::string: {
         std::string_view token = value.raw_json_token();
@@ -154,7 +166,7 @@ class Walker {
 
   NodeId object_node(od::object& object, std::size_t at, std::size_t depth) {
     enter(depth, at);
-    std::vector<NodeId> children;
+    const std::size_t mark = children_.size();
     for (auto field_result : object) {
       od::field field;
       check(std::move(field_result).get(field), last_);
@@ -167,10 +179,17 @@ class Walker {
       NodeId k = (as_written == key && raw[key.size()] == '"') ? maker_.scalar_view(key_at, key_at + 1, key.size(), false)
                                                                  : maker_.scalar_text(key_at, key, false);
       NodeId v = value_node(field.value(), depth);
-      children.push_back(k);
-      children.push_back(v);
+      children_.push_back(k);
+      children_.push_back(v);
     }
-    return maker_.collection(Kind::Map, at, children);
+    return collection(Kind::Map, at, mark);
+  }
+
+  // The collection of the children pushed since `mark`, which are then taken off.
+  NodeId collection(Kind kind, std::size_t at, std::size_t mark) {
+    const NodeId id = maker_.collection(kind, at, std::span<const NodeId>(children_).subspan(mark));
+    children_.resize(mark);
+    return id;
   }
 
   const SourceFile& file_;
@@ -179,6 +198,7 @@ class Walker {
   std::size_t record_size_;
   std::size_t max_depth_;
   std::size_t last_ = 0;  // where the value or key last begun starts: a problem is placed there
+  std::vector<NodeId>& children_;
   yaml::TreeMaker maker_;
 };
 
@@ -196,7 +216,7 @@ RecordTree JsonRecordReader::read(const SourceFile& file, std::size_t begin, std
   od::document doc;
   simdjson::padded_string_view input(buffer.data(), record.size(), buffer.size());
   auto error = impl_->parser.iterate(input).get(doc);
-  Walker walker(file, buffer, begin, record.size(), max_depth);
+  Walker walker(file, buffer, begin, record.size(), max_depth, std::move(impl_->spare), impl_->children);
   try {
     if (error != simdjson::SUCCESS) {
       out.diagnostics.push_back(make_error("case.json-syntax", file.locate(begin),
@@ -209,5 +229,7 @@ RecordTree JsonRecordReader::read(const SourceFile& file, std::size_t begin, std
   }
   return out;
 }
+
+void JsonRecordReader::recycle(yaml::Tree&& tree) { impl_->spare = std::move(tree); }
 
 }  // namespace decree::engine::formats

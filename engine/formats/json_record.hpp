@@ -28,6 +28,8 @@ class JsonRecordReader {
 
   // Reads the record in bytes [begin, end) of `file` (one line, without its line break).
   RecordTree read(const SourceFile& file, std::size_t begin, std::size_t end, std::size_t max_depth);
+  // Gives back a tree read before, once done with, for its buffers to be used again.
+  void recycle(yaml::Tree&& tree);
 
  private:
   struct Impl;
