@@ -1,7 +1,7 @@
 #include "engine/render_jsonl.hpp"
 
+#include <charconv>
 #include <cstdint>
-#include <iterator>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -47,9 +47,13 @@ void loc(W& w, const SourceLoc& l) {
   if (l.file.empty()) w.Null();
   else if (!l.known()) str(w, l.file);
   else {
-    fmt::memory_buffer at;  // "file:line", without a string on the heap for each fact's place
-    fmt::format_to(std::back_inserter(at), "{}:{}", l.file, l.line);
-    str(w, std::string_view(at.data(), at.size()));
+    // "file:line", for each fact of each case: built in a buffer kept from one to the next.
+    thread_local std::string at;
+    at.assign(l.file);
+    at += ':';
+    char digits[16];
+    at.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, l.line).ptr - digits));
+    str(w, at);
   }
 }
 
@@ -439,11 +443,11 @@ class CaseWriter {
     if (p_.scope == kNone) w_.Null();
     else str(w_, p_.scope_text);
     key(w_, "value");
-    w_.String(to_string(ev_.outcome.in_scope));
+    str(w_, to_string(ev_.outcome.in_scope));
     key(w_, "within");
-    w_.String(why.outside ? "false" : why.maybe ? "unknown" : "true");
+    str(w_, why.outside ? "false" : why.maybe ? "unknown" : "true");
     key(w_, "reason");
-    if (why.outside || why.maybe) w_.String(why.by_scope ? "scope" : "no_decision_applies");
+    if (why.outside || why.maybe) str(w_, why.by_scope ? "scope" : "no_decision_applies");
     else w_.Null();
     key(w_, "conditions");
     w_.StartArray();
@@ -469,7 +473,7 @@ class CaseWriter {
       key(w_, "at");
       loc(w_, f->loc);
       key(w_, "certainty");
-      w_.String(to_string(f->certainty));
+      str(w_, to_string(f->certainty));
       if (whole_ || !f->source.empty()) {
         key(w_, "source");
         str_or_null(w_, f->source);
@@ -501,7 +505,7 @@ class CaseWriter {
       str(w_, def.title);
     }
     key(w_, "value");
-    w_.String(to_string(ev_.trace.definitions[d]));
+    str(w_, to_string(ev_.trace.definitions[d]));
     if (whole_) {
       key(w_, "citations");
       citations(w_, def.cites);
@@ -519,7 +523,7 @@ class CaseWriter {
     key(w_, "text");
     str(w_, cond.text);
     key(w_, "value");
-    w_.String(to_string(ev_.trace.conditions[c]));
+    str(w_, to_string(ev_.trace.conditions[c]));
     key(w_, "decisive");
     w_.Bool(current_ != nullptr && current_->is_decisive(c));
     if (whole_) {
@@ -557,7 +561,7 @@ class CaseWriter {
     key(w_, "decision");
     str(w_, p_.decisions[d].name);
     key(w_, "status");
-    w_.String(to_string(r.status));
+    str(w_, to_string(r.status));
     key(w_, "outcome");
     str(w_, outcome_word(p_, d, r));
     key(w_, "by");
@@ -572,7 +576,7 @@ class CaseWriter {
   // status, outcome, outcome_text, value, by, rule: what a decision and a settlement share.
   void result(Index d, const DecisionResult& r) {
     key(w_, "status");
-    w_.String(to_string(r.status));
+    str(w_, to_string(r.status));
     key(w_, "outcome");
     str(w_, outcome_word(p_, d, r));
     key(w_, "outcome_text");
@@ -649,9 +653,9 @@ class CaseWriter {
       loc(w_, rule.loc);
     }
     key(w_, "state");
-    w_.String(to_string(rt.state));
+    str(w_, to_string(rt.state));
     key(w_, "when");
-    w_.String(to_string(ev_.outcome.when[r]));
+    str(w_, to_string(ev_.outcome.when[r]));
     if (whole_ && setting != nullptr) {
       key(w_, "sets");
       str(w_, p_.decisions[setting->decision].values[setting->value]);
@@ -702,7 +706,7 @@ class CaseWriter {
       for (Index f : current_->decisive_facts) str(w_, p_.facts[f].name);
     w_.EndArray();
     key(w_, "applies");
-    w_.String(to_string(res.applies));
+    str(w_, to_string(res.applies));
     key(w_, "applies_conditions");
     conditions(decision.applies_conditions);
     if (res.status == Status::Conflict && res.setting != kNone && res.other != kNone) {
