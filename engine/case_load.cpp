@@ -74,14 +74,21 @@ struct PolicyIndex {
 
   using Fact = std::pair<const std::string, dsl::FactType>;
   // The declared fact named `name`, or null: hashed, since every fact of every case is looked up.
-  const Fact* fact(std::string_view name) const {
+  const Fact* fact(std::string_view name) const { return find(name).fact; }
+  // The declared fact and its rank among the declared facts in the order of their names (the
+  // order of a case's facts), or a null fact.
+  struct Found {
+    const Fact* fact = nullptr;
+    std::uint32_t rank = 0;
+  };
+  Found find(std::string_view name) const {
     auto it = by_name.find(name);
-    return it == by_name.end() ? nullptr : it->second;
+    return it == by_name.end() ? Found{} : it->second;
   }
 
   std::string name;
   std::map<std::string, dsl::FactType, std::less<>> facts;
-  std::unordered_map<std::string_view, const Fact*> by_name;  // views of `facts`' keys
+  std::unordered_map<std::string_view, Found> by_name;  // views of `facts`' keys
   std::vector<std::string> fact_names;  // declared order, for hints
   std::map<std::string, std::vector<std::string>, std::less<>> decisions;  // name -> values
   std::vector<std::string> decision_names;
@@ -113,7 +120,8 @@ PolicyIndex index_policy(const ast::Policy& policy) {
     }
   }
   index.by_name.reserve(index.facts.size());
-  for (const auto& entry : index.facts) index.by_name.emplace(std::string_view(entry.first), &entry);
+  std::uint32_t rank = 0;
+  for (const auto& entry : index.facts) index.by_name.emplace(std::string_view(entry.first), PolicyIndex::Found{&entry, rank++});
   return index;
 }
 
@@ -150,6 +158,7 @@ struct CaseStorage {
   static constexpr std::size_t kKept = 1024;
   std::vector<Facts::node_type> nodes;
   std::vector<bool> dup_checked;
+  std::vector<Facts::iterator> by_rank;
   void give_back(Case& c) {
     while (!c.facts.empty() && nodes.size() < kKept) nodes.push_back(c.facts.extract(c.facts.begin()));
   }
@@ -178,6 +187,7 @@ class FileLoader {
     storage_ = &storage;
     dup_checked_ = &storage.dup_checked;
     dup_checked_->clear();
+    by_rank_ = &storage.by_rank;
     return *this;
   }
 
@@ -594,12 +604,24 @@ class FileLoader {
     }
     (void)key;
     check_duplicates(map);
+    // The case's facts by their rank among the policy's (the order of the case's map), so that a
+    // fact is found, and put in its place, without comparing names one after another.
+    auto& by_rank = *by_rank_;
+    by_rank.assign(policy_.facts.size(), c.facts.end());
+    std::size_t last = 0;  // past the highest rank present
+    for (auto it = c.facts.begin(); it != c.facts.end(); ++it) {  // `facts:` written before (reported)
+      const auto found = policy_.find(it->first);
+      if (found.fact == nullptr) continue;
+      by_rank[found.rank] = it;
+      last = std::max<std::size_t>(last, found.rank + 1);
+    }
     for (std::size_t i = 0; i < tree_.entries(map); ++i) {
       NodeId k = tree_.key(map, i);
       NodeId v = tree_.value(map, i);
       auto name = key_name(k);
       if (!name) continue;
-      const PolicyIndex::Fact* decl = policy_.fact(*name);
+      const auto found = policy_.find(*name);
+      const PolicyIndex::Fact* decl = found.fact;
       if (decl == nullptr) {
         std::string help = did_you_mean(*name, policy_.fact_names);
         if (help.empty() && policy_.fact_names.size() <= kFactsListed)
@@ -611,9 +633,19 @@ class FileLoader {
       }
       // Built in its place in the case (a fact written twice keeps the first; the second is
       // still read, for its own errors, and dropped).
-      auto at = c.facts.lower_bound(decl->first);
-      const bool inserted = at == c.facts.end() || at->first != decl->first;
-      if (inserted) at = new_fact(c.facts, at, decl->first);
+      auto at = by_rank[found.rank];
+      const bool inserted = at == c.facts.end();
+      if (inserted) {
+        auto next = c.facts.end();  // the fact of the next rank present: the new one goes before it
+        for (std::size_t r = found.rank + 1; r < last; ++r)
+          if (by_rank[r] != c.facts.end()) {
+            next = by_rank[r];
+            break;
+          }
+        at = new_fact(c.facts, next, decl->first);
+        by_rank[found.rank] = at;
+        last = std::max<std::size_t>(last, found.rank + 1);
+      }
       FactValue again;
       FactValue& fact = inserted ? at->second : again;
       const bool set_in_part = decl->second.kind == dsl::FactType::Kind::Set && tree_.kind(v) == Kind::Map &&
@@ -626,7 +658,10 @@ class FileLoader {
       } else {
         ok = false;
       }
-      if (!ok && inserted) drop_fact(c.facts, at);
+      if (!ok && inserted) {
+        drop_fact(c.facts, at);
+        by_rank[found.rank] = c.facts.end();
+      }
     }
   }
 
@@ -1082,6 +1117,8 @@ class FileLoader {
   std::vector<Diagnostic>& diagnostics_;
   std::vector<bool> own_dup_checked_;
   std::vector<bool>* dup_checked_ = &own_dup_checked_;  // by node: maps already checked for duplicate keys
+  std::vector<CaseStorage::Facts::iterator> own_by_rank_;
+  std::vector<CaseStorage::Facts::iterator>* by_rank_ = &own_by_rank_;  // facts(): the case's facts by rank
   CaseStorage* storage_ = nullptr;
   ErrorBudget own_budget_;
   ErrorBudget& budget_;
@@ -1238,10 +1275,11 @@ std::optional<std::vector<CsvColumn>> csv_header(const SourceFile& file, std::si
 
 // A CSV row as the tree a YAML case is read into: `id`, `title`, `date`, `source` and `facts`,
 // each fact a value or a mapping with its provenance. An empty cell is left out (unknown); a
-// fact with an empty cell but provenance is written unknown, with its provenance.
+// fact with an empty cell but provenance is written unknown, with its provenance. Built in the
+// storage of `spare`, a tree no longer needed.
 yaml::Tree csv_row_tree(const SourceFile& file, std::size_t begin, const std::vector<CsvColumn>& columns,
-                        const std::vector<formats::CsvCell>& cells) {
-  yaml::TreeMaker maker(file.text());
+                        const std::vector<formats::CsvCell>& cells, yaml::Tree spare = yaml::Tree()) {
+  yaml::TreeMaker maker(file.text(), std::move(spare));
   auto value = [&](const formats::CsvCell& cell) {
     return cell.as_written ? maker.scalar_view(cell.offset, cell.offset, cell.text.size(), true)
                            : maker.scalar_text(cell.offset, cell.text, true);
@@ -1308,6 +1346,7 @@ void load_csv(const SourceFile& file, const PolicyIndex& policy, const CaseLimit
               std::vector<LoadedCase>& cases, std::vector<Diagnostic>& diagnostics, std::size_t& rejected) {
   std::string_view text = file.text();
   std::size_t at = after_bom(text);
+  formats::CsvRecordReader reader;
   std::optional<std::vector<CsvColumn>> columns;
   ErrorBudget budget;
   std::size_t rows = 0;
@@ -1317,7 +1356,7 @@ void load_csv(const SourceFile& file, const PolicyIndex& policy, const CaseLimit
     const std::size_t begin = at;
     at = end;
     if (formats::csv_blank_record(text.substr(begin, end - begin))) continue;
-    auto cells = formats::read_csv_record(file, begin, end, diagnostics);
+    auto cells = reader.read(file, begin, end, diagnostics);
     if (!header_seen) {
       header_seen = true;
       if (!cells) return;
@@ -2049,6 +2088,9 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
     return true;
   }
   ErrorBudget budget;
+  CaseStorage storage;
+  sink.reuse(&storage);
+  const std::unique_ptr<CaseSink, void (*)(CaseSink*)> unset(&sink, [](CaseSink* s) { s->reuse(nullptr); });
   std::size_t items = 0;
   yaml::ListSink to;
   to.build_next = [&] { return items++ <= limits.max_cases_per_file && !budget.stopped; };
@@ -2064,7 +2106,7 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
       return;
     }
     std::vector<LoadedCase> one;
-    FileLoader(*file, tree, index, limits, ds, budget).load_item(item, one, result.rejected);
+    FileLoader(*file, tree, index, limits, ds, budget).reuse(storage).load_item(item, one, result.rejected);
     if (one.empty()) sink.problems(ds, file);
     else sink.take(std::move(one.front()), std::move(ds), file);
   };
@@ -2112,6 +2154,8 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
   CaseStorage storage;
   sink.reuse(&storage);
   const std::unique_ptr<CaseSink, void (*)(CaseSink*)> unset(&sink, [](CaseSink* s) { s->reuse(nullptr); });
+  yaml::Tree spare_tree;  // the last row's tree, built into again
+  formats::CsvRecordReader reader;
   std::uint32_t next_line = 1;
   LineReader lines(f.get());
   const auto done = [&] { sink.finish(); return true; };
@@ -2155,7 +2199,7 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
     const std::size_t begin = first_line == 1 ? after_bom(record) : 0;
     if (formats::csv_blank_record(std::string_view(record).substr(begin))) continue;
     std::vector<Diagnostic> ds;
-    auto cells = formats::read_csv_record(*file, begin, record.size(), ds);
+    auto cells = reader.read(*file, begin, record.size(), ds);
     if (!header) {
       header = file;
       header_begin = begin;
@@ -2192,11 +2236,12 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
       sink.problems(ds, file);
       continue;
     }
-    yaml::Tree tree = csv_row_tree(*file, begin, *columns, *cells);
+    yaml::Tree tree = csv_row_tree(*file, begin, *columns, *cells, std::move(spare_tree));
     std::vector<LoadedCase> one;
     FileLoader(*file, tree, index, limits, ds, budget)
         .reuse(storage)
         .load_record(one, result.rejected, "each row of a CSV case file");
+    spare_tree = std::move(tree);
     if (one.empty()) sink.problems(ds, file);
     else sink.take(std::move(one.front()), std::move(ds), file);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,5 +31,23 @@ bool csv_blank_record(std::string_view record);
 // libcsv finds it malformed (a quote inside an unquoted cell, a quoted cell left open).
 std::optional<std::vector<CsvCell>> read_csv_record(const SourceFile& file, std::size_t begin, std::size_t end,
                                                     std::vector<Diagnostic>& diagnostics);
+
+// Reads records one after another as read_csv_record does, keeping libcsv's parser and the cells'
+// storage from one record to the next.
+class CsvRecordReader {
+ public:
+  CsvRecordReader();
+  ~CsvRecordReader();
+  CsvRecordReader(const CsvRecordReader&) = delete;
+  CsvRecordReader& operator=(const CsvRecordReader&) = delete;
+
+  // The cells of the record, valid until the next read; null with a diagnostic when malformed.
+  const std::vector<CsvCell>* read(const SourceFile& file, std::size_t begin, std::size_t end,
+                                   std::vector<Diagnostic>& diagnostics);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace decree::engine::formats

@@ -357,6 +357,89 @@ TEST(StreamCases, AYamlListOverTheWholeFileLimitIsReadACaseAtATime) {
   EXPECT_EQ(s.messages, whole.messages);
 }
 
+// Many generated records, each read into what the one before it left (its line's text, its
+// facts' nodes, its tree): every case, fact place and message is what loading the file whole gives.
+// Facts in any order, some written twice, unknown or with a wrong value, some with provenance,
+// `facts` written twice, lines longer than the reader's buffer, blank lines and CRLF endings.
+TEST(StreamCases, ManyGeneratedRecordsGiveWhatLoadingThemWholeGives) {
+  std::uint64_t seed = 1956;
+  auto next = [&](std::uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  const std::vector<std::pair<std::string, std::vector<std::string>>> facts = {
+      {"soviet_citizen", {"true", "false", "\"true\"", "null"}},
+      {"ethnicity", {"\"korean\"", "\"other\"", "\"martian\"", "\"unknown\""}},
+      {"request", {"\"return_to_ussr\"", "\"convert_to_dprk\"", "\"none\"", "3"}},
+      {"friends_agree", {"true", "false"}},
+      {"misdemeanor", {"false", "true", "\"yes\""}},
+      {"years_in_dprk", {"4", "12", "\"x\"", "99999999999999999999"}},
+      {"requested_on", {"\"1956-02-10\"", "\"1956-02-30\"", "\"1957-11-01\""}},
+      {"post", {"\"clerk\"", "\"a \\\"quoted\\\" post\"", "\"\\u00e9l\\u00e8ve\""}},
+      {"nonesuch", {"true"}},
+  };
+  std::string jsonl;
+  for (int i = 0; i < 1500; ++i) {
+    if (next(40) == 0) jsonl += "\n";
+    std::string line = "{\"id\": \"case-" + std::to_string(i) + "\"";
+    if (next(50) == 0) line += ", \"title\": \"" + std::string(70'000 + next(1000), 't') + "\"";
+    const int blocks = next(30) == 0 ? 2 : 1;
+    for (int b = 0; b < blocks; ++b) {
+      line += ", \"facts\": {";
+      bool first = true;
+      for (std::size_t n = next(12); n > 0; --n) {
+        const auto& [name, values] = facts[next(facts.size())];
+        std::string value = values[next(values.size())];
+        if (next(8) == 0) value = "{\"value\": " + value + ", \"source\": \"memo p" + std::to_string(next(9)) + "\"}";
+        line += (first ? "" : ", ") + ("\"" + name + "\": ") + value;
+        first = false;
+      }
+      line += "}";
+    }
+    line += "}";
+    jsonl += line + (next(10) == 0 ? "\r\n" : "\n");
+  }
+  std::string csv = "id,soviet_citizen,ethnicity,request,years_in_dprk,post,post.source\n";
+  const std::vector<std::vector<std::string>> cells = {
+      {"true", "false", "", "maybe"}, {"korean", "other", "", "martian"}, {"none", "return_to_ussr", ""},
+      {"4", "", "x"}, {"clerk", "\"a, b\"", "", "\"two\nlines\""}, {"", "memo p4"}};
+  for (int i = 0; i < 1500; ++i) {
+    csv += "row-" + std::to_string(i);
+    for (const auto& column : cells) csv += "," + column[next(column.size())];
+    csv += "\n";
+  }
+  const ast::Policy& policy = golden_policy();
+  for (const auto& [name, text] : {std::pair<std::string, std::string>{"many-generated-records.jsonl", jsonl},
+                                  std::pair<std::string, std::string>{"many-generated-records.csv", csv}}) {
+    TempFile file(name, text);
+    Compared whole = whole_load(file.path, policy);
+    Compared stream = streamed(file.path, policy);
+    EXPECT_GT(whole.cases.size(), 30u) << name;
+    EXPECT_GT(whole.messages.size(), 100u) << name;
+    EXPECT_EQ(stream.cases, whole.cases) << name;
+    EXPECT_EQ(stream.messages, whole.messages) << name;
+    EXPECT_EQ(stream.rejected, whole.rejected) << name;
+  }
+}
+
+TEST(SourceFile, APieceReadIntoAgainIsTheNewPiece) {
+  SourceFile piece("a-file-with-a-long-name.jsonl", "{\"id\": \"\u00e9t\u00e9\"}\nsecond line", 41);
+  piece.assign_piece("{\"id\": 2}", 7);
+  EXPECT_EQ(piece.text(), "{\"id\": 2}");
+  EXPECT_EQ(piece.line_count(), 1u);
+  EXPECT_TRUE(piece.has_line(7));
+  EXPECT_FALSE(piece.has_line(8));
+  SourceLoc loc;
+  loc.file = "something else";
+  piece.locate(loc, 8, 1);
+  EXPECT_EQ(loc, piece.locate(8, 1));
+  EXPECT_EQ(loc.file, "a-file-with-a-long-name.jsonl");
+  EXPECT_EQ(loc.line, 7u);
+  EXPECT_EQ(loc.column, 9u);
+  piece.assign_piece("\u00e9\u00e9 x", 3);  // columns count characters again, not bytes
+  EXPECT_EQ(piece.locate(5).column, 4u);
+}
+
 struct Rendered {
   std::vector<std::string> ids;
   std::vector<std::string> problems;  // each batch of problems as printed
