@@ -1,6 +1,8 @@
 #include "dsl/diagnostic.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -152,8 +154,47 @@ void sort_for_reading(std::vector<Diagnostic>& ds) {
                    [](const Diagnostic& a, const Diagnostic& b) { return a.severity < b.severity; });
 }
 
+namespace {
+
+// The `_`-separated parts of a name ("soviet_citizen" → soviet, citizen).
+std::vector<std::string_view> name_parts(std::string_view name) {
+  std::vector<std::string_view> parts;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t cut = name.find('_', from);
+    parts.push_back(name.substr(from, cut == std::string_view::npos ? std::string_view::npos : cut - from));
+    if (cut == std::string_view::npos) return parts;
+    from = cut + 1;
+  }
+}
+
+// The one candidate that holds `wrong` as whole `_`-separated parts (`citizen` in soviet_citizen,
+// `friends` in friends_agree, `permanent_work` in left_for_permanent_work); empty when none or
+// several do, or when `wrong` is too short to say much (`to`, `for`).
+std::string part_match(const std::string& wrong, const std::vector<std::string>& candidates) {
+  constexpr std::size_t kShortest = 4;
+  if (wrong.size() < kShortest) return {};
+  const auto want = name_parts(wrong);
+  if (std::any_of(want.begin(), want.end(), [](std::string_view p) { return p.empty(); })) return {};
+  std::string found;
+  for (const auto& c : candidates) {
+    if (c == wrong || c.size() <= wrong.size() || c.size() > 256) continue;
+    const auto parts = name_parts(c);
+    bool holds = false;
+    for (std::size_t i = 0; !holds && i + want.size() <= parts.size(); ++i)
+      holds = std::equal(want.begin(), want.end(), parts.begin() + static_cast<std::ptrdiff_t>(i));
+    if (!holds || c == found) continue;
+    if (!found.empty()) return {};  // two names hold it: no guess
+    found = c;
+  }
+  return found;
+}
+
+}  // namespace
+
 std::string nearest_name(const std::string& wrong, const std::vector<std::string>& candidates) {
   // Levenshtein distance; a candidate is offered when it is within a third of the name's length.
+  // Failing that, the one name that holds the wrong one as whole parts (`citizen` → soviet_citizen).
   auto distance = [](const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -179,7 +220,7 @@ std::string nearest_name(const std::string& wrong, const std::vector<std::string
       best = c;
     }
   }
-  return best;
+  return best.empty() ? part_match(wrong, candidates) : best;
 }
 
 }  // namespace decree

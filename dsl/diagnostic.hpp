@@ -62,7 +62,9 @@ void sort_by_place(std::vector<Diagnostic>& ds);
 // The order a person reads them in: errors, then warnings, then notes, each group by place.
 void sort_for_reading(std::vector<Diagnostic>& ds);
 
-// Nearest name by edit distance, for "did you mean" hints; empty when none is close enough.
+// Nearest name for "did you mean" hints: by edit distance, or else the only candidate that holds
+// the wrong name as whole `_`-separated parts (`citizen` → soviet_citizen; at least 4 characters);
+// empty when none is close enough.
 std::string nearest_name(const std::string& wrong, const std::vector<std::string>& candidates);
 
 }  // namespace decree
