@@ -21,16 +21,20 @@
 
 namespace decree::web {
 
+ApiResponse api_error(int status, std::string message, std::string hint) {
+  nlohmann::ordered_json body;
+  body["error"] = std::move(message);
+  body["hint"] = hint.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(std::move(hint));
+  return {status, std::move(body)};
+}
+
 namespace {
 
 using json = nlohmann::json;
 using ojson = nlohmann::ordered_json;
 
 ApiResponse error(int status, std::string message, std::string hint = {}) {
-  ojson body;
-  body["error"] = std::move(message);
-  body["hint"] = hint.empty() ? ojson(nullptr) : ojson(std::move(hint));
-  return {status, std::move(body)};
+  return api_error(status, std::move(message), std::move(hint));
 }
 
 std::string string_field(const json& request, const char* key) {

@@ -16,6 +16,9 @@ struct ApiResponse {
   nlohmann::ordered_json body;
 };
 
+// A refusal: `{"error": message, "hint": hint or null}` with the HTTP status.
+ApiResponse api_error(int status, std::string message, std::string hint = {});
+
 class Api {
  public:
   explicit Api(const Workspace& workspace) : ws_(workspace) {}

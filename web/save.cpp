@@ -19,13 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 
-ApiResponse refuse(int status, std::string message, std::string hint = {}) {
-  ojson body;
-  body["error"] = std::move(message);
-  body["hint"] = hint.empty() ? ojson(nullptr) : ojson(std::move(hint));
-  return {status, std::move(body)};
-}
-
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
@@ -73,12 +66,12 @@ ApiResponse save_to_served(const Workspace& ws, const nlohmann::json& request, c
     auto it = request.find(key);
     return it != request.end() && it->is_string() ? &*it : nullptr;
   };
-  if (!read_only.empty()) return refuse(403, fmt::format("this server does not save: {}", read_only), "download your text instead");
+  if (!read_only.empty()) return api_error(403, fmt::format("this server does not save: {}", read_only), "download your text instead");
   const auto* path_field = field("path");
   const auto* text_field = field("text");
   const auto* version_field = field("version");
   if (path_field == nullptr || text_field == nullptr || version_field == nullptr)
-    return refuse(400, "a save names the served file (`path`), the text to write (`text`) and the version it was loaded as (`version`)",
+    return api_error(400, "a save names the served file (`path`), the text to write (`text`) and the version it was loaded as (`version`)",
                   "POST /api/policy gives a served policy's text and version");
   const std::string path = path_field->get<std::string>();
   const std::string& text = text_field->get_ref<const std::string&>();
@@ -87,18 +80,18 @@ ApiResponse save_to_served(const Workspace& ws, const nlohmann::json& request, c
   const auto& served = ws.policy_paths();
   if (std::find(served.begin(), served.end(), path) == served.end()) {
     if (has_parent_step(path))
-      return refuse(403, fmt::format("\"{}\" leaves the folders this server serves; the page saves only the policies it serves", path),
+      return api_error(403, fmt::format("\"{}\" leaves the folders this server serves; the page saves only the policies it serves", path),
                     "GET /api/policies lists them");
-    return refuse(403, fmt::format("\"{}\" is not one of the policies this server serves; the page saves only those, over the file each came from", path),
+    return api_error(403, fmt::format("\"{}\" is not one of the policies this server serves; the page saves only those, over the file each came from", path),
                   "download the text, or save it as a file in a served folder and restart `decree serve`");
   }
   if (text.size() > ws.limits().max_policy_bytes)
-    return refuse(413, fmt::format("the text is {} bytes; the server saves policies of at most {} bytes", text.size(),
+    return api_error(413, fmt::format("the text is {} bytes; the server saves policies of at most {} bytes", text.size(),
                                    ws.limits().max_policy_bytes));
 
   const auto on_disk = read_file(path);
   if (!on_disk) {
-    ApiResponse r = refuse(409, fmt::format("{} is no longer on disk (removed or unreadable since you opened it); it was not written", path),
+    ApiResponse r = api_error(409, fmt::format("{} is no longer on disk (removed or unreadable since you opened it); it was not written", path),
                            "keep editing and download your text");
     r.body["stale"] = true;
     r.body["disk_version"] = nullptr;
@@ -106,7 +99,7 @@ ApiResponse save_to_served(const Workspace& ws, const nlohmann::json& request, c
   }
   const std::string disk_version = text_version(*on_disk);
   if (disk_version != version) {
-    ApiResponse r = refuse(409,
+    ApiResponse r = api_error(409,
                            fmt::format("{} changed on disk since you opened it; saving would overwrite those changes, so it "
                                        "was not written",
                                        path),
@@ -115,8 +108,8 @@ ApiResponse save_to_served(const Workspace& ws, const nlohmann::json& request, c
     r.body["disk_version"] = disk_version;
     return r;
   }
-  if (auto why = why_not_writable(path); !why.empty()) return refuse(403, why, "download your text instead");
-  if (auto why = write(path, text); !why.empty()) return refuse(500, fmt::format("{} was not written: {}", path, why));
+  if (auto why = why_not_writable(path); !why.empty()) return api_error(403, why, "download your text instead");
+  if (auto why = write(path, text); !why.empty()) return api_error(500, fmt::format("{} was not written: {}", path, why));
 
   // Saved as it was sent; what the checker says about it is for the page to show.
   const Loaded loaded = ws.load_text(path, text);
