@@ -205,14 +205,36 @@ TEST(WhatIf, LYuKimWouldHaveBeenGrantedHadHeNotMisbehavedAndBeenJustified) {
   EXPECT_NE(std::find(ways.begin(), ways.end(), "justified=true, exceptional_misdemeanant=true"), ways.end());
 }
 
-// Every policy of the project: the versions and the counterfactuals.
-std::vector<std::string> project_policies() {
-  std::vector<std::string> out;
+// Every policy of the project, compiled: the versions and the counterfactuals.
+std::vector<std::pair<std::string, CompiledPolicy>> project_policies() {
+  std::vector<std::string> paths;
   for (const char* folder : {"/policies", "/scenarios/counterfactual"})
     for (const auto& e : std::filesystem::directory_iterator(std::string(DECREE_SOURCE_DIR) + folder))
-      if (e.path().extension() == ".decree") out.push_back(e.path().string());
-  std::sort(out.begin(), out.end());
+      if (e.path().extension() == ".decree") paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  std::vector<std::pair<std::string, CompiledPolicy>> out;
+  for (const auto& path : paths) {
+    SourceSet sources;
+    auto loaded = dsl::load_policy(path, sources);
+    EXPECT_TRUE(loaded.effective.has_value()) << path;
+    if (!loaded.effective) continue;
+    auto compiled = compile(*loaded.effective);
+    EXPECT_TRUE(compiled.policy.has_value()) << path;
+    if (compiled.policy) out.emplace_back(path, std::move(*compiled.policy));
+  }
+  EXPECT_GE(out.size(), 20u);
   return out;
+}
+
+// Facts drawn from the values the searches try, each unknown as often as any one value.
+std::vector<Value> drawn_facts(const CompiledPolicy& p, std::mt19937& random) {
+  std::vector<Value> v(p.facts.size());
+  for (std::size_t f = 0; f < v.size(); ++f) {
+    const auto& probes = p.facts[f].probes;
+    const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, probes.size())(random);
+    if (pick < probes.size()) v[f] = probes[pick];
+  }
+  return v;
 }
 
 // The trace's decisive facts come from SingleFlips, which must find exactly what find_flips
@@ -220,24 +242,11 @@ std::vector<std::string> project_policies() {
 // and counterfactuals), over many fact sets drawn from the values the search tries.
 TEST(WhatIf, SingleFlipsFindWhatTheSearchForOneChangeFinds) {
   std::size_t flips_seen = 0;
-  const std::vector<std::string> policies = project_policies();
-  ASSERT_GE(policies.size(), 20u);
-  for (const std::string& path : policies) {
+  for (const auto& [path, p] : project_policies()) {
     SCOPED_TRACE(path);
-    SourceSet sources;
-    auto loaded = dsl::load_policy(path, sources);
-    ASSERT_TRUE(loaded.effective.has_value());
-    auto compiled = compile(*loaded.effective);
-    ASSERT_TRUE(compiled.policy.has_value());
-    const CompiledPolicy& p = *compiled.policy;
     std::mt19937 random(1956);
     for (int round = 0; round < 300; ++round) {
-      std::vector<Value> v(p.facts.size());
-      for (std::size_t f = 0; f < v.size(); ++f) {
-        const auto& probes = p.facts[f].probes;
-        const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, probes.size())(random);
-        if (pick < probes.size()) v[f] = probes[pick];
-      }
+      const std::vector<Value> v = drawn_facts(p, random);
       SingleFlips single(p, v);
       for (Index d = 0; d < p.decisions.size(); ++d) {
         using Seen = std::tuple<Index, std::string, std::string>;
@@ -265,16 +274,8 @@ TEST(WhatIf, SingleFlipsFindWhatTheSearchForOneChangeFinds) {
 // checked on every policy of the project over fact sets drawn from the values searches try.
 TEST(WhatIf, OneDecisionAloneComesOutAsInTheWholeEvaluation) {
   std::size_t compared = 0;
-  const std::vector<std::string> policies = project_policies();
-  ASSERT_GE(policies.size(), 20u);
-  for (const std::string& path : policies) {
+  for (const auto& [path, p] : project_policies()) {
     SCOPED_TRACE(path);
-    SourceSet sources;
-    auto loaded = dsl::load_policy(path, sources);
-    ASSERT_TRUE(loaded.effective.has_value());
-    auto compiled = compile(*loaded.effective);
-    ASSERT_TRUE(compiled.policy.has_value());
-    const CompiledPolicy& p = *compiled.policy;
     for (std::size_t d = 0; d < p.decisions.size(); ++d) {
       const Range r = p.plan.decisions[d].rules;  // empty for a decision no rule sets (a common base's)
       for (Index i = r.begin; i < r.end; ++i) EXPECT_FALSE(p.plan.rules[p.plan.decision_rules[i]].after_decisions);
@@ -282,12 +283,7 @@ TEST(WhatIf, OneDecisionAloneComesOutAsInTheWholeEvaluation) {
     std::mt19937 random(1956);
     Outcome whole, scratch;
     for (int round = 0; round < 2000; ++round) {
-      std::vector<Value> v(p.facts.size());
-      for (std::size_t f = 0; f < v.size(); ++f) {
-        const auto& probes = p.facts[f].probes;
-        const std::size_t pick = std::uniform_int_distribution<std::size_t>(0, probes.size())(random);
-        if (pick < probes.size()) v[f] = probes[pick];
-      }
+      const std::vector<Value> v = drawn_facts(p, random);
       evaluate(p, v, whole);
       for (Index d = 0; d < p.decisions.size(); ++d) {
         EXPECT_EQ(evaluate_decision(p, v, d, scratch), whole.decisions[d]) << p.decisions[d].name << ", round " << round;
