@@ -832,11 +832,12 @@ class FileLoader {
       }
       std::string_view name = tree_.scalar(item);
       if (declared && !contains(*declared, name)) {
+        const std::string guess = did_you_mean(name, *declared);
         std::string choices = declared->empty() ? fmt::format("the policy declares no {}s", singular)
                                                 : fmt::format("its {}s are: {}", singular, join(*declared, ", "));
+        if (!guess.empty() && declared->size() == 1) choices.clear();  // the guess is the whole list: say it once
         error(singular == "obligation" ? "case.unknown-obligation" : "case.unknown-flag", item,
-              fmt::format("policy `{}` has no {} `{}`", policy_.name, singular, shown(name)),
-              hint(did_you_mean(name, *declared), choices));
+              fmt::format("policy `{}` has no {} `{}`", policy_.name, singular, shown(name)), hint(guess, choices));
         ok = false;
         continue;
       }
