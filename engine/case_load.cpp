@@ -2344,7 +2344,12 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
     line_loc.line = line_no;
     line_loc.column = 1;
     if (size > limits.max_file_bytes) {
-      report({too_large(line_loc, fmt::format("a line of {} bytes", size), limits)}, nullptr);
+      report({make_error("case.too-large", line_loc,
+                         fmt::format("this line is {} bytes, more than the {} a line of a case file may hold", size,
+                                     limit_in_words(limits.max_file_bytes)),
+                         "a JSON Lines file holds one case per line: split the line's text, or keep long texts out "
+                         "of the case file")},
+             nullptr);
       ++result.rejected;
       ++budget.errors;
       continue;

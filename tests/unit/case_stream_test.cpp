@@ -633,6 +633,18 @@ TEST(StreamCases, ACsvRowOverTheLimitIsRefusedOnItsOwn) {
   EXPECT_EQ(s.rejected, 1u);
 }
 
+TEST(StreamCases, AJsonLinesLineOverTheLimitIsRefusedOnItsOwn) {
+  TempFile file("long.jsonl", "{\"id\": \"a\"}\n{\"id\": \"b\", \"title\": \"" + std::string(5000, 'x') +
+                                  "\"}\n{\"id\": \"c\"}\n");
+  SeenIds ids;
+  Compared s = streamed(file.path, golden_policy(), ids, small_file_limit());
+  EXPECT_EQ(s.cases, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(s.messages, (std::vector<std::string>{std::string("") + file.path +
+                                                  ":2:1 case.too-large this line is 5024 bytes, more than the 4096 bytes "
+                                                  "a line of a case file may hold"}));
+  EXPECT_EQ(s.rejected, 1u);
+}
+
 TEST(StreamCases, AFileThatMayHoldAnAliasIsReadWholeWhenItIsSmallEnough) {
   // The alias is in the second MiB looked over; texts with `&` and `*` that YAML reads as text are not taken for one.
   std::string text = "cases:\n  - id: one\n    title: \"R&D, a * b\"\n    facts: &common {soviet_citizen: true}\n";
