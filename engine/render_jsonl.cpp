@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -22,8 +23,103 @@ namespace decree::engine {
 
 namespace {
 
-using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-using PrettyWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+// True when `s` can stand between quotes as it is: no control character (below 0x20), no `"`
+// and no `\`. RapidJSON writes every other byte (UTF-8 included) unchanged, so for such a string
+// its escaping is a copy. Eight bytes at a time: a trace is mostly names, texts and values that
+// need no escape, some 3 KB of them a case.
+bool plain(const char* s, std::size_t n) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s + i, 8);
+    const std::uint64_t quote = x ^ (ones * '"');
+    const std::uint64_t backslash = x ^ (ones * '\\');
+    // A byte below 0x20, or a byte that is zero after the xor (Mycroft's test: exact for "any").
+    const std::uint64_t found = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
+    if ((found & highs) != 0) return false;
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '"' || c == '\\') return false;
+  }
+  return true;
+}
+
+// RapidJSON's writer, compact or indented, with strings that need no escaping copied in one go
+// (Base::String escapes and writes byte by byte); others are left to Base::String. The output
+// is the same byte for byte. The compact writer also writes a value's separator (`,` or `:`, as
+// Base::Prefix chooses it from RapidJSON's own stack of levels) with the value, in one Push;
+// the indented one leaves separators and indentation to Base::PrettyPrefix.
+template <class Base>
+class FastWriter : public Base {
+  static constexpr bool kPretty = std::is_base_of_v<rapidjson::PrettyWriter<rapidjson::StringBuffer>, Base>;
+
+ public:
+  using Base::Base;
+  using Base::Bool;
+  using Base::Key;
+  using Base::Null;
+  using Base::String;
+
+  bool String(const char* s, rapidjson::SizeType n, bool copy = false) {
+    if (!plain(s, n)) return Base::String(s, n, copy);
+    return quoted(s, n);
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
+  bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
+  // A key the program spells (a literal), known to need no escaping.
+  bool PlainKey(const char* s, rapidjson::SizeType n) { return quoted(s, n); }
+
+  bool Null() {
+    if constexpr (kPretty) return Base::Null();
+    else return literal("null", 4);
+  }
+  bool Bool(bool b) {
+    if constexpr (kPretty) return Base::Bool(b);
+    else return b ? literal("true", 4) : literal("false", 5);
+  }
+
+ private:
+  // The separator Base::Prefix would write before the next value (0 for none), the level's
+  // count of values advanced as Prefix advances it.
+  char separator() {
+    if (this->level_stack_.GetSize() == 0) {
+      this->hasRoot_ = true;
+      return 0;
+    }
+    auto* level = this->level_stack_.template Top<typename Base::Level>();
+    char sep = 0;
+    if (level->valueCount > 0) sep = level->inArray || level->valueCount % 2 == 0 ? ',' : ':';
+    ++level->valueCount;
+    return sep;
+  }
+
+  // `text` (n bytes), after its separator.
+  bool literal(const char* text, std::size_t n) {
+    const char sep = separator();
+    char* out = this->os_->Push(n + (sep != 0 ? 1 : 0));
+    if (sep != 0) *out++ = sep;
+    std::memcpy(out, text, n);
+    return this->EndValue(true);
+  }
+
+  bool quoted(const char* s, std::size_t n) {
+    char sep = 0;
+    if constexpr (kPretty) this->PrettyPrefix(rapidjson::kStringType);
+    else sep = separator();
+    char* out = this->os_->Push(n + 2 + (sep != 0 ? 1 : 0));
+    if (sep != 0) *out++ = sep;
+    out[0] = '"';
+    std::memcpy(out + 1, s, n);
+    out[n + 1] = '"';
+    return this->EndValue(true);
+  }
+};
+
+using Writer = FastWriter<rapidjson::Writer<rapidjson::StringBuffer>>;
+using PrettyWriter = FastWriter<rapidjson::PrettyWriter<rapidjson::StringBuffer>>;
 
 // How deep definitions are opened inside a condition, as in the text and JSON traces.
 constexpr int kDefinitionDepth = 3;
@@ -33,7 +129,7 @@ void str(W& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::S
 // A key written as a literal, its length known without counting (RapidJSON's Key(const char*)
 // counts it byte by byte, and a trace writes some forty keys a case).
 template <class W, std::size_t N>
-void key(W& w, const char (&k)[N]) { w.Key(k, static_cast<rapidjson::SizeType>(N - 1)); }
+void key(W& w, const char (&k)[N]) { w.PlainKey(k, static_cast<rapidjson::SizeType>(N - 1)); }
 template <class W>
 void key(W& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
 template <class W>
