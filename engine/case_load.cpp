@@ -159,8 +159,24 @@ struct CaseStorage {
   std::vector<Facts::node_type> nodes;
   std::vector<bool> dup_checked;
   std::vector<Facts::iterator> by_rank;
+  std::vector<const formats::PlainFact*> plain_by_rank;  // plain_case(): the record's facts by rank
+  std::vector<std::int64_t> plain_values;                // and the values they take
   void give_back(Case& c) {
     while (!c.facts.empty() && nodes.size() < kKept) nodes.push_back(c.facts.extract(c.facts.begin()));
+  }
+  // A fact named `name` put into `facts` before `hint` (where it goes), unknown and with no
+  // provenance: a node given back when there is one, its storage kept.
+  Facts::iterator new_fact(Facts& facts, Facts::iterator hint, const std::string& name) {
+    if (nodes.empty()) return facts.try_emplace(hint, name);
+    auto node = std::move(nodes.back());
+    nodes.pop_back();
+    node.key().assign(name);
+    node.mapped() = FactValue{};  // moved from a fresh one: each string keeps its storage
+    return facts.insert(hint, std::move(node));
+  }
+  void drop_fact(Facts& facts, Facts::iterator at) {
+    if (nodes.size() < kKept) nodes.push_back(facts.extract(at));
+    else facts.erase(at);
   }
 };
 
@@ -665,19 +681,12 @@ class FileLoader {
     }
   }
 
-  // A fact named `name` put into `facts` before `hint` (where it goes), unknown and with no
-  // provenance: a node given back when there is one, its storage kept.
   CaseStorage::Facts::iterator new_fact(CaseStorage::Facts& facts, CaseStorage::Facts::iterator hint,
                                         const std::string& name) {
-    if (storage_ == nullptr || storage_->nodes.empty()) return facts.try_emplace(hint, name);
-    auto node = std::move(storage_->nodes.back());
-    storage_->nodes.pop_back();
-    node.key().assign(name);
-    node.mapped() = FactValue{};  // moved from a fresh one: each string keeps its storage
-    return facts.insert(hint, std::move(node));
+    return storage_ != nullptr ? storage_->new_fact(facts, hint, name) : facts.try_emplace(hint, name);
   }
   void drop_fact(CaseStorage::Facts& facts, CaseStorage::Facts::iterator at) {
-    if (storage_ != nullptr && storage_->nodes.size() < CaseStorage::kKept) storage_->nodes.push_back(facts.extract(at));
+    if (storage_ != nullptr) storage_->drop_fact(facts, at);
     else facts.erase(at);
   }
 
@@ -1125,6 +1134,106 @@ class FileLoader {
   ErrorBudget& budget_;
 };
 
+// Which value a plain record's fact takes, as FileLoader::fact_value reads the same text from
+// the record's tree: kUnknown, a boolean (0, 1), an enumeration's value's index, or kText;
+// nullopt when that reading would not take it without a word (or is a set's, a number's or a
+// date's, which only the tree reads).
+constexpr std::int64_t kUnknown = -1;
+constexpr std::int64_t kText = -2;
+std::optional<std::int64_t> plain_value(const formats::PlainFact& fact, const dsl::FactType& type) {
+  using PlainKind = formats::PlainFact::Kind;
+  if (type.kind == dsl::FactType::Kind::Set) return std::nullopt;
+  if (fact.kind == PlainKind::Null || (fact.kind == PlainKind::Word && fact.text == "unknown")) return kUnknown;
+  switch (type.kind) {
+    case dsl::FactType::Kind::Bool:
+      if (fact.kind == PlainKind::Word && (fact.text == "true" || fact.text == "false")) return fact.text == "true" ? 1 : 0;
+      return std::nullopt;
+    case dsl::FactType::Kind::Enum:
+      for (std::size_t i = 0; i < type.values.size(); ++i)
+        if (type.values[i] == fact.text) return static_cast<std::int64_t>(i);
+      return std::nullopt;
+    case dsl::FactType::Kind::Text: return kText;
+    default: return std::nullopt;
+  }
+}
+
+// The value plain_value chose, written into `out` (its text keeps its storage).
+void write_plain_value(const formats::PlainFact& fact, const dsl::FactType& type, std::int64_t chosen, Value& out) {
+  out.boolean = false;
+  out.integer = 0;
+  if (chosen == kUnknown) {
+    out.kind = Value::Kind::Unknown;
+    out.text.clear();
+  } else if (chosen == kText) {
+    out.kind = Value::Kind::Text;
+    out.text.assign(fact.text);
+  } else if (type.kind == dsl::FactType::Kind::Bool) {
+    out.kind = Value::Kind::Bool;
+    out.boolean = chosen == 1;
+    out.text.clear();
+  } else {
+    out.kind = Value::Kind::Enum;
+    out.integer = chosen;
+    out.text.assign(type.values[static_cast<std::size_t>(chosen)]);
+  }
+}
+
+// The case of a plain record (formats/plain_record.hpp) as FileLoader builds it from the record's
+// tree: its place, its id and its facts with their values and places, read into `out`, the last
+// plain record's case (its facts' nodes kept where the two records state the same facts). False,
+// with `out` unchanged, when the tree's reading would have something to say (a fact not of the
+// policy, written twice, or a value it does not take, a place its reading of the text finds
+// elsewhere): the record is then read through its tree. `out` holds nothing but what a plain
+// record gives.
+bool plain_case(const SourceFile& file, const PolicyIndex& policy, CaseStorage& storage,
+                const formats::PlainRecord& record, LoadedCase& out) {
+  if (record.id.find_first_of("\r\n") != std::string_view::npos) return false;
+  auto& by_rank = storage.plain_by_rank;
+  auto& chosen = storage.plain_values;
+  by_rank.assign(policy.facts.size(), nullptr);
+  chosen.resize(policy.facts.size());
+  for (const auto& fact : record.facts) {
+    const auto found = policy.find(fact.name);
+    if (found.fact == nullptr || by_rank[found.rank] != nullptr) return false;
+    auto value = plain_value(fact, found.fact->second);
+    if (!value) return false;
+    by_rank[found.rank] = &fact;
+    chosen[found.rank] = *value;
+  }
+  Case& c = out.value;
+  file.locate(c.loc, record.at, 1);
+  c.id.assign(record.id);
+  out.has_id = true;
+  out.valid = true;
+  file.locate(out.id_loc, record.id_at, record.id_length);
+  // The policy's facts and the case's are both in the order of their names: one walk through
+  // both keeps the facts the last case stated too, and adds and drops the others.
+  auto at = c.facts.begin();
+  std::uint32_t rank = 0;
+  for (const auto& entry : policy.facts) {
+    const std::string& name = entry.first;
+    while (at != c.facts.end() && at->first < name) {
+      auto gone = at++;
+      storage.drop_fact(c.facts, gone);
+    }
+    const bool kept = at != c.facts.end() && at->first == name;
+    if (const formats::PlainFact* fact = by_rank[rank]) {
+      auto into = kept ? at++ : storage.new_fact(c.facts, at, name);
+      write_plain_value(*fact, entry.second, chosen[rank], into->second.value);
+      file.locate(into->second.loc, fact->at, fact->length);
+    } else if (kept) {
+      auto gone = at++;
+      storage.drop_fact(c.facts, gone);
+    }
+    ++rank;
+  }
+  while (at != c.facts.end()) {
+    auto gone = at++;
+    storage.drop_fact(c.facts, gone);
+  }
+  return true;
+}
+
 // `text` with every byte that is not part of valid UTF-8 replaced by '?', byte for byte.
 std::string printable(const std::string& text) { return yaml::printable_line(text); }
 
@@ -1340,7 +1449,39 @@ yaml::Tree csv_row_tree(const SourceFile& file, std::size_t begin, const std::ve
     top.push_back(maker.scalar_text(*facts_at, "facts", true));
     top.push_back(maker.collection(Kind::Map, *facts_at, facts));
   }
-  return maker.finish(maker.collection(Kind::Map, begin, top), false);
+  return maker.finish(maker.collection(Kind::Map, begin, top), yaml::Tree::Syntax::Csv);
+}
+
+// A CSV row read as a plain record: an id, and facts without provenance; no title, date or
+// source. False for any other row, and for a cell not written as it reads (quoted, trimmed).
+bool plain_csv_row(std::size_t begin, const std::vector<CsvColumn>& columns, const std::vector<formats::CsvCell>& cells,
+                   formats::PlainRecord& out) {
+  out.clear();
+  out.at = begin;
+  auto as_written = [](const formats::CsvCell& cell) {
+    if (!cell.as_written || cell.text.empty() || cell.text.size() > 60'000) return false;
+    return cell.text.front() != '"' && cell.text.find_first_of("\r\n") == std::string::npos;
+  };
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const auto& cell = cells[i];
+    switch (columns[i].role) {
+      case CsvColumn::Role::Id:
+        if (!as_written(cell)) return false;
+        out.id = cell.text;
+        out.id_at = cell.offset;
+        out.id_length = cell.text.size();
+        break;
+      case CsvColumn::Role::Fact:
+        if (cell.text.empty()) break;
+        if (!as_written(cell)) return false;
+        out.facts.push_back({columns[i].fact, cell.text, cell.offset, cell.text.size(), formats::PlainFact::Kind::Word});
+        break;
+      default:
+        if (!cell.text.empty()) return false;
+        break;
+    }
+  }
+  return !out.id.empty();
 }
 
 void load_csv(const SourceFile& file, const PolicyIndex& policy, const CaseLimits& limits,
@@ -1924,6 +2065,21 @@ class CaseSink {
     if (storage_ != nullptr) storage_->give_back(c.value);
   }
 
+  // A case read from a plain record (no household, no problem of its own): handed on unless its
+  // id was used before. The case stays the caller's, to read the next plain record into.
+  void take_plain(const LoadedCase& c, const std::shared_ptr<const SourceFile>& text) {
+    if (auto first = ids_.first_or_add(c.value.id, c.id_loc)) {
+      Diagnostic d = make_error("case.duplicate-id", c.id_loc, fmt::format("the case id `{}` is used twice", shown(c.value.id)),
+                                "each case needs an id of its own");
+      d.notes.push_back({*first, "first used here"});
+      ++result_.rejected;
+      problems({std::move(d)}, text);
+      return;
+    }
+    hand_on(c.value);
+    release(c.value.id);
+  }
+
   // The end of the file: members whose head never came are refused.
   void finish() {
     auto waiting = std::move(waiting_);
@@ -2157,6 +2313,8 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
   const std::unique_ptr<CaseSink, void (*)(CaseSink*)> unset(&sink, [](CaseSink* s) { s->reuse(nullptr); });
   yaml::Tree spare_tree;  // the last row's tree, built into again
   formats::CsvRecordReader reader;
+  formats::PlainRecord plain;
+  LoadedCase plain_one;  // the case of the last plain record, read into again
   std::uint32_t next_line = 1;
   LineReader lines(f.get());
   const auto done = [&] { sink.finish(); return true; };
@@ -2236,6 +2394,12 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
       ++budget.errors;
       sink.problems(ds, file);
       continue;
+    }
+    if (plain_csv_row(begin, *columns, *cells, plain)) {
+      if (ds.empty() && plain_case(*file, index, storage, plain, plain_one)) {
+        sink.take_plain(plain_one, file);
+        continue;
+      }
     }
     yaml::Tree tree = csv_row_tree(*file, begin, *columns, *cells, std::move(spare_tree));
     std::vector<LoadedCase> one;
@@ -2323,6 +2487,8 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
   const PolicyIndex index = index_policy(policy);
   const yaml::Limits text_limits = yaml_limits(limits);
   formats::JsonRecordReader reader;
+  formats::PlainRecord plain;
+  LoadedCase plain_one;  // the case of the last plain record, read into again
   CaseStorage storage;
   sink.reuse(&storage);
   ErrorBudget budget;
@@ -2371,6 +2537,12 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
       ++result.rejected;
       ++budget.errors;
       continue;
+    }
+    if (reader.read_plain(*file, begin, file->text().size(), limits.max_depth, plain)) {
+      if (plain_case(*file, index, storage, plain, plain_one)) {
+        sink.take_plain(plain_one, file);
+        continue;
+      }
     }
     auto record = reader.read(*file, begin, file->text().size(), limits.max_depth);
     std::vector<Diagnostic> diagnostics = std::move(record.diagnostics);

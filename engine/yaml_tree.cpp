@@ -43,13 +43,16 @@ std::size_t value_start(std::string_view t, std::size_t off) {
 }
 
 // Where the quoted text starting at `off` (on its quote) ends: one past its closing quote, or
-// npos when the file ends first. `limit` stops the search (a quoted text on one line).
-std::size_t quote_end(std::string_view t, std::size_t off, std::size_t limit) {
+// npos when the file ends first. `limit` stops the search (a quoted text on one line). A quote
+// is escaped by a backslash in YAML's and JSON's double quotes, doubled in YAML's single quotes
+// and in CSV.
+std::size_t quote_end(std::string_view t, std::size_t off, std::size_t limit, bool doubled = false) {
   const char q = t[off];
+  doubled = doubled || q == '\'';
   std::size_t j = off + 1;
   while (j < limit) {
-    if (q == '"' && t[j] == '\\') j += 2;
-    else if (q == '\'' && t[j] == '\'' && j + 1 < limit && t[j + 1] == '\'') j += 2;
+    if (!doubled && t[j] == '\\') j += 2;
+    else if (doubled && t[j] == q && j + 1 < limit && t[j + 1] == q) j += 2;
     else if (t[j] == q) return j + 1;
     else ++j;
   }
@@ -96,7 +99,8 @@ void Tree::place(NodeId id, const SourceFile& file, SourceLoc& into) const {
 
 std::pair<std::size_t, std::size_t> Tree::span(NodeId id, std::string_view t) const {
   const Node& n = nodes_[id];
-  std::size_t off = value_start(t, n.offset);
+  const bool yaml = syntax_ == Syntax::Yaml;
+  std::size_t off = yaml ? value_start(t, n.offset) : std::min<std::size_t>(n.offset, t.size());
   std::size_t length = 1;
   if (n.kind == Node::Kind::Scalar && off < t.size()) {
     // The end of the line is looked for only within the scalar as written (a JSON Lines record
@@ -106,17 +110,18 @@ std::pair<std::size_t, std::size_t> Tree::span(NodeId id, std::string_view t) co
       return nl == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(nl) - t.data());
     };
     char c = t[off];
-    if (c == '"' || c == '\'') {
-      std::size_t end = quote_end(t, off, std::min(t.size(), off + (std::size_t{1} << 16)));
+    const bool doubled = syntax_ == Syntax::Csv;
+    if (c == '"' || (yaml && c == '\'')) {
+      std::size_t end = quote_end(t, off, std::min(t.size(), off + (std::size_t{1} << 16)), doubled);
       if (end != std::string_view::npos && break_before(end) == std::string_view::npos) {
         length = end - off;
       } else {  // on several lines: to this one's end
         std::size_t line_end = t.find('\n', off);
         if (line_end == std::string_view::npos) line_end = t.size();
-        end = quote_end(t, off, line_end);
+        end = quote_end(t, off, line_end, doubled);
         length = std::max<std::size_t>(1, (end == std::string_view::npos ? line_end : end) - off);
       }
-    } else if (c != '|' && c != '>') {
+    } else if (!yaml || (c != '|' && c != '>')) {
       std::string_view value = scalar(id);
       if (!value.empty() && t.substr(off, value.size()) == value) length = value.size();
       if (std::size_t nl = break_before(off + length); nl != std::string_view::npos)
@@ -174,7 +179,7 @@ TreeMaker::TreeMaker(std::string_view source, Tree&& recycled) : tree_(std::move
   tree_.children_.clear();
   tree_.pool_.clear();
   tree_.root_ = 0;
-  tree_.null_is_unknown_ = false;
+  tree_.syntax_ = Tree::Syntax::Yaml;
   tree_.source_ = source;
 }
 
@@ -217,9 +222,9 @@ NodeId TreeMaker::collection(Node::Kind kind, std::size_t offset, std::span<cons
   return id;
 }
 
-Tree TreeMaker::finish(NodeId root, bool null_is_unknown) {
+Tree TreeMaker::finish(NodeId root, Tree::Syntax syntax) {
   tree_.root_ = root;
-  tree_.null_is_unknown_ = null_is_unknown;
+  tree_.syntax_ = syntax;
   return std::move(tree_);
 }
 

@@ -63,15 +63,21 @@ class Tree {
   // The same place written into `into`, whose storage is kept.
   void place(NodeId id, const SourceFile& file, SourceLoc& into) const;
 
+  // The format the tree was read from. Places are found in its text by its rules: only YAML has
+  // anchors and tags before a value, single quotes and block scalars; a JSON string escapes a
+  // quote with a backslash, a CSV cell by doubling it.
+  enum class Syntax { Yaml, Json, Csv };
+  Syntax syntax() const { return syntax_; }
+
   // True for a tree read from JSON, where `null` is how a fact is written unknown (JSON has no
   // bare words); in YAML a key with nothing after it has no value.
-  bool null_is_unknown() const { return null_is_unknown_; }
+  bool null_is_unknown() const { return syntax_ == Syntax::Json; }
 
  private:
   friend class Builder;
   friend class TreeMaker;
   std::pair<std::size_t, std::size_t> span(NodeId id, std::string_view text) const;  // place's offset and length
-  bool null_is_unknown_ = false;
+  Syntax syntax_ = Syntax::Yaml;
   std::vector<Node> nodes_;
   std::vector<NodeId> children_;
   std::string pool_;           // scalars whose value differs from how they are written
@@ -95,7 +101,7 @@ class TreeMaker {
   NodeId scalar_text(std::size_t offset, std::string_view text, bool plain);
   // A list or a mapping (keys and values alternating) of nodes already made.
   NodeId collection(Node::Kind kind, std::size_t offset, std::span<const NodeId> children);
-  Tree finish(NodeId root, bool null_is_unknown);
+  Tree finish(NodeId root, Tree::Syntax syntax);
 
  private:
   NodeId make(Node::Kind kind, std::size_t offset);

@@ -70,7 +70,7 @@ class Walker {
              "each line of a JSON Lines case file holds one case, one JSON object");
       }
     }
-    return maker_.finish(root, true);
+    return maker_.finish(root, yaml::Tree::Syntax::Json);
   }
 
  private:
@@ -207,14 +207,148 @@ class Walker {
 JsonRecordReader::JsonRecordReader() : impl_(std::make_unique<Impl>()) {}
 JsonRecordReader::~JsonRecordReader() = default;
 
+namespace {
+
+// The record's bytes copied into `buffer`, with the padding simdjson reads past the end.
+simdjson::padded_string_view padded(std::string& buffer, std::string_view record) {
+  buffer.assign(record);
+  buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+  return simdjson::padded_string_view(buffer.data(), record.size(), buffer.size());
+}
+
+// Reads a plain record (see read_plain); every `return false` leaves the record to the tree.
+class PlainReader {
+ public:
+  PlainReader(const SourceFile& file, const std::string& buffer, std::size_t begin, std::size_t size, PlainRecord& out)
+      : text_(file.text()), buffer_(buffer), begin_(begin), size_(size), out_(out) {}
+
+  bool read(od::document& doc) {
+    const char* start = nullptr;
+    if (doc.current_location().get(start) != simdjson::SUCCESS || start == nullptr || *start != '{') return false;
+    out_.at = offset(start);
+    od::object root;
+    if (doc.get_object().get(root) != simdjson::SUCCESS) return false;
+    bool has_id = false, has_facts = false;
+    for (auto field_result : root) {
+      od::field field;
+      std::string_view key;
+      if (std::move(field_result).get(field) != simdjson::SUCCESS || !plain_key(field, key)) return false;
+      if (key == "id" && !has_id) {
+        has_id = true;
+        std::string_view text;
+        const char* at = nullptr;
+        if (!string(field.value(), text, at) || text.empty()) return false;
+        out_.id = text;
+        out_.id_at = offset(at);
+        out_.id_length = text.size() + 2;
+      } else if (key == "facts" && !has_facts) {
+        has_facts = true;
+        od::object facts;
+        if (field.value().get_object().get(facts) != simdjson::SUCCESS || !read_facts(facts)) return false;
+      } else {
+        return false;
+      }
+    }
+    if (!has_id) return false;
+    // Nothing after the closing `}` (the tree's reader names what is).
+    const char* where = nullptr;
+    return !(doc.current_location().get(where) == simdjson::SUCCESS && where != nullptr &&
+             static_cast<std::size_t>(where - buffer_.data()) < size_);
+  }
+
+ private:
+  // Longer strings are placed by the tree's reader, which looks for their closing quote only so far.
+  static constexpr std::size_t kLongest = 60'000;
+
+  std::size_t offset(const char* p) const { return begin_ + static_cast<std::size_t>(p - buffer_.data()); }
+  std::string_view in_text(const char* p, std::size_t n) const { return std::string_view(text_).substr(offset(p), n); }
+
+  // The key's text, when written without escapes.
+  bool plain_key(od::field& field, std::string_view& key) {
+    const char* raw = field.key().raw();
+    if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
+    if (key.size() > kLongest || raw[key.size()] != '"' || std::string_view(raw, key.size()) != key) return false;
+    key = in_text(raw, key.size());
+    return true;
+  }
+
+  // A string written without escapes: its text (a view of the file's) and its opening quote.
+  bool string(od::value value, std::string_view& text, const char*& at) {
+    od::json_type type{};
+    if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::string) return false;
+    std::string_view token = value.raw_json_token();
+    if (value.get_string().get(text) != simdjson::SUCCESS) return false;
+    if (text.size() > kLongest || token.size() < text.size() + 2 || token[text.size() + 1] != '"' ||
+        token.substr(1, text.size()) != text)
+      return false;
+    at = token.data();
+    text = in_text(at + 1, text.size());
+    return true;
+  }
+
+  bool read_facts(od::object& facts) {
+    for (auto field_result : facts) {
+      od::field field;
+      PlainFact fact;
+      if (std::move(field_result).get(field) != simdjson::SUCCESS || !plain_key(field, fact.name)) return false;
+      od::value value = field.value();
+      od::json_type type{};
+      if (value.type().get(type) != simdjson::SUCCESS) return false;
+      if (type == od::json_type::string) {
+        const char* at = nullptr;
+        if (!string(value, fact.text, at)) return false;
+        fact.kind = PlainFact::Kind::Quoted;
+        fact.at = offset(at);
+        fact.length = fact.text.size() + 2;
+      } else if (type == od::json_type::boolean || type == od::json_type::null) {
+        std::string_view token = value.raw_json_token();
+        const std::size_t n = token.substr(0, 5) == "false" ? 5 : 4;
+        token = token.substr(0, n);
+        if (type == od::json_type::null ? token != "null" : token != "true" && token != "false") return false;
+        if (type == od::json_type::boolean) {
+          bool b = false;
+          if (value.get_bool().get(b) != simdjson::SUCCESS) return false;
+        } else {
+          bool null = false;
+          if (value.is_null().get(null) != simdjson::SUCCESS || !null) return false;
+        }
+        fact.kind = type == od::json_type::null ? PlainFact::Kind::Null : PlainFact::Kind::Word;
+        fact.at = offset(token.data());
+        fact.text = in_text(token.data(), n);
+        fact.length = type == od::json_type::null ? 1 : n;  // as the tree places a null: at its first letter
+      } else {
+        return false;
+      }
+      out_.facts.push_back(fact);
+    }
+    return true;
+  }
+
+  const std::string& text_;
+  const std::string& buffer_;
+  std::size_t begin_;
+  std::size_t size_;
+  PlainRecord& out_;
+};
+
+}  // namespace
+
+bool JsonRecordReader::read_plain(const SourceFile& file, std::size_t begin, std::size_t end, std::size_t max_depth,
+                                  PlainRecord& out) {
+  out.clear();
+  if (max_depth < 2) return false;  // the facts' mapping is the second level
+  auto input = padded(impl_->buffer, std::string_view(file.text()).substr(begin, end - begin));
+  od::document doc;
+  if (impl_->parser.iterate(input).get(doc) != simdjson::SUCCESS) return false;
+  return PlainReader(file, impl_->buffer, begin, end - begin, out).read(doc);
+}
+
 RecordTree JsonRecordReader::read(const SourceFile& file, std::size_t begin, std::size_t end, std::size_t max_depth) {
   RecordTree out;
   std::string& buffer = impl_->buffer;
   const std::string_view record = std::string_view(file.text()).substr(begin, end - begin);
-  buffer.assign(record);
-  buffer.append(simdjson::SIMDJSON_PADDING, ' ');
+  auto input = padded(buffer, record);
   od::document doc;
-  simdjson::padded_string_view input(buffer.data(), record.size(), buffer.size());
   auto error = impl_->parser.iterate(input).get(doc);
   Walker walker(file, buffer, begin, record.size(), max_depth, std::move(impl_->spare), impl_->children);
   try {

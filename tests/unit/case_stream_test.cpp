@@ -17,6 +17,8 @@
 #include "dsl/source.hpp"
 #include "engine/case_load.hpp"
 #include "engine/case_stream.hpp"
+#include "engine/formats/json_record.hpp"
+#include "engine/formats/plain_record.hpp"
 
 namespace decree::engine {
 namespace {
@@ -159,8 +161,31 @@ std::string described(const Case& c) {
   return out;
 }
 
+// A place as a reader sees it: file, line, column and length. (Its offset is counted from the
+// start of the piece of the file read, which differs when read a case at a time.)
+std::string whole_place(const SourceLoc& loc) {
+  return loc.file + ":" + std::to_string(loc.line) + ":" + std::to_string(loc.column) + "+" + std::to_string(loc.length);
+}
+
+// Everything a case holds besides: each fact's value, provenance and place with its length,
+// where the case is written, its title, source, dates, household and how many expectations.
+std::string described_fully(const Case& c) {
+  std::string out = described(c) + " | case " + whole_place(c.loc) + " title `" + c.title + "` source `" + c.source +
+                    "`" + (c.date ? " date " + c.date->written : "") +
+                    (c.requested ? " requested " + c.requested->written : "") +
+                    (c.household ? " household " + c.household->head : "") + " expect " +
+                    std::to_string(c.expect.size()) + (c.history ? " history" : "");
+  for (const auto& [name, fact] : c.facts)
+    out += " " + name + "=" + std::to_string(static_cast<int>(fact.value.kind)) + "," +
+           std::to_string(fact.value.boolean) + "," + std::to_string(fact.value.integer) + ",`" + fact.value.text + "`@" +
+           whole_place(fact.loc) + " source `" + fact.source + "` " + to_string(fact.certainty) + " note `" + fact.note +
+           "`" + (fact.for_household ? " for household" : "");
+  return out;
+}
+
 struct Compared {
   std::vector<std::string> cases;
+  std::vector<std::string> full;  // the cases described fully
   std::vector<Place> places;
   std::vector<std::string> messages;  // each problem's place, code and message, sorted
   std::size_t rejected = 0;
@@ -171,7 +196,10 @@ Compared whole_load(const std::string& path, const ast::Policy& policy) {
   SourceSet sources;
   auto whole = load_case_paths({path}, policy, sources);
   Compared out;
-  for (const auto& c : whole.cases) out.cases.push_back(described(c));
+  for (const auto& c : whole.cases) {
+    out.cases.push_back(described(c));
+    out.full.push_back(described_fully(c));
+  }
   for (const auto& d : whole.diagnostics) {
     out.places.emplace_back(d.code, d.loc.line, d.loc.column);
     out.messages.push_back(to_string(d.loc) + " " + d.code + " " + d.message);
@@ -185,7 +213,11 @@ Compared whole_load(const std::string& path, const ast::Policy& policy) {
 Compared streamed(const std::string& path, const ast::Policy& policy, SeenIds& ids, const CaseLimits& limits = {}) {
   Compared out;
   auto r = stream_cases(
-      path, policy, ids, [&](const Case& c) { out.cases.push_back(described(c)); },
+      path, policy, ids,
+      [&](const Case& c) {
+        out.cases.push_back(described(c));
+        out.full.push_back(described_fully(c));
+      },
       [&](const std::vector<Diagnostic>& ds, const SourceSet&) {
         for (const auto& d : ds) {
           out.places.emplace_back(d.code, d.loc.line, d.loc.column);
@@ -239,7 +271,7 @@ TEST(StreamCases, EveryGoldenCaseFileGivesWhatLoadingItWholeGives) {
         return std::get<0>(p) == "case.yaml-syntax" || std::get<0>(p) == "case.tab-indent";
       });
       if (stops) continue;
-      EXPECT_EQ(stream.cases, whole.cases) << path;
+      EXPECT_EQ(stream.full, whole.full) << path;
       EXPECT_EQ(stream.rejected, whole.rejected) << path;
     }
   }
@@ -419,6 +451,160 @@ TEST(StreamCases, ManyGeneratedRecordsGiveWhatLoadingThemWholeGives) {
     EXPECT_EQ(stream.cases, whole.cases) << name;
     EXPECT_EQ(stream.messages, whole.messages) << name;
     EXPECT_EQ(stream.rejected, whole.rejected) << name;
+  }
+}
+
+// Records of the plain shape (an id and facts), read without their tree, and records a letter
+// away from it (an escape, a number, a title, a quote, a duplicate, text after the case, a
+// place moved by an anchor's `&`, characters before a value that are not ASCII), read through
+// their tree: every case, with every byte of its places, and every message is what loading the
+// file whole, always through the tree, gives.
+TEST(StreamCases, PlainRecordsGiveWhatTheirTreesGive) {
+  std::uint64_t seed = 1945;
+  auto next = [&](std::uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  auto pick = [&](const std::vector<std::string>& from) { return from[next(from.size())]; };
+  // Each fact's values: mostly the plain ones, now and then one a letter away.
+  struct Written {
+    std::string name;
+    std::vector<std::string> plain, other;
+  };
+  const std::vector<Written> facts = {
+      {"soviet_citizen", {"true", "false", "null"}, {"\"true\"", "\"unknown\"", "1", "true ", "false\t"}},
+      {"ethnicity", {"\"korean\"", "\"other\"", "null"}, {"\"unknown\"", "\"kor\\u0065an\"", "\"martian\"", "true"}},
+      {"request", {"\"return_to_ussr\"", "\"convert_to_dprk\"", "\"none\""}, {"[\"none\"]", "false", "{\"value\": \"none\"}"}},
+      {"friends_agree", {"true", "false"}, {"\"false\""}},
+      {"post", {"\"clerk\"", "\"\xC3\xA9l\xC3\xA8ve\"", "\"unknown\"", "\"\"", "true", "null"}, {"\"a \\\"quoted\\\" post\""}},
+      {"years_in_dprk", {"null"}, {"4", "\"4\""}},
+  };
+  const std::vector<std::string> ids = {"p-{}", "p-{}", "p-{}", "p-{}", "p-{}", "p-{}", "p-{}", "p-{}",
+                                        "\xC3\xA9t\xC3\xA9-{}", "&p-{}", "p\\u002d{}", ""};
+  const std::vector<std::string> gaps = {"", " ", "  ", "\t"};
+  std::string jsonl = "\xEF\xBB\xBF";
+  for (int i = 0; i < 2000; ++i) {
+    std::string id = pick(ids);
+    if (auto at = id.find("{}"); at != std::string::npos) id.replace(at, 2, std::to_string(i));
+    const std::string g = pick(gaps);
+    std::string facts_part = "\"facts\":" + g + "{";
+    bool first = true;
+    std::vector<std::size_t> order(facts.size());  // the facts in an order of their own, now and then one twice
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[next(k)]);
+    if (next(30) == 0) order.push_back(order.front());
+    for (std::size_t n = next(order.size() + 1); n > 0; --n) {
+      const auto& fact = facts[order[n - 1]];
+      facts_part += (first ? "" : "," + g) + ("\"" + fact.name + "\":" + g) + pick(next(30) == 0 ? fact.other : fact.plain);
+      first = false;
+    }
+    facts_part += "}";
+    std::string id_part = next(25) == 0 ? "\"id\":" + g + std::to_string(i) : "\"id\":" + g + "\"" + id + "\"";
+    std::string line = g + "{" + g;
+    switch (next(40)) {
+      case 0: line += facts_part + "," + g + id_part; break;
+      case 1: line += id_part; break;
+      case 2: line += id_part + ", \"title\": \"t\", " + facts_part; break;
+      case 3: line += id_part + ", " + facts_part + ", " + facts_part; break;
+      default: line += id_part + "," + g + facts_part; break;
+    }
+    line += g + "}" + (next(60) == 0 ? " x" : "") + pick(gaps);
+    jsonl += line + (next(10) == 0 ? "\r\n" : "\n");
+  }
+  std::string csv = "\xEF\xBB\xBFid,title,soviet_citizen,ethnicity,request,years_in_dprk,post,post.source\n";
+  // Each column's cells: mostly plain, now and then not.
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cells = {
+      {{""}, {"a title"}},
+      {{"true", "false", "", "unknown"}, {"TRUE", "\"true\"", " true"}},
+      {{"korean", "other", ""}, {"\"korean\"", "martian", "unknown", "'korean'", "&korean", "!korean"}},
+      {{"none", "return_to_ussr", ""}, {"|none", ">none", "none ", "\"no\"\"ne\""}},
+      {{""}, {"4", "x"}},
+      {{"clerk", "\xC3\xA9l\xC3\xA8ve", "", "null", "!clerk", "'clerk", "|", ">", "&"}, {"\"a, b\"", "\"a \"\"b\"\"\"", "a\\\"b"}},
+      {{""}, {"memo p4"}}};
+  const std::vector<std::string> row_ids = {"r-{}", "r-{}", "r-{}", "r-{}", "r-{}", "r-{}", "\"r-{}\"",
+                                            "'r-{}'", "&r-{}", "\xC3\xA9-{}"};
+  for (int i = 0; i < 2000; ++i) {
+    std::string id = next(150) == 0 ? "" : pick(row_ids);
+    if (auto at = id.find("{}"); at != std::string::npos) id.replace(at, 2, std::to_string(i));
+    csv += id;
+    for (const auto& [plain, other] : cells) csv += "," + pick(next(150) == 0 ? other : plain);
+    csv += next(10) == 0 ? "\r\n" : "\n";
+  }
+  const ast::Policy& policy = golden_policy();
+  for (const auto& [name, text] : {std::pair<std::string, std::string>{"plain-records.jsonl", jsonl},
+                                  std::pair<std::string, std::string>{"plain-records.csv", csv}}) {
+    TempFile file(name, text);
+    Compared whole = whole_load(file.path, policy);
+    Compared stream = streamed(file.path, policy);
+    EXPECT_GT(whole.cases.size(), 1000u) << name;
+    EXPECT_GT(whole.messages.size(), 15u) << name;
+    ASSERT_EQ(stream.full.size(), whole.full.size()) << name;
+    for (std::size_t i = 0; i < whole.full.size(); ++i) EXPECT_EQ(stream.full[i], whole.full[i]) << name;
+    EXPECT_EQ(stream.messages, whole.messages) << name;
+    EXPECT_EQ(stream.rejected, whole.rejected) << name;
+  }
+}
+
+// A CSV cell is placed where it is written, whatever its first letter: `!` and `&` begin a tag
+// and an anchor in YAML only, and a doubled quote does not end a quoted cell.
+TEST(StreamCases, ACsvCellIsPlacedWhereItIsWritten) {
+  TempFile file("places.csv", "id,years_in_dprk,ethnicity\nr1,!4,korean\nr2,4,\"kor \"\"x\"\" ean\"\n");
+  Compared whole = whole_load(file.path, golden_policy());
+  std::vector<Diagnostic> seen;
+  SeenIds ids;
+  stream_cases(file.path, golden_policy(), ids, [](const Case&) {},
+               [&](const std::vector<Diagnostic>& ds, const SourceSet&) { seen.insert(seen.end(), ds.begin(), ds.end()); });
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].code, "case.wrong-type");
+  EXPECT_EQ(to_string(seen[0].loc), file.path + ":2:4");
+  EXPECT_EQ(seen[0].loc.length, 2u);
+  EXPECT_EQ(seen[1].code, "case.not-in-enum");
+  EXPECT_EQ(to_string(seen[1].loc), file.path + ":3:6");
+  EXPECT_EQ(seen[1].loc.length, 15u);  // the whole quoted cell
+  EXPECT_EQ(whole.places, (std::vector<Place>{Place("case.wrong-type", 2, 4), Place("case.not-in-enum", 3, 6)}));
+}
+
+// What a JSON Lines record read as plain holds, and the records a letter away that are not.
+TEST(PlainRecord, AJsonLinesRecordOfAnIdAndFacts) {
+  const std::string line = "  {\"facts\": {\"ethnicity\": \"korean\", \"misdemeanor\": true, \"post\": null}, \"id\": \"pt-kim\"}";
+  SourceFile file("plain.jsonl", line, 4);
+  formats::JsonRecordReader reader;
+  formats::PlainRecord plain;
+  ASSERT_TRUE(reader.read_plain(file, 0, line.size(), 8, plain));
+  EXPECT_EQ(plain.at, 2u);
+  EXPECT_EQ(plain.id, "pt-kim");
+  EXPECT_EQ(line.substr(plain.id_at, plain.id_length), "\"pt-kim\"");
+  ASSERT_EQ(plain.facts.size(), 3u);
+  EXPECT_EQ(plain.facts[0].name, "ethnicity");
+  EXPECT_EQ(plain.facts[0].text, "korean");
+  EXPECT_EQ(plain.facts[0].kind, formats::PlainFact::Kind::Quoted);
+  EXPECT_EQ(line.substr(plain.facts[0].at, plain.facts[0].length), "\"korean\"");
+  EXPECT_EQ(plain.facts[1].text, "true");
+  EXPECT_EQ(plain.facts[1].kind, formats::PlainFact::Kind::Word);
+  EXPECT_EQ(line.substr(plain.facts[1].at, plain.facts[1].length), "true");
+  EXPECT_EQ(plain.facts[2].kind, formats::PlainFact::Kind::Null);
+  EXPECT_EQ(line.substr(plain.facts[2].at, 4), "null");
+  EXPECT_EQ(plain.facts[2].length, 1u);  // as the tree places a null
+  EXPECT_FALSE(reader.read_plain(file, 0, line.size(), 1, plain)) << "deeper than the limit";
+  for (const std::string other : {
+           "{\"id\": \"pt\\u002dkim\", \"facts\": {}}",             // an escape in the id
+           "{\"id\": \"pt-kim\", \"facts\": {\"p\\u006fst\": true}}",  // in a key
+           "{\"id\": \"pt-kim\", \"facts\": {\"post\": \"a \\\"b\\\"\"}}",  // in a value
+           "{\"id\": 7, \"facts\": {}}",                             // an id not a string
+           "{\"id\": \"\", \"facts\": {}}",                          // an empty id
+           "{\"facts\": {}}",                                        // no id
+           "{\"id\": \"a\", \"id\": \"b\"}",                          // an id twice
+           "{\"id\": \"a\", \"title\": \"t\"}",                       // another key
+           "{\"id\": \"a\", \"facts\": {\"years\": 4}}",              // a number
+           "{\"id\": \"a\", \"facts\": {\"m\": {\"value\": true}}}",  // provenance
+           "{\"id\": \"a\", \"facts\": {\"m\": [true]}}",             // a list
+           "{\"id\": \"a\", \"facts\": null}",                        // facts not a mapping
+           "{\"id\": \"a\"} x",                                       // more after the case
+           "{\"id\": \"a\", \"facts\": {\"m\": tru}}",                // not JSON
+           "[\"a\"]",                                                 // not an object
+       }) {
+    SourceFile f("other.jsonl", other, 1);
+    EXPECT_FALSE(reader.read_plain(f, 0, other.size(), 8, plain)) << other;
   }
 }
 
