@@ -23,28 +23,61 @@ namespace decree::engine {
 
 namespace {
 
-// True when `s` can stand between quotes as it is: no control character (below 0x20), no `"`
-// and no `\`. RapidJSON writes every other byte (UTF-8 included) unchanged, so for such a string
-// its escaping is a copy. Eight bytes at a time: a trace is mostly names, texts and values that
-// need no escape, some 3 KB of them a case.
-bool plain(const char* s, std::size_t n) {
+std::uint64_t load8(const char* s) {
+  std::uint64_t x;
+  std::memcpy(&x, s, 8);
+  return x;
+}
+std::uint32_t load4(const char* s) {
+  std::uint32_t x;
+  std::memcpy(&x, s, 4);
+  return x;
+}
+
+// Whether none of the eight bytes of `x` is below 0x20, a `"` or a `\` (Mycroft's test for a
+// zero byte, after an xor for the two characters: exact for "any").
+bool plain_word(std::uint64_t x) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL;
   constexpr std::uint64_t highs = 0x8080808080808080ULL;
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t x;
-    std::memcpy(&x, s + i, 8);
-    const std::uint64_t quote = x ^ (ones * '"');
-    const std::uint64_t backslash = x ^ (ones * '\\');
-    // A byte below 0x20, or a byte that is zero after the xor (Mycroft's test: exact for "any").
-    const std::uint64_t found = ((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash);
-    if ((found & highs) != 0) return false;
+  const std::uint64_t quote = x ^ (ones * '"');
+  const std::uint64_t backslash = x ^ (ones * '\\');
+  return ((((x - ones * 0x20) & ~x) | ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash)) & highs) == 0;
+}
+
+// True when `s` can stand between quotes as it is: no control character (below 0x20), no `"`
+// and no `\`. RapidJSON writes every other byte (UTF-8 included) unchanged, so for such a string
+// its escaping is a copy. Eight bytes at a time, the last eight (or two fours) overlapping what
+// came before: a trace is mostly short names and values that need no escape.
+bool plain(const char* s, std::size_t n) {
+  if (n >= 8) {
+    for (std::size_t i = 0; i + 8 < n; i += 8)
+      if (!plain_word(load8(s + i))) return false;
+    return plain_word(load8(s + n - 8));
   }
-  for (; i < n; ++i) {
+  if (n >= 4) return plain_word(static_cast<std::uint64_t>(load4(s)) << 32 | load4(s + n - 4));
+  for (std::size_t i = 0; i < n; ++i) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x20 || c == '"' || c == '\\') return false;
   }
   return true;
+}
+
+// memcpy for the short strings a trace is made of, without a call for each (the longer ones
+// are left to memcpy).
+void copy(char* out, const char* s, std::size_t n) {
+  if (n > 16) {
+    std::memcpy(out, s, n);
+  } else if (n >= 8) {
+    const std::uint64_t head = load8(s), tail = load8(s + n - 8);
+    std::memcpy(out, &head, 8);
+    std::memcpy(out + n - 8, &tail, 8);
+  } else if (n >= 4) {
+    const std::uint32_t head = load4(s), tail = load4(s + n - 4);
+    std::memcpy(out, &head, 4);
+    std::memcpy(out + n - 4, &tail, 4);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) out[i] = s[i];
+  }
 }
 
 // RapidJSON's writer, compact or indented, with strings that need no escaping copied in one go
@@ -101,7 +134,7 @@ class FastWriter : public Base {
     const char sep = separator();
     char* out = this->os_->Push(n + (sep != 0 ? 1 : 0));
     if (sep != 0) *out++ = sep;
-    std::memcpy(out, text, n);
+    copy(out, text, n);
     return this->EndValue(true);
   }
 
@@ -112,7 +145,7 @@ class FastWriter : public Base {
     char* out = this->os_->Push(n + 2 + (sep != 0 ? 1 : 0));
     if (sep != 0) *out++ = sep;
     out[0] = '"';
-    std::memcpy(out + 1, s, n);
+    copy(out + 1, s, n);
     out[n + 1] = '"';
     return this->EndValue(true);
   }
@@ -476,9 +509,16 @@ enum class Layout { Dictionary, SelfContained };
 template <class W>
 class CaseWriter {
  public:
-  CaseWriter(W& w, const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout)
+  // `explainer`, when given, explains the case with the buffers it keeps from case to case.
+  CaseWriter(W& w, const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer = nullptr)
       : w_(w), p_(p), ev_(ev), whole_(layout == Layout::SelfContained) {
-    if (!ev.trace.conditions.empty()) explanations_ = explain_case(p, ev);
+    if (ev.trace.conditions.empty()) return;
+    if (explainer != nullptr) {
+      explanations_ = &explainer->explain(ev);
+    } else {
+      own_ = explain_case(p, ev);
+      explanations_ = &own_;
+    }
   }
 
   void whole_case() {
@@ -782,7 +822,7 @@ class CaseWriter {
     const CompiledDecision& decision = p_.decisions[d];
     const DecisionResult& res = ev_.outcome.decisions[d];
     const DecisionTrace& dt = ev_.trace.decisions[d];
-    current_ = d < explanations_.size() ? &explanations_[d] : nullptr;
+    current_ = d < explanations_->size() ? &(*explanations_)[d] : nullptr;
     w_.StartObject();
     key(w_, "decision");
     str(w_, decision.name);
@@ -869,7 +909,8 @@ class CaseWriter {
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
   const bool whole_;
-  std::vector<DecisionExplanation> explanations_;  // by decision
+  std::vector<DecisionExplanation> own_;
+  const std::vector<DecisionExplanation>* explanations_ = &own_;  // by decision
   const DecisionExplanation* current_ = nullptr;   // the decision being written: marks its decisive conditions
 };
 
@@ -914,7 +955,8 @@ struct Output {
   virtual void policy(const CompiledPolicy& p) = 0;
   virtual void header(const CompiledPolicy& p, bool brief) = 0;
   virtual void brief(const CompiledPolicy& p, const CaseEvaluation& ev) = 0;
-  virtual void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout) = 0;
+  // `explainer`: kept from case to case by the caller (nullptr: the case is explained alone).
+  virtual void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer) = 0;
   virtual void why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why) = 0;
   // The opening of a decree.trace/1 document, up to and including the `[` of its cases.
   virtual void open_document(const CompiledPolicy& p) = 0;
@@ -935,8 +977,8 @@ struct OutputWith final : Output {
   void policy(const CompiledPolicy& p) override { policy_object(w, p); }
   void header(const CompiledPolicy& p, bool is_brief) override { write_header(w, p, is_brief); }
   void brief(const CompiledPolicy& p, const CaseEvaluation& ev) override { brief_case(w, p, ev); }
-  void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout) override {
-    CaseWriter<W>(w, p, ev, layout).whole_case();
+  void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer) override {
+    CaseWriter<W>(w, p, ev, layout, explainer).whole_case();
   }
   // {"schema": "decree.trace/1", "generator": ..., "policy": {...}: how each document begins.
   void opening(const CompiledPolicy& p) {
@@ -994,7 +1036,8 @@ struct JsonlWriter::State {
   const CompiledPolicy& policy;
   bool brief;
   OutputWith<Writer> out;
-  State(const CompiledPolicy& p, bool b) : policy(p), brief(b) {}
+  CaseExplainer explainer;
+  State(const CompiledPolicy& p, bool b) : policy(p), brief(b), explainer(p) {}
 
   std::string_view finish() {
     out.buffer.Put('\n');
@@ -1014,7 +1057,7 @@ std::string_view JsonlWriter::header() {
 std::string_view JsonlWriter::line(const CaseEvaluation& ev) {
   state_->out.reset();
   if (state_->brief) state_->out.brief(state_->policy, ev);
-  else state_->out.whole(state_->policy, ev, Layout::Dictionary);
+  else state_->out.whole(state_->policy, ev, Layout::Dictionary, &state_->explainer);
   return state_->finish();
 }
 
@@ -1022,7 +1065,8 @@ struct TraceWriter::State {
   const CompiledPolicy& policy;
   bool brief;
   std::unique_ptr<Output> out;
-  State(const CompiledPolicy& p, bool b, bool pretty) : policy(p), brief(b), out(make_output(pretty)) {}
+  CaseExplainer explainer;
+  State(const CompiledPolicy& p, bool b, bool pretty) : policy(p), brief(b), out(make_output(pretty)), explainer(p) {}
 };
 
 TraceWriter::TraceWriter(const CompiledPolicy& policy, bool brief, bool pretty)
@@ -1038,7 +1082,7 @@ std::string_view TraceWriter::open() {
 std::string_view TraceWriter::next(const CaseEvaluation& ev) {
   state_->out->restart();
   if (state_->brief) state_->out->brief(state_->policy, ev);
-  else state_->out->whole(state_->policy, ev, Layout::SelfContained);
+  else state_->out->whole(state_->policy, ev, Layout::SelfContained, &state_->explainer);
   return state_->out->text();
 }
 
@@ -1058,7 +1102,7 @@ std::string policy_json_text(const CompiledPolicy& policy) {
 std::string case_json_text(const CompiledPolicy& policy, const CaseEvaluation& ev, bool brief) {
   OutputWith<Writer> out;
   if (brief) out.brief(policy, ev);
-  else out.whole(policy, ev, Layout::SelfContained);
+  else out.whole(policy, ev, Layout::SelfContained, nullptr);
   return std::string(out.text());
 }
 

@@ -261,39 +261,68 @@ FlipSearch find_flips(const CompiledPolicy& p, std::span<const Value> facts, Ind
   return s;
 }
 
-SingleFlips::SingleFlips(const CompiledPolicy& p, std::span<const Value> facts)
-    : p_(p), facts_(facts), work_(facts.begin(), facts.end()), tried_(p.facts.size()) {
-  evaluate(p_, work_, original_);
+SingleFlips::SingleFlips(const CompiledPolicy& p, std::span<const Value> facts) : p_(p) { reset(facts); }
+
+SingleFlips::SingleFlips(const CompiledPolicy& p) : p_(p) {}
+
+void SingleFlips::reset(std::span<const Value> facts, const Outcome* outcome) {
+  facts_ = facts;
+  work_.resize(facts.size());
+  for (std::size_t f = 0; f < facts.size(); ++f) work_[f] = facts[f];  // assigned: a text keeps its buffer
+  if (outcome != nullptr) {
+    outcome_ = outcome;
+  } else {
+    evaluate(p_, work_, original_);
+    outcome_ = &original_;
+  }
+  tried_.clear();
+  tried_at_.assign(p_.facts.size(), kNone);
+  tried_count_.assign(p_.facts.size(), 0);
 }
 
-const std::vector<std::uint32_t>& SingleFlips::values(Index f) {
-  std::optional<std::vector<std::uint32_t>>& t = tried_[f];
-  if (!t) {
-    t.emplace();
+std::span<const std::uint32_t> SingleFlips::values(Index f) {
+  if (tried_at_[f] == kNone) {
+    tried_at_[f] = static_cast<Index>(tried_.size());
     // The values find_flips tries, but unknown.
     const std::vector<Value>& probes = p_.facts[f].probes;
+    Index count = 0;
     for (std::size_t i = 0; i < probes.size(); ++i)
-      if (!(probes[i] == facts_[f]) && t->size() < kMaxPart) t->push_back(static_cast<std::uint32_t>(i));
+      if (!(probes[i] == facts_[f]) && count < kMaxPart) {
+        tried_.push_back(static_cast<std::uint32_t>(i));
+        ++count;
+      }
+    tried_count_[f] = count;
   }
-  return *t;
+  return {tried_.data() + tried_at_[f], tried_count_[f]};
 }
 
-std::vector<Flip> SingleFlips::to_known_values(Index decision) {
-  std::vector<Flip> out;
-  if (decision >= p_.decisions.size()) return out;
+namespace {
+
+// outcome_word(), as a view into the policy's names.
+std::string_view word_of(const CompiledPolicy& p, Index decision, const DecisionResult& r) {
+  if ((r.status == Status::Decided || r.status == Status::Defaulted) && r.value != kNone)
+    return p.decisions[decision].values[r.value];
+  return to_string(r.status);
+}
+
+}  // namespace
+
+const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Index decision) {
+  changes_.clear();
+  if (decision >= p_.decisions.size()) return changes_;
   // The facts find_flips searches, and what one change each costs it (unknown included).
-  std::vector<Index> searched;
+  searched_.clear();
   double cost = 0;
   for (Index f : p_.decisions[decision].depends_on) {
     const std::size_t count = values(f).size() + (facts_[f].known() ? 1 : 0);
-    if (count == 0 || searched.size() >= kMaxPart) continue;
-    searched.push_back(f);
+    if (count == 0 || searched_.size() >= kMaxPart) continue;
+    searched_.push_back(f);
     cost += static_cast<double>(count);
   }
-  if (cost > static_cast<double>(kMaxFlipEvaluations)) return out;
-  const DecisionResult& original = original_.decisions[decision];
-  const std::string word = outcome_word(p_, decision, original);
-  for (Index f : searched) {
+  if (cost > static_cast<double>(kMaxFlipEvaluations)) return changes_;
+  const DecisionResult original = outcome_->decisions[decision];
+  const std::string_view word = word_of(p_, decision, original);
+  for (Index f : searched_) {
     const std::vector<Value>& probes = p_.facts[f].probes;
     for (std::uint32_t i : values(f)) {
       // In place, without copying an enumeration value's name: the evaluator reads only its
@@ -307,15 +336,21 @@ std::vector<Flip> SingleFlips::to_known_values(Index decision) {
         work_[f].integer = v.integer;
       }
       const DecisionResult r = evaluate_decision(p_, work_, decision, scratch_);
-      const bool same = (r.status == original.status && r.value == original.value) || outcome_word(p_, decision, r) == word;
-      if (!same) {
-        Flip flip;
-        flip.changes.push_back({f, v});
-        flip.result = r;
-        out.push_back(std::move(flip));
-      }
+      const bool same = (r.status == original.status && r.value == original.value) || word_of(p_, decision, r) == word;
+      if (!same) changes_.push_back({f, i, r});
     }
     work_[f] = facts_[f];
+  }
+  return changes_;
+}
+
+std::vector<Flip> SingleFlips::to_known_values(Index decision) {
+  std::vector<Flip> out;
+  for (const Change& c : changes_to_known_values(decision)) {
+    Flip flip;
+    flip.changes.push_back({c.fact, p_.facts[c.fact].probes[c.probe]});
+    flip.result = c.result;
+    out.push_back(std::move(flip));
   }
   return out;
 }

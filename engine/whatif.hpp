@@ -75,23 +75,47 @@ FlipSearch find_flips(const CompiledPolicy& policy, std::span<const Value> facts
 // known values, in its search order (facts as the decision depends on them, then values in probe
 // order). Cheaper, for a trace that asks it of every decision of every case: unknown is not
 // tried (for a yes/no fact, half of find_flips' evaluations), each evaluation is of the one
-// decision alone (evaluate_decision), and the buffers are kept from one to the next.
+// decision alone (evaluate_decision), and the buffers are kept from one call to the next and,
+// through reset(), from one case to the next.
 class SingleFlips {
  public:
-  // `facts` must outlive this.
+  // One change: the fact, its new value as an index into the fact's probes, and the result.
+  struct Change {
+    Index fact = kNone;
+    std::uint32_t probe = 0;
+    DecisionResult result;
+  };
+
+  // `facts` must outlive this (or the next reset).
   SingleFlips(const CompiledPolicy& policy, std::span<const Value> facts);
+  // Without facts: reset() gives them.
+  explicit SingleFlips(const CompiledPolicy& policy);
+
+  // Another case. `facts` must outlive the calls that follow; `outcome`, when given, is what
+  // evaluate() gives for them (else it is evaluated here).
+  void reset(std::span<const Value> facts, const Outcome* outcome = nullptr);
 
   std::vector<Flip> to_known_values(Index decision);
 
+  // The same changes, in the same order, without copying their values: valid until the next
+  // call or reset.
+  const std::vector<Change>& changes_to_known_values(Index decision);
+
  private:
   // The known probes the fact does not have, by index into its probes.
-  const std::vector<std::uint32_t>& values(Index fact);
+  std::span<const std::uint32_t> values(Index fact);
 
   const CompiledPolicy& p_;
   std::span<const Value> facts_;
   std::vector<Value> work_;
   Outcome original_, scratch_;
-  std::vector<std::optional<std::vector<std::uint32_t>>> tried_;  // by fact slot
+  const Outcome* outcome_ = nullptr;  // the case's outcome: &original_ or the caller's
+  // values(f), found at the first call for the fact in this case: tried_[tried_at_[f]..] holds
+  // tried_count_[f] indices (tried_at_[f] == kNone until then).
+  std::vector<std::uint32_t> tried_;
+  std::vector<Index> tried_at_, tried_count_;
+  std::vector<Index> searched_;
+  std::vector<Change> changes_;
 };
 
 }  // namespace decree::engine

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <optional>
 
 #include <fmt/format.h>
 
@@ -45,13 +44,16 @@ std::string sentence(std::string s) {
 
 class Explainer {
  public:
-  Explainer(const CompiledPolicy& p, const CaseEvaluation& ev) : p_(p), ev_(ev) {}
+  Explainer(const CompiledPolicy& p, const CaseEvaluation& ev, SingleFlips& flips) : p_(p), ev_(ev), flips_(flips) {}
 
-  DecisionExplanation decision(Index d) {
-    DecisionExplanation x;
+  // Into `x`, whose vectors are emptied first (their room kept).
+  void decision(Index d, DecisionExplanation& x) {
     x.decision = d;
+    x.because.clear();
+    x.decisive_facts.clear();
+    x.decisive.clear();
     const DecisionResult& res = ev_.outcome.decisions[d];
-    if (res.status != Status::NotApplicable) x.decisive_facts = decisive_facts(d);
+    if (res.status != Status::NotApplicable) decisive_facts(d, x.decisive_facts);
     mark_decisive(d, x);
     decisive_ = &x;
     switch (res.status) {
@@ -64,29 +66,30 @@ class Explainer {
     }
     if (res.status != Status::NotApplicable) rests_on(d, x.because);
     decisive_ = nullptr;
-    return x;
   }
 
  private:
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
   const DecisionExplanation* decisive_ = nullptr;
-  mutable std::optional<SingleFlips> flips_;  // made at the first decision that asks
+  SingleFlips& flips_;  // given this case's facts at the first decision that asks
+  bool flips_reset_ = false;
 
   // ---- what decided ------------------------------------------------------------------------
 
-  std::vector<Index> decisive_facts(Index d) const {
-    std::vector<Index> out;
-    if (!flips_) flips_.emplace(p_, ev_.binding.values);
-    for (const Flip& f : flips_->to_known_values(d)) {
+  void decisive_facts(Index d, std::vector<Index>& out) {
+    if (!flips_reset_) {
+      flips_.reset(ev_.binding.values, &ev_.outcome);
+      flips_reset_ = true;
+    }
+    for (const SingleFlips::Change& f : flips_.changes_to_known_values(d)) {
       if (f.result.status == Status::NotApplicable) continue;
       // A change that takes the case out of the policy's scope decides nothing else: the scope's
       // facts are named on the scope line, not marked as deciding a rule.
       if (f.result.status == Status::Outside && ev_.outcome.decisions[d].status != Status::Outside) continue;
-      if (!contains(out, f.changes[0].fact)) out.push_back(f.changes[0].fact);
+      if (!contains(out, f.fact)) out.push_back(f.fact);
     }
     std::sort(out.begin(), out.end());
-    return out;
   }
 
   bool reads_any(Index c, const std::vector<Index>& facts) const {
@@ -457,14 +460,24 @@ std::string provenance_words(const CaseEvaluation& ev, Index slot) {
 }
 
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision) {
-  return Explainer(policy, ev).decision(decision);
+  SingleFlips flips(policy);
+  DecisionExplanation x;
+  Explainer(policy, ev, flips).decision(decision, x);
+  return x;
 }
 
 std::vector<DecisionExplanation> explain_case(const CompiledPolicy& policy, const CaseEvaluation& ev) {
-  std::vector<DecisionExplanation> out;
-  Explainer x(policy, ev);
-  for (std::size_t d = 0; d < policy.decisions.size(); ++d) out.push_back(x.decision(static_cast<Index>(d)));
-  return out;
+  CaseExplainer explainer(policy);
+  return explainer.explain(ev);
+}
+
+CaseExplainer::CaseExplainer(const CompiledPolicy& policy) : policy_(policy), flips_(policy) {}
+
+const std::vector<DecisionExplanation>& CaseExplainer::explain(const CaseEvaluation& ev) {
+  explanations_.resize(policy_.decisions.size());
+  Explainer x(policy_, ev, flips_);
+  for (std::size_t d = 0; d < explanations_.size(); ++d) x.decision(static_cast<Index>(d), explanations_[d]);
+  return explanations_;
 }
 
 }  // namespace decree::engine

@@ -9,6 +9,7 @@
 
 #include "engine/compile.hpp"
 #include "engine/trace.hpp"
+#include "engine/whatif.hpp"
 
 namespace decree::engine {
 
@@ -30,6 +31,24 @@ struct DecisionExplanation {
 // One per decision, by decision order. Needs an evaluation made with options.trace (and with
 // options.explore, for what would settle an undetermined decision).
 std::vector<DecisionExplanation> explain_case(const CompiledPolicy& policy, const CaseEvaluation& ev);
+
+// explain_case for case after case of one policy, with its buffers kept from one case to the
+// next (the what-if search's, and the explanations' own vectors): what a writer of many traces
+// uses.
+class CaseExplainer {
+ public:
+  explicit CaseExplainer(const CompiledPolicy& policy);
+  CaseExplainer(const CaseExplainer&) = delete;
+  CaseExplainer& operator=(const CaseExplainer&) = delete;
+
+  // What explain_case(policy, ev) gives, valid until the next call.
+  const std::vector<DecisionExplanation>& explain(const CaseEvaluation& ev);
+
+ private:
+  const CompiledPolicy& policy_;
+  SingleFlips flips_;
+  std::vector<DecisionExplanation> explanations_;
+};
 
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision);
 
