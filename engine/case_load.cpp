@@ -161,6 +161,7 @@ struct CaseStorage {
   std::vector<Facts::iterator> by_rank;
   std::vector<const formats::PlainFact*> plain_by_rank;  // plain_case(): the record's facts by rank
   std::vector<std::int64_t> plain_values;                // and the values they take
+  std::vector<bool> plain_stated;  // by rank: the facts of the case plain_case last read into
   void give_back(Case& c) {
     while (!c.facts.empty() && nodes.size() < kKept) nodes.push_back(c.facts.extract(c.facts.begin()));
   }
@@ -1206,30 +1207,25 @@ bool plain_case(const SourceFile& file, const PolicyIndex& policy, CaseStorage& 
   out.has_id = true;
   out.valid = true;
   file.locate(out.id_loc, record.id_at, record.id_length);
-  // The policy's facts and the case's are both in the order of their names: one walk through
-  // both keeps the facts the last case stated too, and adds and drops the others.
+  // The policy's facts and the case's are both in the order of their names, and `stated` says
+  // which the last case has: one walk through both keeps the facts the last case stated too,
+  // and adds and drops the others, without comparing a name.
+  auto& stated = storage.plain_stated;
+  stated.resize(policy.facts.size(), false);
   auto at = c.facts.begin();
   std::uint32_t rank = 0;
   for (const auto& entry : policy.facts) {
-    const std::string& name = entry.first;
-    while (at != c.facts.end() && at->first < name) {
-      auto gone = at++;
-      storage.drop_fact(c.facts, gone);
-    }
-    const bool kept = at != c.facts.end() && at->first == name;
+    const bool had = stated[rank];
     if (const formats::PlainFact* fact = by_rank[rank]) {
-      auto into = kept ? at++ : storage.new_fact(c.facts, at, name);
+      auto into = had ? at++ : storage.new_fact(c.facts, at, entry.first);
       write_plain_value(*fact, entry.second, chosen[rank], into->second.value);
       file.locate(into->second.loc, fact->at, fact->length);
-    } else if (kept) {
+    } else if (had) {
       auto gone = at++;
       storage.drop_fact(c.facts, gone);
     }
+    stated[rank] = by_rank[rank] != nullptr;
     ++rank;
-  }
-  while (at != c.facts.end()) {
-    auto gone = at++;
-    storage.drop_fact(c.facts, gone);
   }
   return true;
 }
@@ -2328,8 +2324,9 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
       any = true;
       ++next_line;
       size += line_size + 1;
-      for (char c : line)
-        if (c == '"') quoted = !quoted;
+      for (const char* q = static_cast<const char*>(std::memchr(line.data(), '"', line.size())); q != nullptr;
+           q = static_cast<const char*>(std::memchr(q + 1, '"', line.size() - static_cast<std::size_t>(q + 1 - line.data()))))
+        quoted = !quoted;
       if (size <= limits.max_file_bytes) {
         record += line;
         record += '\n';

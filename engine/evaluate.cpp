@@ -500,13 +500,42 @@ Binding bind(const CompiledPolicy& p, const Case& c) {
   return b;
 }
 
+namespace {
+
+// bind_value(type, v) written into `out`, whose text keeps its storage: a value already of the
+// type (an enumeration's value at the index this policy gives it, a policy's values being
+// distinct) is copied as it is.
+void bind_value_into(const dsl::FactType& type, const Value& v, Value& out) {
+  const bool as_is =
+      (type.kind == dsl::FactType::Kind::Bool && v.kind == Value::Kind::Bool) ||
+      (type.kind == dsl::FactType::Kind::Enum && v.kind == Value::Kind::Enum && v.integer >= 0 &&
+       static_cast<std::size_t>(v.integer) < type.values.size() &&
+       type.values[static_cast<std::size_t>(v.integer)] == v.text);
+  if (as_is) {
+    out.kind = v.kind;
+    out.boolean = v.boolean;
+    out.integer = v.integer;
+    out.text.assign(v.text);
+    return;
+  }
+  out = bind_value(type, v);
+}
+
+}  // namespace
+
 void bind(const CompiledPolicy& p, const Case& c, Binding& b) {
   b.source = &c;
-  b.values.assign(p.facts.size(), Value::unknown());
+  b.values.resize(p.facts.size());
+  for (Value& v : b.values) {  // unknown, each text keeping its storage
+    v.kind = Value::Kind::Unknown;
+    v.boolean = false;
+    v.integer = 0;
+    v.text.clear();
+  }
   b.provenance.assign(p.facts.size(), nullptr);
   auto take = [&](Index slot, const FactValue& fact) {
     b.provenance[slot] = &fact;
-    b.values[slot] = bind_value(p.facts[slot].type, fact.value);
+    bind_value_into(p.facts[slot].type, fact.value, b.values[slot]);
   };
   if (p.plan.facts_by_name.size() == p.facts.size()) {
     // The case's facts and the policy's, both in the order of their names: one pass over each.

@@ -263,27 +263,39 @@ class PlainReader {
   std::size_t offset(const char* p) const { return begin_ + static_cast<std::size_t>(p - buffer_.data()); }
   std::string_view in_text(const char* p, std::size_t n) const { return std::string_view(text_).substr(offset(p), n); }
 
+  // How many bytes of text follow `p` (just past an opening quote) up to the closing quote, when
+  // nothing in them is escaped or a control character; npos otherwise.
+  std::size_t plain_length(const char* p) const {
+    const char* last = buffer_.data() + size_;
+    const char* end = p;
+    while (end < last && *end != '"' && *end != '\\' && static_cast<unsigned char>(*end) >= 0x20) ++end;
+    if (end == last || *end != '"') return std::string_view::npos;
+    return static_cast<std::size_t>(end - p);
+  }
+
   // The key's text, when written without escapes.
   bool plain_key(od::field& field, std::string_view& key) {
     const char* raw = field.key().raw();
-    if (field.unescaped_key().get(key) != simdjson::SUCCESS) return false;
-    if (key.size() > kLongest || raw[key.size()] != '"' || std::string_view(raw, key.size()) != key) return false;
-    key = in_text(raw, key.size());
+    const std::size_t n = plain_length(raw);
+    if (n > kLongest) return false;
+    key = in_text(raw, n);
     return true;
   }
 
   // A string written without escapes: its text (a view of the file's) and its opening quote.
   bool string(od::value value, std::string_view& text, const char*& at) {
-    od::json_type type{};
-    if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::string) return false;
     std::string_view token = value.raw_json_token();
-    if (value.get_string().get(text) != simdjson::SUCCESS) return false;
-    if (text.size() > kLongest || token.size() < text.size() + 2 || token[text.size() + 1] != '"' ||
-        token.substr(1, text.size()) != text)
-      return false;
+    if (token.empty() || token[0] != '"') return false;
+    const std::size_t n = plain_length(token.data() + 1);
+    if (n > kLongest) return false;
     at = token.data();
-    text = in_text(at + 1, text.size());
+    text = in_text(at + 1, n);
     return true;
+  }
+
+  static std::string_view trimmed(std::string_view s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+    return s;
   }
 
   bool read_facts(od::object& facts) {
@@ -292,30 +304,24 @@ class PlainReader {
       PlainFact fact;
       if (std::move(field_result).get(field) != simdjson::SUCCESS || !plain_key(field, fact.name)) return false;
       od::value value = field.value();
-      od::json_type type{};
-      if (value.type().get(type) != simdjson::SUCCESS) return false;
-      if (type == od::json_type::string) {
+      const std::string_view token = trimmed(value.raw_json_token());
+      if (token.empty()) return false;
+      if (token[0] == '"') {
         const char* at = nullptr;
         if (!string(value, fact.text, at)) return false;
         fact.kind = PlainFact::Kind::Quoted;
         fact.at = offset(at);
         fact.length = fact.text.size() + 2;
-      } else if (type == od::json_type::boolean || type == od::json_type::null) {
-        std::string_view token = value.raw_json_token();
-        const std::size_t n = token.substr(0, 5) == "false" ? 5 : 4;
-        token = token.substr(0, n);
-        if (type == od::json_type::null ? token != "null" : token != "true" && token != "false") return false;
-        if (type == od::json_type::boolean) {
-          bool b = false;
-          if (value.get_bool().get(b) != simdjson::SUCCESS) return false;
-        } else {
-          bool null = false;
-          if (value.is_null().get(null) != simdjson::SUCCESS || !null) return false;
-        }
-        fact.kind = type == od::json_type::null ? PlainFact::Kind::Null : PlainFact::Kind::Word;
+      } else if (token == "true" || token == "false") {
+        fact.kind = PlainFact::Kind::Word;
         fact.at = offset(token.data());
-        fact.text = in_text(token.data(), n);
-        fact.length = type == od::json_type::null ? 1 : n;  // as the tree places a null: at its first letter
+        fact.text = in_text(token.data(), token.size());
+        fact.length = token.size();
+      } else if (token == "null") {
+        fact.kind = PlainFact::Kind::Null;
+        fact.at = offset(token.data());
+        fact.text = in_text(token.data(), token.size());
+        fact.length = 1;  // as the tree places a null: at its first letter
       } else {
         return false;
       }
