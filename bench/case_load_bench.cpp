@@ -1,10 +1,13 @@
 // Case loading speed: a generated in-memory file of many cases, loaded and validated against a
-// policy (items/s is cases/s). BM_ReadYaml is libyaml's reading into the tree alone, for comparison.
-//   build-*/bench/decree_bench --benchmark_filter=CaseLoad
+// policy (items/s is cases/s). BM_ReadYaml is libyaml's reading into the tree alone, and
+// BM_LibyamlEvents libyaml's parsing into events and nothing else: the floor under any reading
+// of YAML with libyaml, for comparison.
+//   build-*/bench/decree_bench --benchmark_filter='CaseLoad|ReadYaml|LibyamlEvents'
 #include <string>
 
 #include <benchmark/benchmark.h>
 #include <fmt/format.h>
+#include <yaml.h>
 
 #include "dsl/parse.hpp"
 #include "engine/case_load.hpp"
@@ -94,5 +97,30 @@ void BM_ReadYaml(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(file.text().size()));
 }
 BENCHMARK(BM_ReadYaml)->Arg(10'000)->Unit(benchmark::kMillisecond);
+
+void BM_LibyamlEvents(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const std::string text = population(n);
+  for (auto _ : state) {
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+    std::size_t events = 0;
+    for (bool done = false; !done; ++events) {
+      yaml_event_t event;
+      if (!yaml_parser_parse(&parser, &event)) {
+        state.SkipWithError("libyaml refused the text");
+        break;
+      }
+      done = event.type == YAML_STREAM_END_EVENT;
+      yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    benchmark::DoNotOptimize(events);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
+}
+BENCHMARK(BM_LibyamlEvents)->Arg(10'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
