@@ -63,6 +63,7 @@ std::vector<HistoryComparison> compare_history(const CompiledPolicy& p, const Ca
         break;
       case Status::NotApplicable:
       case Status::NoDecision:
+      case Status::Outside:  // the case is outside the policy's scope: the rules say nothing of it
         c.agreement = Agreement::NotAddressed;
         break;
     }

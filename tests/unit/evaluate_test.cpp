@@ -10,6 +10,7 @@
 #include "dsl/parse.hpp"
 #include "engine/compile.hpp"
 #include "engine/evaluate.hpp"
+#include "engine/history.hpp"
 #include "engine/trace.hpp"
 
 namespace decree::engine {
@@ -584,6 +585,23 @@ TEST(Scope, FalseIsOutsideTrueDecidesUnknownIsOpen) {
   // Not applicable stays not applicable, inside or outside.
   evaluate(p, facts(p, {{"citizen", B(false)}, {"asks", B(false)}}), o);
   EXPECT_EQ(word(p, o, "d"), "not_applicable");
+}
+
+// A historical case outside the policy's scope: what history records is not addressed by the
+// rules (they say nothing of the case), not left open by unknown facts.
+TEST(Scope, HistoryOfACaseOutsideIsNotAddressed) {
+  auto p = compile_text(kScoped);
+  Case c;
+  c.id = "outside";
+  c.facts["citizen"].value = B(false);
+  c.facts["asks"].value = B(true);
+  c.history = History{};
+  c.history->decisions["d"] = "yes";
+  const CaseEvaluation ev = evaluate_case(p, c, EvalOptions{});
+  ASSERT_EQ(word(p, ev.outcome, "d"), "outside");
+  const auto compared = compare_history(p, ev);
+  ASSERT_EQ(compared.size(), 1u);
+  EXPECT_EQ(compared[0].agreement, Agreement::NotAddressed);
 }
 
 TEST(Scope, ExploreNamesTheScopesFacts) {
