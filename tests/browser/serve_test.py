@@ -7,6 +7,7 @@ disk since it was loaded, a path that leaves the served folder or is not served,
 is read-only (--read-only, or --host 0.0.0.0) are refused with a message and write nothing.
 
 usage: serve_test.py DECREE SOURCE_DIR"""
+import atexit
 import json
 import pathlib
 import shutil
@@ -66,6 +67,7 @@ print("ok: --host 0.0.0.0 warns; limits, methods and saving refused with JSON me
 
 # --save-dir: the page may save an edited policy there, and only there.
 folder = pathlib.Path(tempfile.mkdtemp(prefix="decree-save-"))
+atexit.register(shutil.rmtree, folder, ignore_errors=True)  # removed however the test ends
 server, url, _ = start_server(decree, root, "--save-dir", str(folder), lines=True)
 try:
     text = "policy mine \"Mine\"\n  extends telegram_1956 in \"telegram-1956.decree\"\n"
@@ -83,6 +85,7 @@ print("ok: --save-dir saves there, under a checked name")
 
 # Saving over a served file, in a copy of the project's policies, scenarios and sources.
 work = pathlib.Path(tempfile.mkdtemp(prefix="decree-save-http-"))
+atexit.register(shutil.rmtree, work, ignore_errors=True)
 for part in ("policies", "scenarios", "sources"):
     shutil.copytree(pathlib.Path(root) / part, work / part)
 TELEGRAM = "policies/telegram-1956.decree"
@@ -154,5 +157,4 @@ for args, why in ((["--read-only"], "--read-only"), (["--host", "0.0.0.0"], "rea
             fail(f"a save under {args}: HTTP {status} {body}")
     finally:
         stop_server(server)
-shutil.rmtree(work, ignore_errors=True)
 print("ok: --read-only and --host 0.0.0.0 save nothing and say why")
