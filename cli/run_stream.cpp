@@ -18,6 +18,7 @@
 #include "cli/common.hpp"
 #include "engine/case_load.hpp"
 #include "engine/case_stream.hpp"
+#include "engine/explain/because.hpp"
 #include "engine/population.hpp"
 #include "engine/history.hpp"
 #include "engine/render_jsonl.hpp"
@@ -42,6 +43,8 @@ struct RunWriter::State {
   std::optional<engine::TraceWriter> json;
   engine::CaseCitations cited;
   engine::CaseEvaluation ev;  // reused from case to case
+  std::optional<engine::CaseExplainer> explainer;  // for the text trace, reused from case to case
+  std::string text_out;                            // the same
   std::size_t written = 0;
   bool begun = false;
   State(const Prepared& p, const StreamArgs& a) : prep(p), args(a), cited(p.library) {}
@@ -55,6 +58,7 @@ RunWriter::RunWriter(const Prepared& prep, const StreamArgs& args) : state_(std:
   s.text.explain = engine::explain_level(args.explain);
   if (args.format == "jsonl") s.jsonl.emplace(*prep.policy, args.brief);
   if (args.format == "json") s.json.emplace(*prep.policy, args.brief, json_indent() > 0);
+  if (!s.jsonl && !s.json && !args.brief) s.explainer.emplace(*prep.policy);
 }
 
 RunWriter::~RunWriter() = default;
@@ -83,8 +87,10 @@ void RunWriter::add(const engine::Case& c) {
   } else if (s.args.brief) {
     put(engine::render_brief(policy, ev, s.text));
   } else {
-    std::string out = s.written > 0 ? "\n" : "";
-    out += engine::render_case(policy, ev, s.text);
+    std::string& out = s.text_out;
+    out.clear();
+    if (s.written > 0) out += '\n';
+    engine::render_case(out, policy, ev, s.text, *s.explainer);
     out += engine::render_history(policy, ev);
     put(out);
   }

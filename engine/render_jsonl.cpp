@@ -62,6 +62,25 @@ bool plain(const char* s, std::size_t n) {
   return true;
 }
 
+// Whether `s` has no control character and no `\`: its only bytes to escape, if any, are `"`
+// (the quotes around a description in a because-sentence), each written `\"` as RapidJSON's
+// Writer writes it.
+bool quotes_only(const char* s, std::size_t n) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const std::uint64_t x = load8(s + i);
+    const std::uint64_t backslash = x ^ (ones * '\\');
+    if (((((x - ones * 0x20) & ~x) | ((backslash - ones) & ~backslash)) & highs) != 0) return false;
+  }
+  for (; i < n; ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == '\\') return false;
+  }
+  return true;
+}
+
 // memcpy for the short strings a trace is made of, without a call for each (the longer ones
 // are left to memcpy).
 void copy(char* out, const char* s, std::size_t n) {
@@ -81,8 +100,9 @@ void copy(char* out, const char* s, std::size_t n) {
 }
 
 // RapidJSON's writer, compact or indented, with strings that need no escaping copied in one go
-// (Base::String escapes and writes byte by byte); others are left to Base::String. The output
-// is the same byte for byte. The compact writer also writes a value's separator (`,` or `:`, as
+// (Base::String escapes and writes byte by byte), and in the compact one strings whose only bytes
+// to escape are quotes copied run by run; others are left to Base::String. The output is the
+// same byte for byte. The compact writer also writes a value's separator (`,` or `:`, as
 // Base::Prefix chooses it from RapidJSON's own stack of levels) with the value, in one Push;
 // the indented one leaves separators and indentation to Base::PrettyPrefix.
 template <class Base>
@@ -97,13 +117,82 @@ class FastWriter : public Base {
   using Base::String;
 
   bool String(const char* s, rapidjson::SizeType n, bool copy = false) {
-    if (!plain(s, n)) return Base::String(s, n, copy);
-    return quoted(s, n);
+    if (plain(s, n)) return quoted(s, n);
+    if constexpr (!kPretty)
+      if (quotes_only(s, n)) return escaped_quotes(s, n);
+    return Base::String(s, n, copy);
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy = false) { return String(s, n, copy); }
   bool String(const char* s) { return String(s, static_cast<rapidjson::SizeType>(std::strlen(s))); }
   // A key the program spells (a literal), known to need no escaping.
   bool PlainKey(const char* s, rapidjson::SizeType n) { return quoted(s, n); }
+
+  // A member of the object being written, `"key":"value"`, its separator included, in one push:
+  // the key is a literal (no escape); `value` is scanned unless `checked` (a word the program
+  // spells, like "true" or "decided"); a value to escape is left to Base::String.
+  bool Member(const char* key, std::size_t kn, const char* s, std::size_t n, bool checked = false) {
+    if constexpr (kPretty) {
+      PlainKey(key, static_cast<rapidjson::SizeType>(kn));
+      return String(s, static_cast<rapidjson::SizeType>(n));
+    } else {
+      if (!checked && !plain(s, n)) {
+        PlainKey(key, static_cast<rapidjson::SizeType>(kn));
+        if (quotes_only(s, n)) return escaped_quotes(s, n);
+        return Base::String(s, static_cast<rapidjson::SizeType>(n));
+      }
+      const char sep = member_separator();
+      char* out = this->os_->Push(kn + n + 5 + (sep != 0 ? 1 : 0));
+      if (sep != 0) *out++ = sep;
+      out[0] = '"';
+      copy(out + 1, key, kn);
+      out += kn + 1;
+      out[0] = '"';
+      out[1] = ':';
+      out[2] = '"';
+      copy(out + 3, s, n);
+      out[n + 3] = '"';
+      return true;
+    }
+  }
+  // `"key":text`, `text` a literal JSON value (null, true, false).
+  bool MemberLiteral(const char* key, std::size_t kn, const char* text, std::size_t n) {
+    if constexpr (kPretty) {
+      PlainKey(key, static_cast<rapidjson::SizeType>(kn));
+      return Base::RawValue(text, n, rapidjson::kNullType);
+    } else {
+      const char sep = member_separator();
+      char* out = this->os_->Push(kn + n + 3 + (sep != 0 ? 1 : 0));
+      if (sep != 0) *out++ = sep;
+      out[0] = '"';
+      copy(out + 1, key, kn);
+      out += kn + 1;
+      out[0] = '"';
+      out[1] = ':';
+      copy(out + 2, text, n);
+      return true;
+    }
+  }
+
+  // `"key":[` or `"key":{` in one push, and the new level on RapidJSON's stack, as PlainKey then
+  // StartArray or StartObject would write and push them.
+  bool MemberOpen(const char* key, std::size_t kn, bool array) {
+    if constexpr (kPretty) {
+      PlainKey(key, static_cast<rapidjson::SizeType>(kn));
+      return array ? Base::StartArray() : Base::StartObject();
+    } else {
+      const char sep = member_separator();
+      char* out = this->os_->Push(kn + 4 + (sep != 0 ? 1 : 0));
+      if (sep != 0) *out++ = sep;
+      out[0] = '"';
+      copy(out + 1, key, kn);
+      out += kn + 1;
+      out[0] = '"';
+      out[1] = ':';
+      out[2] = array ? '[' : '{';
+      new (this->level_stack_.template Push<typename Base::Level>()) typename Base::Level(array);
+      return true;
+    }
+  }
 
   bool Null() {
     if constexpr (kPretty) return Base::Null();
@@ -127,6 +216,40 @@ class FastWriter : public Base {
     if (level->valueCount > 0) sep = level->inArray || level->valueCount % 2 == 0 ? ',' : ':';
     ++level->valueCount;
     return sep;
+  }
+
+  // The separator before a key and its value written together (inside an object, as the key's
+  // Prefix would choose it), the level's count advanced past both.
+  char member_separator() {
+    auto* level = this->level_stack_.template Top<typename Base::Level>();
+    const char sep = level->valueCount > 0 ? ',' : 0;
+    level->valueCount += 2;
+    return sep;
+  }
+
+  // `s` between quotes, each `"` in it written `\"`, after its separator: room for the worst
+  // case is pushed, and what is left of it popped.
+  bool escaped_quotes(const char* s, std::size_t n) {
+    const char sep = separator();
+    const std::size_t room = 2 * n + 2 + (sep != 0 ? 1 : 0);
+    char* const start = this->os_->Push(room);
+    char* out = start;
+    if (sep != 0) *out++ = sep;
+    *out++ = '"';
+    const char* const end = s + n;
+    while (s < end) {
+      const char* q = static_cast<const char*>(std::memchr(s, '"', static_cast<std::size_t>(end - s)));
+      const char* run_end = q != nullptr ? q : end;
+      std::memcpy(out, s, static_cast<std::size_t>(run_end - s));
+      out += run_end - s;
+      if (q == nullptr) break;
+      *out++ = '\\';
+      *out++ = '"';
+      s = q + 1;
+    }
+    *out++ = '"';
+    this->os_->Pop(room - static_cast<std::size_t>(out - start));
+    return this->EndValue(true);
   }
 
   // `text` (n bytes), after its separator.
@@ -165,25 +288,66 @@ template <class W, std::size_t N>
 void key(W& w, const char (&k)[N]) { w.PlainKey(k, static_cast<rapidjson::SizeType>(N - 1)); }
 template <class W>
 void key(W& w, std::string_view k) { w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size())); }
+// `"k":"v"` in an object (`v` scanned for escapes), `"k":"word"` for a word the program spells
+// (to_string of a state), `"k":null`, `"k":true|false`.
+template <class W, std::size_t N>
+void member(W& w, const char (&k)[N], std::string_view v) { w.Member(k, N - 1, v.data(), v.size()); }
+template <class W, std::size_t N>
+void member_word(W& w, const char (&k)[N], std::string_view v) { w.Member(k, N - 1, v.data(), v.size(), true); }
+template <class W, std::size_t N>
+void member_null(W& w, const char (&k)[N]) { w.MemberLiteral(k, N - 1, "null", 4); }
+template <class W, std::size_t N>
+void member_bool(W& w, const char (&k)[N], bool b) {
+  if (b) w.MemberLiteral(k, N - 1, "true", 4);
+  else w.MemberLiteral(k, N - 1, "false", 5);
+}
+// `"k":[` and `"k":{`: a key and the array or object that follows it.
+template <class W, std::size_t N>
+void open_array(W& w, const char (&k)[N]) { w.MemberOpen(k, N - 1, true); }
+template <class W, std::size_t N>
+void open_object(W& w, const char (&k)[N]) { w.MemberOpen(k, N - 1, false); }
+template <class W, std::size_t N>
+void member_or_null(W& w, const char (&k)[N], std::string_view v) {
+  if (v.empty()) member_null(w, k);
+  else member(w, k, v);
+}
+
 template <class W>
 void str_or_null(W& w, std::string_view s) {
   if (s.empty()) w.Null();
   else str(w, s);
 }
 
-template <class W>
-void loc(W& w, const SourceLoc& l) {
-  if (l.file.empty()) w.Null();
-  else if (!l.known()) str(w, l.file);
-  else {
-    // "file:line", for each fact of each case: built in a buffer kept from one to the next.
-    thread_local std::string at;
+// "file:line", for each fact of each case: built in a buffer kept from one to the next, and
+// built again only when the place is on another line or in another file (the facts of a case
+// from JSON Lines or CSV share one).
+std::string_view file_line(const SourceLoc& l) {
+  thread_local std::string at, file;
+  thread_local std::uint32_t line = 0;
+  if (l.line != line || l.file != file || at.empty()) {
+    file = l.file;
+    line = l.line;
     at.assign(l.file);
     at += ':';
     char digits[16];
     at.append(digits, static_cast<std::size_t>(std::to_chars(digits, digits + sizeof digits, l.line).ptr - digits));
-    str(w, at);
   }
+  return at;
+}
+
+template <class W>
+void loc(W& w, const SourceLoc& l) {
+  if (l.file.empty()) w.Null();
+  else if (!l.known()) str(w, l.file);
+  else str(w, file_line(l));
+}
+
+// `"k":` and the place, as loc() writes it.
+template <class W, std::size_t N>
+void member_loc(W& w, const char (&k)[N], const SourceLoc& l) {
+  if (l.file.empty()) member_null(w, k);
+  else if (!l.known()) member(w, k, l.file);
+  else member(w, k, file_line(l));
 }
 
 template <class W>
@@ -215,6 +379,21 @@ void value(W& w, const Value& v) {
     }
   }
   w.Null();
+}
+
+// `"k":` and the value, as value() writes it.
+template <class W, std::size_t N>
+void member_value(W& w, const char (&k)[N], const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Unknown: member_word(w, k, "unknown"); return;
+    case Value::Kind::Bool: member_bool(w, k, v.boolean); return;
+    case Value::Kind::Text:
+    case Value::Kind::Enum: member(w, k, v.text); return;
+    default:
+      key(w, k);
+      value(w, v);
+      return;
+  }
 }
 
 template <class W>
@@ -499,6 +678,26 @@ void emit(W& w, const nlohmann::ordered_json& j) {
   }
 }
 
+// Which of the policy's texts that every case's trace repeats need no escaping, found once for
+// the policy: those are written without being scanned again, case after case.
+struct PlainTexts {
+  bool names = false;              // every fact, definition, rule, decision, value and authority name and title
+  std::vector<char> conditions;    // by condition: its text
+  explicit PlainTexts(const CompiledPolicy& p) : conditions(p.conditions.size(), 0) {
+    auto ok = [](const std::string& t) { return plain(t.data(), t.size()); };
+    names = ok(p.scope_text);
+    for (const auto& f : p.facts) names = names && ok(f.name);
+    for (const auto& d : p.definitions) names = names && ok(d.name) && ok(d.title);
+    for (const auto& r : p.rules) names = names && ok(r.name) && ok(r.title);
+    for (const auto& a : p.authorities) names = names && ok(a.name);
+    for (const auto& d : p.decisions) {
+      names = names && ok(d.name) && ok(d.title);
+      for (const auto& v : d.values) names = names && ok(v);
+    }
+    for (std::size_t c = 0; c < p.conditions.size(); ++c) conditions[c] = ok(p.conditions[c].text) ? 1 : 0;
+  }
+};
+
 // Two layouts of one case. `Dictionary` (decree.jsonl/1) carries what is particular to the case
 // and names the rest, whose texts the header holds; `SelfContained` (decree.trace/1) repeats the
 // titles, places and citations so that each case can be read alone, with every optional field
@@ -510,8 +709,10 @@ template <class W>
 class CaseWriter {
  public:
   // `explainer`, when given, explains the case with the buffers it keeps from case to case.
-  CaseWriter(W& w, const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer = nullptr)
-      : w_(w), p_(p), ev_(ev), whole_(layout == Layout::SelfContained) {
+  // `plain`, when given, is the policy's PlainTexts (else its texts are scanned as they are written).
+  CaseWriter(W& w, const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer = nullptr,
+             const PlainTexts* plain = nullptr)
+      : w_(w), p_(p), ev_(ev), whole_(layout == Layout::SelfContained), plain_(plain) {
     if (ev.trace.conditions.empty()) return;
     if (explainer != nullptr) {
       explanations_ = &explainer->explain(ev);
@@ -521,14 +722,26 @@ class CaseWriter {
     }
   }
 
+  // `"k":"v"` for a name, title or value of the policy, scanned only when PlainTexts has not
+  // found them all plain.
+  template <std::size_t N>
+  void name(const char (&k)[N], std::string_view v) {
+    w_.Member(k, N - 1, v.data(), v.size(), plain_ != nullptr && plain_->names);
+  }
+  // `"k":"text"` for the text of condition `c`.
+  template <std::size_t N>
+  void condition_text(const char (&k)[N], Index c) {
+    const std::string& t = p_.conditions[c].text;
+    w_.Member(k, N - 1, t.data(), t.size(), plain_ != nullptr && plain_->conditions[c] != 0);
+  }
+
   void whole_case() {
     const Case* c = ev_.source;
     w_.StartObject();
     case_identity(w_, c);
     key(w_, "scope");
     scope();
-    key(w_, "decisions");
-    w_.StartArray();
+    open_array(w_, "decisions");
     for (std::size_t d = 0; d < p_.decisions.size(); ++d) decision(static_cast<Index>(d));
     w_.EndArray();
     key(w_, "obligations");
@@ -549,8 +762,7 @@ class CaseWriter {
     str(w_, p_.decisions[why.decision].name);
     key(w_, "value");
     str(w_, p_.decisions[why.decision].values[why.value]);
-    key(w_, "actual");
-    w_.StartObject();
+    open_object(w_, "actual");
     result(why.decision, why.actual);
     w_.EndObject();
     key(w_, "is_outcome");
@@ -559,8 +771,7 @@ class CaseWriter {
     w_.Bool(why.is_default);
     key(w_, "not_applicable");
     w_.Bool(why.actual.status == Status::NotApplicable);
-    key(w_, "rules");
-    w_.StartArray();
+    open_array(w_, "rules");
     for (Index s : why.settings) rule(p_.settings[s].rule, &p_.settings[s]);
     w_.EndArray();
     key(w_, "applies_failed");
@@ -575,22 +786,16 @@ class CaseWriter {
   void scope() {
     const OutsideReason why = outside_reason(p_, ev_);
     w_.StartObject();
-    key(w_, "condition");
-    if (p_.scope == kNone) w_.Null();
-    else str(w_, p_.scope_text);
-    key(w_, "value");
-    str(w_, to_string(ev_.outcome.in_scope));
-    key(w_, "within");
-    str(w_, why.outside ? "false" : why.maybe ? "unknown" : "true");
-    key(w_, "reason");
-    if (why.outside || why.maybe) str(w_, why.by_scope ? "scope" : "no_decision_applies");
-    else w_.Null();
-    key(w_, "conditions");
-    w_.StartArray();
+    if (p_.scope == kNone) member_null(w_, "condition");
+    else name("condition", p_.scope_text);
+    member_word(w_, "value", to_string(ev_.outcome.in_scope));
+    member_word(w_, "within", why.outside ? "false" : why.maybe ? "unknown" : "true");
+    if (why.outside || why.maybe) member_word(w_, "reason", why.by_scope ? "scope" : "no_decision_applies");
+    else member_null(w_, "reason");
+    open_array(w_, "conditions");
     for (Index c : why.conditions) condition(c, 0);
     w_.EndArray();
-    key(w_, "facts");
-    w_.StartArray();
+    open_array(w_, "facts");
     for (Index f : why.facts) fact(f);
     w_.EndArray();
     w_.EndObject();
@@ -600,33 +805,20 @@ class CaseWriter {
   // self-contained layout the provenance keys are always there, null when not stated).
   void fact(Index slot) {
     w_.StartObject();
-    key(w_, "fact");
-    str(w_, p_.facts[slot].name);
-    key(w_, "value");
-    value(w_, ev_.binding.values[slot]);
+    name("fact", p_.facts[slot].name);
+    member_value(w_, "value", ev_.binding.values[slot]);
     const FactValue* f = slot < ev_.binding.provenance.size() ? ev_.binding.provenance[slot] : nullptr;
     if (f != nullptr) {
-      key(w_, "at");
-      loc(w_, f->loc);
-      key(w_, "certainty");
-      str(w_, to_string(f->certainty));
-      if (whole_ || !f->source.empty()) {
-        key(w_, "source");
-        str_or_null(w_, f->source);
-      }
-      if (whole_ || !f->note.empty()) {
-        key(w_, "note");
-        str_or_null(w_, f->note);
-      }
-      if (!f->household_of.empty()) {
-        key(w_, "household_of");
-        str(w_, f->household_of);
-      }
+      member_loc(w_, "at", f->loc);
+      member_word(w_, "certainty", to_string(f->certainty));
+      if (whole_ || !f->source.empty()) member_or_null(w_, "source", f->source);
+      if (whole_ || !f->note.empty()) member_or_null(w_, "note", f->note);
+      if (!f->household_of.empty()) member(w_, "household_of", f->household_of);
     } else if (whole_) {
-      for (const char* k : {"at", "certainty", "source", "note"}) {
-        key(w_, k);
-        w_.Null();
-      }
+      member_null(w_, "at");
+      member_null(w_, "certainty");
+      member_null(w_, "source");
+      member_null(w_, "note");
     }
     w_.EndObject();
   }
@@ -634,14 +826,9 @@ class CaseWriter {
   void definition(Index d, int depth) {
     const CompiledDefinition& def = p_.definitions[d];
     w_.StartObject();
-    key(w_, "definition");
-    str(w_, def.name);
-    if (whole_) {
-      key(w_, "title");
-      str(w_, def.title);
-    }
-    key(w_, "value");
-    str(w_, to_string(ev_.trace.definitions[d]));
+    name("definition", def.name);
+    if (whole_) name("title", def.title);
+    member_word(w_, "value", to_string(ev_.trace.definitions[d]));
     if (whole_) {
       key(w_, "citations");
       citations(w_, def.cites);
@@ -656,27 +843,18 @@ class CaseWriter {
   void condition(Index c, int depth) {
     const Condition& cond = p_.conditions[c];
     w_.StartObject();
-    key(w_, "text");
-    str(w_, cond.text);
-    key(w_, "value");
-    str(w_, to_string(ev_.trace.conditions[c]));
-    key(w_, "decisive");
-    w_.Bool(current_ != nullptr && current_->is_decisive(c));
-    if (whole_) {
-      key(w_, "at");
-      loc(w_, cond.loc);
-    }
-    key(w_, "facts");
-    w_.StartArray();
+    condition_text("text", c);
+    member_word(w_, "value", to_string(ev_.trace.conditions[c]));
+    member_bool(w_, "decisive", current_ != nullptr && current_->is_decisive(c));
+    if (whole_) member_loc(w_, "at", cond.loc);
+    open_array(w_, "facts");
     for (Index i = cond.facts.begin; i < cond.facts.end; ++i) fact(p_.reads[i]);
     w_.EndArray();
-    key(w_, "definitions");
-    w_.StartArray();
+    open_array(w_, "definitions");
     for (Index i = cond.definitions.begin; i < cond.definitions.end; ++i) definition(p_.reads[i], depth);
     w_.EndArray();
     if (!cond.decisions.empty()) {  // only in rules that follow from a decision
-      key(w_, "decisions");
-      w_.StartArray();
+      open_array(w_, "decisions");
       for (Index i = cond.decisions.begin; i < cond.decisions.end; ++i) decision_read(p_.reads[i]);
       w_.EndArray();
     }
@@ -694,38 +872,27 @@ class CaseWriter {
     const DecisionResult& r = ev_.outcome.decisions[d];
     const bool has_rule = (r.status == Status::Decided || r.status == Status::Undetermined) && r.setting != kNone;
     w_.StartObject();
-    key(w_, "decision");
-    str(w_, p_.decisions[d].name);
-    key(w_, "status");
-    str(w_, to_string(r.status));
-    key(w_, "outcome");
-    str(w_, outcome_word(p_, d, r));
-    key(w_, "by");
-    if (r.by == kNone) w_.Null();
-    else str(w_, p_.authorities[r.by].name);
-    key(w_, "rule");
-    if (has_rule) str(w_, p_.rules[p_.settings[r.setting].rule].name);
-    else w_.Null();
+    name("decision", p_.decisions[d].name);
+    member_word(w_, "status", to_string(r.status));
+    name("outcome", outcome_word(p_, d, r));
+    if (r.by == kNone) member_null(w_, "by");
+    else name("by", p_.authorities[r.by].name);
+    if (has_rule) name("rule", p_.rules[p_.settings[r.setting].rule].name);
+    else member_null(w_, "rule");
     w_.EndObject();
   }
 
   // status, outcome, outcome_text, value, by, rule: what a decision and a settlement share.
   void result(Index d, const DecisionResult& r) {
-    key(w_, "status");
-    str(w_, to_string(r.status));
-    key(w_, "outcome");
-    str(w_, outcome_word(p_, d, r));
-    key(w_, "outcome_text");
-    str(w_, outcome_text(p_, d, r));
-    key(w_, "value");
-    if (r.value == kNone) w_.Null();
-    else str(w_, p_.decisions[d].values[r.value]);
-    key(w_, "by");
-    if (r.by == kNone) w_.Null();
-    else str(w_, p_.authorities[r.by].name);
-    key(w_, "rule");
-    if (r.status == Status::Decided && r.setting != kNone) str(w_, p_.rules[p_.settings[r.setting].rule].name);
-    else w_.Null();
+    member_word(w_, "status", to_string(r.status));
+    name("outcome", outcome_word(p_, d, r));
+    member(w_, "outcome_text", outcome_text(p_, d, r));
+    if (r.value == kNone) member_null(w_, "value");
+    else name("value", p_.decisions[d].values[r.value]);
+    if (r.by == kNone) member_null(w_, "by");
+    else name("by", p_.authorities[r.by].name);
+    if (r.status == Status::Decided && r.setting != kNone) name("rule", p_.rules[p_.settings[r.setting].rule].name);
+    else member_null(w_, "rule");
   }
 
   void names(const std::vector<Index>& facts) {
@@ -739,8 +906,7 @@ class CaseWriter {
     for (const auto& s : list) {
       w_.StartObject();
       result(d, s.result);
-      key(w_, "if");
-      w_.StartObject();
+      open_object(w_, "if");
       for (const auto& a : s.facts) {
         str(w_, p_.facts[a.fact].name);
         value(w_, a.value);
@@ -780,36 +946,26 @@ class CaseWriter {
     const CompiledRule& rule = p_.rules[r];
     const RuleTrace& rt = ev_.trace.rules[r];
     w_.StartObject();
-    key(w_, "rule");
-    str(w_, rule.name);
+    name("rule", rule.name);
     if (whole_) {
-      key(w_, "title");
-      str(w_, rule.title);
-      key(w_, "at");
-      loc(w_, rule.loc);
+      name("title", rule.title);
+      member_loc(w_, "at", rule.loc);
     }
-    key(w_, "state");
-    str(w_, to_string(rt.state));
-    key(w_, "when");
-    str(w_, to_string(ev_.outcome.when[r]));
+    member_word(w_, "state", to_string(rt.state));
+    member_word(w_, "when", to_string(ev_.outcome.when[r]));
     if (whole_ && setting != nullptr) {
-      key(w_, "sets");
-      str(w_, p_.decisions[setting->decision].values[setting->value]);
-      key(w_, "by");
-      if (setting->by == kNone) w_.Null();
-      else str(w_, p_.authorities[setting->by].name);
+      name("sets", p_.decisions[setting->decision].values[setting->value]);
+      if (setting->by == kNone) member_null(w_, "by");
+      else name("by", p_.authorities[setting->by].name);
     }
     key(w_, "conditions");
     conditions(rule.conditions);
-    key(w_, "failed");
-    if (rt.failed == kNone) w_.Null();
-    else str(w_, p_.conditions[rt.failed].text);
-    key(w_, "defeated_by");
-    if (rt.defeated_by == kNone) w_.Null();
-    else str(w_, p_.rules[rt.defeated_by].name);
+    if (rt.failed == kNone) member_null(w_, "failed");
+    else condition_text("failed", rt.failed);
+    if (rt.defeated_by == kNone) member_null(w_, "defeated_by");
+    else name("defeated_by", p_.rules[rt.defeated_by].name);
     if (whole_) {
-      key(w_, "exception_to");
-      w_.StartArray();
+      open_array(w_, "exception_to");
       for (Index e : rule.exception_to) str(w_, p_.rules[e].name);
       w_.EndArray();
       key(w_, "citations");
@@ -824,47 +980,35 @@ class CaseWriter {
     const DecisionTrace& dt = ev_.trace.decisions[d];
     current_ = d < explanations_->size() ? &(*explanations_)[d] : nullptr;
     w_.StartObject();
-    key(w_, "decision");
-    str(w_, decision.name);
-    if (whole_) {
-      key(w_, "title");
-      str(w_, decision.title);
-    }
+    name("decision", decision.name);
+    if (whole_) name("title", decision.title);
     result(d, res);
-    key(w_, "because");
-    w_.StartArray();
+    open_array(w_, "because");
     if (current_ != nullptr)
       for (const auto& s : current_->because) str(w_, s);
     w_.EndArray();
-    key(w_, "decisive_facts");
-    w_.StartArray();
+    open_array(w_, "decisive_facts");
     if (current_ != nullptr)
       for (Index f : current_->decisive_facts) str(w_, p_.facts[f].name);
     w_.EndArray();
-    key(w_, "applies");
-    str(w_, to_string(res.applies));
+    member_word(w_, "applies", to_string(res.applies));
     key(w_, "applies_conditions");
     conditions(decision.applies_conditions);
     if (res.status == Status::Conflict && res.setting != kNone && res.other != kNone) {
-      key(w_, "conflict");
-      w_.StartArray();
+      open_array(w_, "conflict");
       str(w_, p_.rules[p_.settings[res.setting].rule].name);
       str(w_, p_.rules[p_.settings[res.other].rule].name);
       w_.EndArray();
     }
     if (whole_) {
-      key(w_, "default");
-      if (decision.default_value == kNone) w_.Null();
-      else str(w_, decision.values[decision.default_value]);
+      if (decision.default_value == kNone) member_null(w_, "default");
+      else name("default", decision.values[decision.default_value]);
     }
-    key(w_, "default_used");
-    w_.Bool(res.status == Status::Defaulted);
-    key(w_, "rests_on");
-    w_.StartArray();
+    member_bool(w_, "default_used", res.status == Status::Defaulted);
+    open_array(w_, "rests_on");
     for (Index i = dt.rests_on.begin; i < dt.rests_on.end; ++i) fact(ev_.trace.rests_on[i]);
     w_.EndArray();
-    key(w_, "rules");
-    w_.StartArray();
+    open_array(w_, "rules");
     if (res.status != Status::NotApplicable && res.status != Status::Outside)
       for (Index s : decision.settings) rule(p_.settings[s].rule, &p_.settings[s]);
     w_.EndArray();
@@ -909,6 +1053,7 @@ class CaseWriter {
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
   const bool whole_;
+  const PlainTexts* plain_;
   std::vector<DecisionExplanation> own_;
   const std::vector<DecisionExplanation>* explanations_ = &own_;  // by decision
   const DecisionExplanation* current_ = nullptr;   // the decision being written: marks its decisive conditions
@@ -956,7 +1101,8 @@ struct Output {
   virtual void header(const CompiledPolicy& p, bool brief) = 0;
   virtual void brief(const CompiledPolicy& p, const CaseEvaluation& ev) = 0;
   // `explainer`: kept from case to case by the caller (nullptr: the case is explained alone).
-  virtual void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer) = 0;
+  virtual void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer,
+                     const PlainTexts* plain) = 0;
   virtual void why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why) = 0;
   // The opening of a decree.trace/1 document, up to and including the `[` of its cases.
   virtual void open_document(const CompiledPolicy& p) = 0;
@@ -977,8 +1123,9 @@ struct OutputWith final : Output {
   void policy(const CompiledPolicy& p) override { policy_object(w, p); }
   void header(const CompiledPolicy& p, bool is_brief) override { write_header(w, p, is_brief); }
   void brief(const CompiledPolicy& p, const CaseEvaluation& ev) override { brief_case(w, p, ev); }
-  void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer) override {
-    CaseWriter<W>(w, p, ev, layout, explainer).whole_case();
+  void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer,
+             const PlainTexts* plain) override {
+    CaseWriter<W>(w, p, ev, layout, explainer, plain).whole_case();
   }
   // {"schema": "decree.trace/1", "generator": ..., "policy": {...}: how each document begins.
   void opening(const CompiledPolicy& p) {
@@ -1037,7 +1184,8 @@ struct JsonlWriter::State {
   bool brief;
   OutputWith<Writer> out;
   CaseExplainer explainer;
-  State(const CompiledPolicy& p, bool b) : policy(p), brief(b), explainer(p) {}
+  PlainTexts plain;
+  State(const CompiledPolicy& p, bool b) : policy(p), brief(b), explainer(p), plain(p) {}
 
   std::string_view finish() {
     out.buffer.Put('\n');
@@ -1057,7 +1205,7 @@ std::string_view JsonlWriter::header() {
 std::string_view JsonlWriter::line(const CaseEvaluation& ev) {
   state_->out.reset();
   if (state_->brief) state_->out.brief(state_->policy, ev);
-  else state_->out.whole(state_->policy, ev, Layout::Dictionary, &state_->explainer);
+  else state_->out.whole(state_->policy, ev, Layout::Dictionary, &state_->explainer, &state_->plain);
   return state_->finish();
 }
 
@@ -1066,7 +1214,9 @@ struct TraceWriter::State {
   bool brief;
   std::unique_ptr<Output> out;
   CaseExplainer explainer;
-  State(const CompiledPolicy& p, bool b, bool pretty) : policy(p), brief(b), out(make_output(pretty)), explainer(p) {}
+  PlainTexts plain;
+  State(const CompiledPolicy& p, bool b, bool pretty)
+      : policy(p), brief(b), out(make_output(pretty)), explainer(p), plain(p) {}
 };
 
 TraceWriter::TraceWriter(const CompiledPolicy& policy, bool brief, bool pretty)
@@ -1082,7 +1232,7 @@ std::string_view TraceWriter::open() {
 std::string_view TraceWriter::next(const CaseEvaluation& ev) {
   state_->out->restart();
   if (state_->brief) state_->out->brief(state_->policy, ev);
-  else state_->out->whole(state_->policy, ev, Layout::SelfContained, &state_->explainer);
+  else state_->out->whole(state_->policy, ev, Layout::SelfContained, &state_->explainer, &state_->plain);
   return state_->out->text();
 }
 
@@ -1102,7 +1252,7 @@ std::string policy_json_text(const CompiledPolicy& policy) {
 std::string case_json_text(const CompiledPolicy& policy, const CaseEvaluation& ev, bool brief) {
   OutputWith<Writer> out;
   if (brief) out.brief(policy, ev);
-  else out.whole(policy, ev, Layout::SelfContained, nullptr);
+  else out.whole(policy, ev, Layout::SelfContained, nullptr, nullptr);
   return std::string(out.text());
 }
 

@@ -56,12 +56,21 @@ std::string cites_short(const std::vector<CompiledCitation>& cs) {
 
 class Writer {
  public:
-  Writer(const CompiledPolicy& p, const CaseEvaluation& ev, bool color, Explain mode = Explain::Full)
-      : p_(p), ev_(ev), color_(color), mode_(mode), expanded_(p.definitions.size(), false) {
-    if (!ev.trace.conditions.empty()) explanations_ = explain_case(p, ev);
+  // Appends to `out`. `explainer`, when given, explains the case with the buffers it keeps
+  // from case to case.
+  Writer(std::string& out, const CompiledPolicy& p, const CaseEvaluation& ev, bool color, Explain mode = Explain::Full,
+         CaseExplainer* explainer = nullptr)
+      : out(out), p_(p), ev_(ev), color_(color), mode_(mode), expanded_(p.definitions.size(), false) {
+    if (ev.trace.conditions.empty()) return;
+    if (explainer != nullptr) {
+      explanations_ = &explainer->explain(ev);
+    } else {
+      own_ = explain_case(p, ev);
+      explanations_ = &own_;
+    }
   }
 
-  std::string out;
+  std::string& out;
 
   std::string paint(std::string_view s, Paint how) const { return engine::paint(s, how, color_); }
 
@@ -135,8 +144,8 @@ class Writer {
   }
 
   void because(Index d, int indent) {
-    if (d >= explanations_.size()) return;
-    paragraph(indent, joined(explanations_[d].because));
+    if (d >= explanations_->size()) return;
+    paragraph(indent, joined((*explanations_)[d].because));
   }
 
   std::string fact_value(Index slot) const { return to_string(ev_.binding.values[slot]); }
@@ -453,7 +462,7 @@ class Writer {
   }
 
   void decision(Index d) {
-    current_ = d < explanations_.size() ? &explanations_[d] : nullptr;
+    current_ = d < explanations_->size() ? &(*explanations_)[d] : nullptr;
     if (mode_ == Explain::Short) {
       short_decision(d);
       return;
@@ -648,8 +657,8 @@ class Writer {
   // A decision's sentences after its name: "return: REFUSED by embassy, because …".
   void because_decision(Index d) {
     const CompiledDecision& decision = p_.decisions[d];
-    if (d >= explanations_.size() || explanations_[d].because.empty()) return;
-    const std::string text = joined(explanations_[d].because);
+    if (d >= explanations_->size() || (*explanations_)[d].because.empty()) return;
+    const std::string text = joined((*explanations_)[d].because);
     // The first sentence opens with the decision's title; the name stands for it here.
     const std::string& title = decision.title.empty() ? decision.name : decision.title;
     const bool opens = text.size() >= title.size() + 2 && text.compare(0, title.size(), title) == 0 &&
@@ -739,8 +748,9 @@ class Writer {
   bool color_;
   Explain mode_;
   std::vector<bool> expanded_;                     // by definition: opened already in this case
-  std::vector<DecisionExplanation> explanations_;  // by decision
-  const DecisionExplanation* current_ = nullptr;   // the decision being written
+  std::vector<DecisionExplanation> own_;
+  const std::vector<DecisionExplanation>* explanations_ = &own_;  // by decision
+  const DecisionExplanation* current_ = nullptr;                 // the decision being written
 };
 
 }  // namespace
@@ -788,9 +798,16 @@ std::string render_policy_line(const CompiledPolicy& p, const TextOptions& optio
 }
 
 std::string render_case(const CompiledPolicy& p, const CaseEvaluation& ev, const TextOptions& options) {
-  Writer w(p, ev, options.color, options.explain);
+  std::string out;
+  Writer w(out, p, ev, options.color, options.explain);
   w.whole_case();
-  return w.out;
+  return out;
+}
+
+void render_case(std::string& out, const CompiledPolicy& p, const CaseEvaluation& ev, const TextOptions& options,
+                 CaseExplainer& explainer) {
+  Writer w(out, p, ev, options.color, options.explain, &explainer);
+  w.whole_case();
 }
 
 std::string render_brief(const CompiledPolicy& p, const CaseEvaluation& ev, const TextOptions& options) {
@@ -837,9 +854,10 @@ std::string render_brief(const CompiledPolicy& p, const CaseEvaluation& ev, cons
 }
 
 std::string render_why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why, const TextOptions& options) {
-  Writer w(p, ev, options.color);
+  std::string out;
+  Writer w(out, p, ev, options.color);
   w.why_not(why);
-  return w.out;
+  return out;
 }
 
 }  // namespace decree::engine

@@ -12,6 +12,8 @@
 
 namespace decree::engine {
 
+class CaseExplainer;  // engine/explain/because.hpp
+
 // How much of a case's explanation render_case shows (`--explain`):
 //   Because: the because-sentences of each decision (engine/explain/because.hpp).
 //   Short:   the deciding rule with the conditions that decided (▸), every other rule that may set
@@ -36,6 +38,11 @@ std::string render_policy_line(const CompiledPolicy& policy, const TextOptions& 
 
 // A case's outcome with its full trace. Needs an evaluation made with options.trace.
 std::string render_case(const CompiledPolicy& policy, const CaseEvaluation& ev, const TextOptions& options = {});
+
+// The same, appended to `out`, for case after case: the case is explained with `explainer`,
+// whose buffers are kept from one case to the next.
+void render_case(std::string& out, const CompiledPolicy& policy, const CaseEvaluation& ev, const TextOptions& options,
+                 CaseExplainer& explainer);
 
 // One line: `ly-kim  return: refused by embassy; conversion: not applicable`.
 std::string render_brief(const CompiledPolicy& policy, const CaseEvaluation& ev, const TextOptions& options = {});

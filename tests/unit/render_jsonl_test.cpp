@@ -69,9 +69,10 @@ struct Fixture {
 };
 
 // Bytes to escape (quote, backslash, control characters), and bytes that are written as they
-// are though they are near them (space, DEL, UTF-8, `/`).
+// are though they are near them (space, DEL, UTF-8, `/`); then quotes together, and a quote
+// with another byte to escape.
 const std::vector<std::string> kBytes = {"\"", "\\", "\n", "\t", std::string(1, '\0'), "\x01", "\x1f", " ", "\x7f",
-                                         "/",  "é", "—"};
+                                         "/",  "é", "—", "\"\"", "\"a\" \"", "\"\n", "\\\"", "\"\x1f\""};
 
 TEST(RenderJsonl, EveryStringReadsAsRapidJsonWritesIt) {
   Fixture f;
@@ -117,6 +118,48 @@ TEST(RenderJsonl, IndentedStringsReadAsRapidJsonWritesThem) {
     EXPECT_NE(doc.find("\n      \"id\": " + quoted + ",\n      \"title\": " + quoted + ",\n"), std::string::npos) << doc;
     EXPECT_EQ(nlohmann::json::parse(doc)["cases"][0]["title"], s);
   }
+}
+
+// A policy whose titles and condition texts hold quotes and a backslash: the writer, which
+// writes the policy's texts unscanned only when it has found them all plain, escapes them.
+TEST(RenderJsonl, PolicyTextsThatNeedEscapesAreEscaped) {
+  auto parsed = dsl::parse(R"(
+policy q "A \"quoted\" policy"
+fact eligible: bool "Eligible \\ or not"
+fact name: text "A name"
+decision d "The \"decision\"": granted | refused
+  default refused
+rule grant "Grant \"it\"": when eligible and name = "x" then d = granted
+)", "q.decree");
+  ASSERT_TRUE(parsed.policy);
+  dsl::check(*parsed.policy);
+  auto compiled = compile(*parsed.policy);
+  ASSERT_TRUE(compiled.policy);
+  const CompiledPolicy& p = *compiled.policy;
+  Case c;
+  c.id = "c";
+  c.facts["eligible"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 4, 3, 1}, "", Certainty::Unstated, "", false, ""};
+  c.facts["name"] = FactValue{Value::of_text("x"), SourceLoc{"c.yaml", 0, 5, 3, 1}, "", Certainty::Unstated, "", false, ""};
+  EvalOptions options;
+  options.trace = true;
+  const CaseEvaluation ev = evaluate_case(p, c, options);
+  const std::string whole = case_json_text(p, ev, false);
+  EXPECT_NE(whole.find("\"title\":" + rapidjson_string("The \"decision\"") + ","), std::string::npos) << whole;
+  EXPECT_NE(whole.find("\"title\":" + rapidjson_string("Grant \"it\"") + ","), std::string::npos) << whole;
+  EXPECT_NE(whole.find("{\"text\":" + rapidjson_string("name = \"x\"") + ","), std::string::npos) << whole;
+  TraceWriter json(p, false, false);
+  std::string streamed(json.open());
+  streamed += json.next(ev);
+  streamed += json.close();
+  const auto doc = nlohmann::json::parse(streamed);
+  EXPECT_EQ(doc["cases"][0]["decisions"][0]["title"], "The \"decision\"");
+  EXPECT_EQ(doc["cases"][0]["decisions"][0]["rules"][0]["title"], "Grant \"it\"");
+  EXPECT_EQ(doc["cases"][0]["decisions"][0]["rules"][0]["conditions"][1]["text"], "name = \"x\"");
+  JsonlWriter jsonl(p, false);
+  const auto line = nlohmann::json::parse(jsonl.line(ev));
+  EXPECT_EQ(line["decisions"][0]["rules"][0]["conditions"][1]["text"], "name = \"x\"");
+  EXPECT_NE(line["decisions"][0]["because"][0].get<std::string>().find("so \"Grant \"it\"\" (grant) applies"), std::string::npos)
+      << line["decisions"][0]["because"][0];
 }
 
 }  // namespace
