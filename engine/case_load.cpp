@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <unordered_map>
+#include <tuple>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -1448,6 +1449,45 @@ yaml::Tree csv_row_tree(const SourceFile& file, std::size_t begin, const std::ve
   return maker.finish(maker.collection(Kind::Map, begin, top), yaml::Tree::Syntax::Csv);
 }
 
+// An item of a YAML `cases:` list read as a plain record: a mapping of `id` and `facts`, the id
+// and each fact's value a scalar (a word, quoted text or text with a tag), placed where the
+// tree places them. False for any other item.
+bool plain_yaml_item(const SourceFile& file, const yaml::Tree& tree, NodeId item, formats::PlainRecord& out) {
+  out.clear();
+  if (tree.kind(item) != Kind::Map) return false;
+  out.at = tree.written(item, file).first;
+  bool has_facts = false;
+  for (std::size_t i = 0; i < tree.entries(item); ++i) {
+    const NodeId k = tree.key(item, i);
+    const NodeId v = tree.value(item, i);
+    if (tree.kind(k) != Kind::Scalar) return false;
+    const std::string_view key = tree.scalar(k);
+    if (key == "id" && out.id.empty()) {
+      if (tree.kind(v) != Kind::Scalar || tree.scalar(v).empty()) return false;
+      out.id = tree.scalar(v);
+      std::tie(out.id_at, out.id_length) = tree.written(v, file);
+    } else if (key == "facts" && !has_facts) {
+      has_facts = true;
+      if (tree.kind(v) == Kind::Null) continue;  // `facts:` with nothing under it: every fact unknown
+      if (tree.kind(v) != Kind::Map) return false;
+      for (std::size_t j = 0; j < tree.entries(v); ++j) {
+        const NodeId name = tree.key(v, j);
+        const NodeId value = tree.value(v, j);
+        if (tree.kind(name) != Kind::Scalar || tree.kind(value) != Kind::Scalar) return false;
+        formats::PlainFact fact;
+        fact.name = tree.scalar(name);
+        fact.text = tree.scalar(value);
+        fact.kind = tree.node(value).plain ? formats::PlainFact::Kind::Word : formats::PlainFact::Kind::Quoted;
+        std::tie(fact.at, fact.length) = tree.written(value, file);
+        out.facts.push_back(fact);
+      }
+    } else {
+      return false;
+    }
+  }
+  return !out.id.empty();
+}
+
 // A CSV row read as a plain record: an id, and facts without provenance; no title, date or
 // source. False for any other row, and for a cell not written as it reads (quoted, trimmed).
 bool plain_csv_row(std::size_t begin, const std::vector<CsvColumn>& columns, const std::vector<formats::CsvCell>& cells,
@@ -2242,6 +2282,8 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
   }
   ErrorBudget budget;
   CaseStorage storage;
+  formats::PlainRecord plain;
+  LoadedCase plain_one;  // the case of the last plain item, read into again
   sink.reuse(&storage);
   const std::unique_ptr<CaseSink, void (*)(CaseSink*)> unset(&sink, [](CaseSink* s) { s->reuse(nullptr); });
   std::size_t items = 0;
@@ -2256,6 +2298,10 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
                               "split the cases into several files, or load a directory of them"));
       ++result.rejected;
       sink.problems(ds, file);
+      return;
+    }
+    if (plain_yaml_item(*file, tree, item, plain) && plain_case(*file, index, storage, plain, plain_one)) {
+      sink.take_plain(plain_one, file);
       return;
     }
     std::vector<LoadedCase> one;

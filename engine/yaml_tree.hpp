@@ -62,6 +62,8 @@ class Tree {
   SourceLoc place(NodeId id, const SourceFile& file) const;
   // The same place written into `into`, whose storage is kept.
   void place(NodeId id, const SourceFile& file, SourceLoc& into) const;
+  // The bytes `place` underlines: their offset in `file`'s text and how many.
+  std::pair<std::size_t, std::size_t> written(NodeId id, const SourceFile& file) const { return span(id, file.text()); }
 
   // The format the tree was read from. Places are found in its text by its rules: only YAML has
   // anchors and tags before a value, single quotes and block scalars; a JSON string escapes a

@@ -454,11 +454,11 @@ TEST(StreamCases, ManyGeneratedRecordsGiveWhatLoadingThemWholeGives) {
   }
 }
 
-// Records of the plain shape (an id and facts), read without their tree, and records a letter
-// away from it (an escape, a number, a title, a quote, a duplicate, text after the case, a
-// place moved by an anchor's `&`, characters before a value that are not ASCII), read through
-// their tree: every case, with every byte of its places, and every message is what loading the
-// file whole, always through the tree, gives.
+// Records and YAML items of the plain shape (an id and facts), read without the loader's walk
+// of their tree, and others a letter away from it (an escape, a number, a title, a quote, a tag,
+// a duplicate, text after the case, a cell starting with `&` or `!`, characters before a value
+// that are not ASCII), read through their tree: every case, with every byte of its places, and
+// every message is what loading the file whole, always through the tree, gives.
 TEST(StreamCases, PlainRecordsGiveWhatTheirTreesGive) {
   std::uint64_t seed = 1945;
   auto next = [&](std::uint64_t n) {
@@ -530,9 +530,56 @@ TEST(StreamCases, PlainRecordsGiveWhatTheirTreesGive) {
     for (const auto& [plain, other] : cells) csv += "," + pick(next(150) == 0 ? other : plain);
     csv += next(10) == 0 ? "\r\n" : "\n";
   }
+  // YAML: the facts block style or flow style, values plain, quoted, tagged, or a letter away.
+  const std::vector<Written> yaml_facts = {
+      {"soviet_citizen", {"true", "false", "unknown"}, {"\"true\"", "yes", "True", "", "[true]"}},
+      {"ethnicity", {"korean", "\"other\"", "'korean'", "!!str other", "unknown"}, {"martian", "\"unknown\"", "~"}},
+      {"request", {"none", "return_to_ussr", "  convert_to_dprk"}, {"{value: none}", "{value: none, source: memo p1}"}},
+      {"friends_agree", {"false", "true   # a comment"}, {"false false"}},
+      {"post", {"clerk", "\"a: b\"", "\xC3\xA9l\xC3\xA8ve", "'it''s'", "\"\\u00e9\"", "!!str 12"}, {"[a]"}},
+      {"years_in_dprk", {"unknown"}, {"4", "x"}},
+  };
+  std::string yaml = "# generated\ncases:\n";
+  for (int i = 0; i < 2000; ++i) {
+    std::vector<std::size_t> order(yaml_facts.size());
+    for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+    for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[next(k)]);
+    if (next(40) == 0) order.push_back(order.front());
+    std::vector<std::pair<std::string, std::string>> written;
+    for (std::size_t n = next(order.size() + 1); n > 0; --n) {
+      const auto& fact = yaml_facts[order[n - 1]];
+      written.emplace_back(fact.name, pick(next(40) == 0 ? fact.other : fact.plain));
+    }
+    const std::vector<std::string> id_forms = {"y-{}", "y-{}", "y-{}", "\"y-{}\"", "'y-{}'", "!!str y-{}", "y-{}  # its id"};
+    std::string id = pick(id_forms);
+    id.replace(id.find("{}"), 2, std::to_string(i));
+    if (next(100) == 0) id = next(2) == 0 ? "" : "[y]";
+    const bool flow = next(6) == 0;
+    if (flow) {
+      std::string facts_part = "{";
+      for (std::size_t k = 0; k < written.size(); ++k) {
+        std::string value = written[k].second;
+        if (auto hash = value.find(" #"); hash != std::string::npos) value.resize(hash);  // no comments in a flow
+        facts_part += (k == 0 ? "" : ", ") + written[k].first + ": " + value;
+      }
+      facts_part += "}";
+      yaml += "  - {id: " + (id.find('#') == std::string::npos ? id : id.substr(0, id.find(' '))) + ", facts: " + facts_part + "}\n";
+      continue;
+    }
+    std::string facts_part = written.empty() && next(2) == 0 ? "    facts:\n" : "    facts:\n";
+    for (const auto& [name, value] : written) facts_part += "      " + name + ": " + value + "\n";
+    std::string id_part = "id: " + id + "\n";
+    switch (next(30)) {
+      case 0: yaml += "  - " + facts_part.substr(4) + "    " + id_part; break;
+      case 1: yaml += "  - " + id_part + "    title: a title\n" + facts_part; break;
+      case 2: yaml += "  - " + id_part; break;
+      default: yaml += "  - " + id_part + facts_part; break;
+    }
+  }
   const ast::Policy& policy = golden_policy();
   for (const auto& [name, text] : {std::pair<std::string, std::string>{"plain-records.jsonl", jsonl},
-                                  std::pair<std::string, std::string>{"plain-records.csv", csv}}) {
+                                  std::pair<std::string, std::string>{"plain-records.csv", csv},
+                                  std::pair<std::string, std::string>{"plain-records.yaml", yaml}}) {
     TempFile file(name, text);
     Compared whole = whole_load(file.path, policy);
     Compared stream = streamed(file.path, policy);
