@@ -156,7 +156,9 @@ StreamTotals stream_case_files(const std::vector<std::string>& files, const ast:
     print_diagnostics(diagnostics, sources);
   };
   engine::SeenIds ids;
-  for (const auto& file : files) {
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
+    ids.set_more_files(i + 1 < files.size());  // a household's head may be in a later file
     auto r = engine::stream_cases(file, policy, ids, on_case, on_problems);
     if (r.errors) ++totals.rejected_files;
     totals.rejected_cases += r.rejected;

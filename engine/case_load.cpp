@@ -1862,6 +1862,13 @@ CaseLoadResult load_case_paths(const std::vector<std::string>& paths, const ast:
 struct SeenIds::Households {
   std::unordered_map<std::string, std::vector<std::pair<std::string, FactValue>>> facts;
   std::unordered_set<std::string> refused;
+  // Members read before their head, held until it comes.
+  struct Waiting {
+    Case value;
+    SourceSet sources;  // the text the member's household is written in
+  };
+  std::vector<Waiting> waiting;
+  bool more_files = false;  // set_more_files
 };
 
 struct SeenIds::Impl {
@@ -1946,6 +1953,7 @@ SeenIds::~SeenIds() = default;
 std::size_t SeenIds::size() const { return impl_->entries.size(); }
 
 SeenIds::Households& SeenIds::households() { return impl_->households; }
+void SeenIds::set_more_files(bool more) { impl_->households.more_files = more; }
 
 std::optional<SourceLoc> SeenIds::find(std::string_view id) const {
   const Impl& m = *impl_;
@@ -2085,7 +2093,7 @@ class CaseSink {
     }
     problems(ds, sources);
     if (held) {
-      waiting_.push_back(Waiting{std::move(c.value), sources});
+      households_.waiting.push_back(Waiting{std::move(c.value), sources});
       return;
     }
     if (!c.valid) {
@@ -2116,18 +2124,17 @@ class CaseSink {
     release(c.value.id);
   }
 
-  // The end of the file: members whose head never came are refused.
+  // The end of the file: members whose head never came are refused, from this file and any
+  // earlier one; when more files are to be read (SeenIds::set_more_files), they are held for them.
   void finish() {
-    auto waiting = std::move(waiting_);
-    waiting_.clear();
+    if (households_.more_files) return;  // held for the files still to be read
+    auto waiting = std::move(households_.waiting);
+    households_.waiting.clear();
     for (auto& w : waiting) head_missing(w);
   }
 
  private:
-  struct Waiting {
-    Case value;
-    SourceSet sources;  // the text the member's household is written in
-  };
+  using Waiting = SeenIds::Households::Waiting;
 
   void refuse(LoadedCase& c) {
     if (c.valid) ++result_.rejected;
@@ -2174,12 +2181,13 @@ class CaseSink {
 
   // The members held for the head `id`, now that it is read.
   void release(const std::string& id) {
-    if (waiting_.empty()) return;
+    auto& waiting = households_.waiting;
+    if (waiting.empty()) return;
     std::vector<Waiting> ready;
-    for (auto it = waiting_.begin(); it != waiting_.end();) {
+    for (auto it = waiting.begin(); it != waiting.end();) {
       if (it->value.household->head == id) {
         ready.push_back(std::move(*it));
-        it = waiting_.erase(it);
+        it = waiting.erase(it);
       } else {
         ++it;
       }
@@ -2203,7 +2211,6 @@ class CaseSink {
   const OnCase& on_case_;
   const OnProblems& on_problems_;
   StreamedFile& result_;
-  std::vector<Waiting> waiting_;
   CaseStorage* storage_ = nullptr;
 };
 

@@ -39,6 +39,10 @@ class SeenIds {
   // What the readers keep of households across files (engine/case_load.cpp).
   struct Households;
   Households& households();
+  // Whether more files are to be read after the one about to be (false until said): a member of a
+  // household read before its head is then held past the end of its file, for the files still to
+  // come, and refused at the end of the last one read without it.
+  void set_more_files(bool more);
 
  private:
   struct Impl;
@@ -62,7 +66,8 @@ struct StreamedFile {
 // handed on in file order, each file's problems with the text they point into, as they are met.
 // Households: a member's case takes the facts its head states `for: household` when the head
 // was handed on before it (in this file or an earlier one given the same `ids`); a member read
-// before its head is held until the head comes, and refused when the file ends without it.
+// before its head is held until the head comes, and refused when the file ends without it (the
+// last file, when `ids` says more follow).
 StreamedFile stream_cases(const std::string& path, const ast::Policy& policy, SeenIds& ids,
                           const std::function<void(const Case&)>& on_case,
                           const std::function<void(const std::vector<Diagnostic>&, const SourceSet&)>& on_problems,

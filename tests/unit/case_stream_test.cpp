@@ -347,6 +347,56 @@ TEST(StreamCases, AMemberReadBeforeItsHeadWaitsForIt) {
   EXPECT_EQ(s.rejected, 1u);
 }
 
+// A member whose head is in a later file is held past the end of its own file when more files
+// are to be read, and handed on after its head with the facts the head states for the household,
+// as loading both files whole gives it; one whose head never comes is refused at the end of the
+// last file.
+TEST(StreamCases, AMemberWhoseHeadIsInALaterFileWaitsForIt) {
+  const ast::Policy& policy = policy_at("policies/telegram-1956.decree");
+  TempFile members("members.yaml",
+                   "cases:\n"
+                   "  - id: member\n"
+                   "    household: {head: head, relation: wife}\n"
+                   "    facts: {soviet_citizen: true}\n"
+                   "  - id: orphan\n"
+                   "    household: {head: nobody, relation: son}\n");
+  TempFile heads("heads.jsonl",
+                 "{\"id\": \"head\", \"facts\": {\"soviet_citizen\": false, "
+                 "\"stated_reasons\": {\"value\": [\"schooling\"], \"for\": \"household\"}}}\n");
+  SeenIds ids;
+  std::vector<std::string> cases;
+  std::vector<Diagnostic> problems;
+  auto on_case = [&](const Case& c) { cases.push_back(described(c)); };
+  auto on_problems = [&](const std::vector<Diagnostic>& ds, const SourceSet&) {
+    problems.insert(problems.end(), ds.begin(), ds.end());
+  };
+  ids.set_more_files(true);
+  const StreamedFile first = stream_cases(members.path, policy, ids, on_case, on_problems);
+  EXPECT_TRUE(cases.empty());
+  EXPECT_TRUE(problems.empty());
+  EXPECT_EQ(first.rejected, 0u);
+  ids.set_more_files(false);
+  const StreamedFile second = stream_cases(heads.path, policy, ids, on_case, on_problems);
+  ASSERT_EQ(cases.size(), 2u);
+  EXPECT_EQ(cases[0].substr(0, 5), "head ");
+  EXPECT_EQ(cases[1].substr(0, 7), "member ");
+  EXPECT_NE(cases[1].find("stated_reasons@1:"), std::string::npos) << cases[1];
+  EXPECT_NE(cases[1].find("<head"), std::string::npos) << cases[1];
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].code, "case.household-head-missing");
+  EXPECT_EQ(problems[0].loc.line, 6u);  // the orphan's, in the first file
+  EXPECT_EQ(second.rejected, 1u);
+  // Loaded whole, the two files give the same cases.
+  SourceSet sources;
+  auto whole = load_case_paths({members.path, heads.path}, policy, sources);
+  std::vector<std::string> loaded;
+  for (const auto& c : whole.cases) loaded.push_back(described(c));
+  std::sort(loaded.begin(), loaded.end());
+  std::sort(cases.begin(), cases.end());
+  EXPECT_EQ(cases, loaded);
+  EXPECT_EQ(whole.rejected, 1u);
+}
+
 // `n` cases of the golden policy, `- id: c1` and on, six lines each; `broken` replaces case
 // number `at` (1-based) by its text.
 std::string many_cases(int n, int at = 0, const std::string& broken = {}) {
