@@ -2,8 +2,9 @@
 // events a list item at a time, CSV a record at a time, JSON Lines a line at a time), on any
 // bytes written to a file of each kind, against the telegram policy and the golden tests' small
 // policy. Beyond "no crash": when the file loaded whole has no problem at all, the stream must
-// hand on the same cases (as a multiset of ids; a household member may come after its head)
-// and report nothing.
+// hand on the same cases (as a multiset; a household member may come after its head), each with
+// the same facts, values and places (line, column and length: a record of the plain shape is
+// read without the tree the whole load walks), and report nothing.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +21,17 @@
 #include "fuzz_policy.hpp"
 
 namespace {
+
+// A case as the comparison sees it: its id and place, and each fact's value and place.
+std::string described(const decree::engine::Case& c) {
+  std::string out = c.id + "@" + std::to_string(c.loc.line) + ":" + std::to_string(c.loc.column);
+  for (const auto& [name, fact] : c.facts) {
+    out += " " + name + "=" + std::to_string(static_cast<int>(fact.value.kind)) + "," + std::to_string(fact.value.boolean) +
+           "," + std::to_string(fact.value.integer) + "," + fact.value.text + "@" + std::to_string(fact.loc.line) + ":" +
+           std::to_string(fact.loc.column) + "+" + std::to_string(fact.loc.length) + "<" + fact.household_of;
+  }
+  return out;
+}
 
 std::string scratch_file(const char* extension) {
   static const std::string dir = [] {
@@ -53,18 +65,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t problems = 0;
     engine::SeenIds ids;
     engine::stream_cases(
-        path, *policy, ids, [&](const engine::Case& c) { streamed.push_back(c.id); },
+        path, *policy, ids, [&](const engine::Case& c) { streamed.push_back(described(c)); },
         [&](const std::vector<Diagnostic>& ds, const SourceSet&) { problems += ds.size(); });
     SourceSet sources;
     const auto whole = engine::load_cases(path, *policy, sources);
     if (!whole.diagnostics.empty()) continue;
     std::vector<std::string> loaded;
-    for (const auto& c : whole.cases) loaded.push_back(c.id);
+    for (const auto& c : whole.cases) loaded.push_back(described(c));
     std::sort(streamed.begin(), streamed.end());
     std::sort(loaded.begin(), loaded.end());
     if (problems != 0 || streamed != loaded) {
       std::fprintf(stderr, "case_stream_fuzz: a clean file read a case at a time gave %zu problems and %zu cases; "
                    "loaded whole, %zu cases\n", problems, streamed.size(), loaded.size());
+      for (std::size_t i = 0; i < std::min(streamed.size(), loaded.size()); ++i)
+        if (streamed[i] != loaded[i]) {
+          std::fprintf(stderr, "  streamed: %s\n  whole:    %s\n", streamed[i].c_str(), loaded[i].c_str());
+          break;
+        }
       std::abort();
     }
   }
