@@ -904,6 +904,27 @@ bool anchor_at(std::string_view text, std::size_t i) {
 }
 
 
+// True when a byte of `v` is past 0x7F, looked at eight bytes at a time.
+bool any_non_ascii(std::string_view v) {
+  std::size_t i = 0;
+  for (std::uint64_t w = 0; i + 8 <= v.size(); i += 8) {
+    std::memcpy(&w, v.data() + i, 8);
+    if ((w & 0x8080808080808080ull) != 0) return true;
+  }
+  for (; i < v.size(); ++i)
+    if (static_cast<unsigned char>(v[i]) >= 0x80) return true;
+  return false;
+}
+
+// How many line breaks `v` holds.
+std::uint64_t line_breaks(std::string_view v) {
+  std::uint64_t n = 0;
+  for (const char* p = static_cast<const char*>(std::memchr(v.data(), '\n', v.size())); p != nullptr;
+       p = static_cast<const char*>(std::memchr(p + 1, '\n', v.size() - static_cast<std::size_t>(p + 1 - v.data()))))
+    ++n;
+  return n;
+}
+
 }  // namespace
 
 FileScan scan_file(std::FILE* f, const std::string& name) {
@@ -939,8 +960,7 @@ FileScan scan_file(std::FILE* f, const std::string& name) {
       refuse(static_cast<std::size_t>(static_cast<const char*>(nul) - v.data()));
       return false;
     }
-    if (std::any_of(v.begin() + static_cast<std::ptrdiff_t>(skip), v.end(),
-                    [](char c) { return static_cast<unsigned char>(c) >= 0x80; })) {
+    if (any_non_ascii(v.substr(skip))) {
       out.ascii = false;
       if (std::size_t bad = first_invalid_utf8(v); bad != std::string_view::npos) {
         refuse(bad);
@@ -954,7 +974,7 @@ FileScan scan_file(std::FILE* f, const std::string& name) {
         p = static_cast<const char*>(std::memchr(p + 1, c, v.size() - i - 1));
       }
     }
-    lines += static_cast<std::uint64_t>(std::count(v.begin(), v.end(), '\n'));
+    lines += line_breaks(v);
     return true;
   };
   for (;;) {
