@@ -2120,7 +2120,8 @@ class CaseSink {
       problems({std::move(d)}, text);
       return;
     }
-    hand_on(c.value);
+    ++result_.cases;  // as hand_on, with no fact stated for a household to keep
+    on_case_(c.value);
     release(c.value.id);
   }
 
