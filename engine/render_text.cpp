@@ -1,6 +1,8 @@
 #include "engine/render_text.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -24,6 +26,8 @@ constexpr int kDefinitionDepth = 3;
 // Where because-sentences are wrapped, whatever the terminal's width (so output is the same
 // piped, in a file, or on a screen).
 constexpr std::size_t kSentenceWidth = 100;
+// Who defeats a rule when the trace does not name the exception.
+const std::string kAnException = "an exception";
 
 std::string basename(const std::string& path) {
   auto slash = path.find_last_of('/');
@@ -74,6 +78,12 @@ class Writer {
 
   std::string paint(std::string_view s, Paint how) const { return engine::paint(s, how, color_); }
 
+  // `s`, painted as paint() paints it, appended to `to` (no copy made when there is no colour).
+  void paint_to(std::string& to, std::string_view s, Paint how) const {
+    if (!color_ || how == Paint::None) to += s;
+    else to += engine::paint(s, how, color_);
+  }
+
   Paint tri_paint(Tri v) const { return v == Tri::True ? Paint::Good : v == Tri::False ? Paint::Bad : Paint::Warn; }
 
   void line(int indent, std::string_view text) {
@@ -100,18 +110,52 @@ class Writer {
 
   bool decisive(Index c) const { return current_ != nullptr && current_->is_decisive(c); }
 
+  // Whether `text` is ASCII words separated by single spaces (no space first or last): then
+  // its characters are its bytes and every space is a place to break, and paragraph() cuts its
+  // lines at the last space that fits instead of going word by word.
+  static bool simple_words(std::string_view text) {
+    if (text.empty() || text.front() == ' ' || text.back() == ' ' || text.find("  ") != std::string_view::npos)
+      return false;
+    constexpr std::uint64_t highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    std::uint64_t any = 0;
+    for (; i + 8 <= text.size(); i += 8) {
+      std::uint64_t x;
+      std::memcpy(&x, text.data() + i, 8);
+      any |= x;
+    }
+    for (; i < text.size(); ++i) any |= static_cast<unsigned char>(text[i]);
+    return (any & highs) == 0;
+  }
+
   // Sentences as a paragraph, wrapped at kSentenceWidth with the same indent.
   void paragraph(int indent, const std::string& text) {
     const std::size_t width = kSentenceWidth - static_cast<std::size_t>(indent);
+    const std::string_view all(text);
+    if (simple_words(all)) {
+      // Each line as many words as fit in `width`; a word longer than that on a line of its own.
+      std::size_t from = 0;
+      while (all.size() - from > width) {
+        std::size_t cut = from + width;
+        if (all[cut] != ' ') {
+          const std::size_t space = all.rfind(' ', cut - 1);
+          cut = space != std::string_view::npos && space > from ? space : all.find(' ', cut);
+          if (cut == std::string_view::npos) break;
+        }
+        line(indent, all.substr(from, cut - from));
+        from = cut + 1;
+      }
+      line(indent, all.substr(from));
+      return;
+    }
     // The line so far is [from, to) of `text` (words and the single spaces between them), and
     // `chars` characters long.
-    const std::string_view all(text);
     std::size_t from = 0, to = 0, chars = 0;
     bool empty = true;
     std::size_t at = 0;
     while (at < all.size()) {
       // The word's end and its length in characters (UTF-8 continuation bytes not counted), in
-      // one pass: every case's sentences go through here.
+      // one pass.
       std::size_t end = at, word_chars = 0;
       for (; end < all.size() && all[end] != ' '; ++end) word_chars += (static_cast<unsigned char>(all[end]) & 0xC0) != 0x80;
       const std::string_view word = all.substr(at, end - at);
@@ -560,41 +604,78 @@ class Writer {
   void rule_line(Index s) {
     const Index r = p_.settings[s].rule;
     const RuleTrace& rt = ev_.trace.rules[r];
-    const std::string name = paint(p_.rules[r].name, Paint::Bold) + cites_of(r);
     const std::string gives = outcome_text("decided", p_.decisions[p_.settings[s].decision].values[p_.settings[s].value],
                                            p_.settings[s].by == kNone ? "" : p_.authorities[p_.settings[s].by].name);
-    const std::string by = rt.defeated_by != kNone ? p_.rules[rt.defeated_by].name : "an exception";
+    const std::string& by = rt.defeated_by != kNone ? p_.rules[rt.defeated_by].name : kAnException;
+    // "    ✔ name (cites) — "
+    auto start = [&](std::string_view mark, Paint how) {
+      out += "    ";
+      paint_to(out, mark, how);
+      out += ' ';
+      paint_to(out, p_.rules[r].name, Paint::Bold);
+      out += cites_of(r);
+      out += " — ";
+    };
     switch (rt.state) {
       case RuleState::Applies:
-        line(4, fmt::format("{} {} — applies, and gives {}", paint("✔", Paint::Good), name, gives));
+        start("✔", Paint::Good);
+        out += "applies, and gives ";
+        out += gives;
         break;
       case RuleState::Defeated:
-        if (ev_.outcome.when[r] == Tri::True)
-          line(4, fmt::format("{} {} — defeated by {}; it would have applied and given {}", paint("✘", Paint::Bad), name, by, gives));
-        else
-          line(4, fmt::format("{} {} — defeated by {}; it might have applied and given {} (unknown: {})", paint("✘", Paint::Bad),
-                              name, by, gives, unknown_texts(r)));
+        start("✘", Paint::Bad);
+        out += "defeated by ";
+        out += by;
+        if (ev_.outcome.when[r] == Tri::True) {
+          out += "; it would have applied and given ";
+          out += gives;
+        } else {
+          out += "; it might have applied and given ";
+          out += gives;
+          out += " (unknown: ";
+          out += unknown_texts(r);
+          out += ')';
+        }
         break;
       case RuleState::MaybeDefeated:
-        line(4, fmt::format("{} {} — applies, but {} might defeat it; it would give {}", paint("?", Paint::Warn), name, by, gives));
+        start("?", Paint::Warn);
+        out += "applies, but ";
+        out += by;
+        out += " might defeat it; it would give ";
+        out += gives;
         break;
       case RuleState::Unknown:
-        line(4, fmt::format("{} {} — might apply and give {} (unknown: {})", paint("?", Paint::Warn), name, gives, unknown_texts(r)));
+        start("?", Paint::Warn);
+        out += "might apply and give ";
+        out += gives;
+        out += " (unknown: ";
+        out += unknown_texts(r);
+        out += ')';
         break;
       case RuleState::NotApplied:
-        line(4, fmt::format("{} {} — did not apply: {}", paint("·", Paint::Dim), name,
-                            rt.failed == kNone ? "a condition is false" : failed_text(rt.failed)));
+        start("·", Paint::Dim);
+        out += "did not apply: ";
+        if (rt.failed == kNone) out += "a condition is false";
+        else out += failed_text(rt.failed);
         break;
     }
+    out += '\n';
   }
 
   void short_decision(Index d) {
     const CompiledDecision& decision = p_.decisions[d];
     const DecisionResult& res = ev_.outcome.decisions[d];
     std::string head = decision.name;
-    if (!decision.title.empty()) head += fmt::format(" ({})", decision.title);
-    line(2, fmt::format("{}: {}", paint(head, Paint::Bold),
-                        paint(describe_result(p_, d, res), res.status == Status::Conflict ? Paint::Bad : Paint::Bold)));
+    if (!decision.title.empty()) {
+      head += " (";
+      head += decision.title;
+      head += ')';
+    }
+    out += "  ";
+    paint_to(out, head, Paint::Bold);
+    out += ": ";
+    paint_to(out, describe_result(p_, d, res), res.status == Status::Conflict ? Paint::Bad : Paint::Bold);
+    out += '\n';
     // The deciding rule, with the conditions that decided; the others named.
     Index decider = kNone;
     if (res.status == Status::Decided && res.setting != kNone) {
@@ -637,11 +718,13 @@ class Writer {
 
   void raisings(const char* what, const std::vector<Index>& list, const std::vector<Raising>& all,
                 const std::vector<Declaration>& decls) {
+    out += "  ";
+    out += what;
     if (list.empty()) {
-      line(2, fmt::format("{}: none", what));
+      out += ": none\n";
       return;
     }
-    line(2, fmt::format("{}:", what));
+    out += ":\n";
     for (Index i : list) {
       const Raising& x = all[i];
       std::string t = paint(decls[x.what].name, Paint::Bold);
@@ -674,11 +757,20 @@ class Writer {
     // "id, file:line": the id when a title stands before it, the place when the case has one.
     std::string where;
     if (c != nullptr) {
-      const std::string id = c->id.empty() || c->title.empty() ? "" : c->id;
-      const std::string at = c->loc.known() ? fmt::format("{}:{}", c->loc.file, c->loc.line) : c->loc.file;
-      where = id.empty() || at.empty() ? id + at : id + ", " + at;
+      if (!c->id.empty() && !c->title.empty()) where = c->id;
+      if (!c->loc.file.empty() || c->loc.known()) {
+        if (!where.empty()) where += ", ";
+        where += c->loc.file;
+        if (c->loc.known()) {
+          where += ':';
+          where += std::to_string(c->loc.line);
+        }
+      }
     }
-    line(0, fmt::format("{}  {}", paint(title, Paint::Bold), paint(where, Paint::Dim)));
+    paint_to(out, title, Paint::Bold);
+    out += "  ";
+    paint_to(out, where, Paint::Dim);
+    out += '\n';
     household_line();
     scope_line();
     if (mode_ == Explain::Because) {
