@@ -123,6 +123,89 @@ std::uint32_t first_offset(const Expr& e) {
   return e.loc.offset;
 }
 
+// The source offset just past a name.
+std::uint32_t end_of(const ast::Name& n) { return n.loc.offset + static_cast<std::uint32_t>(n.text.size()); }
+
+// The source as written, read for where its tokens and its comments are: a comment written
+// between two tokens must come out between the same two tokens.
+class Written {
+ public:
+  Written(std::string_view source, const std::vector<ast::Comment>& comments) : source_(source), comments_(comments) {}
+
+  // Whether a comment starts strictly between the source offsets `from` and `to`.
+  bool comment_between(std::uint32_t from, std::uint32_t to) const {
+    return std::any_of(comments_.begin(), comments_.end(),
+                       [&](const ast::Comment& c) { return c.loc.offset > from && c.loc.offset < to; });
+  }
+
+  // Where the next token after `from` begins (blanks and comments skipped); kNoAnchor at the end.
+  std::uint32_t token_after(std::uint32_t from) const {
+    std::size_t i = from;
+    while (i < source_.size()) {
+      const char c = source_[i];
+      if (c == '#') {
+        const std::size_t nl = source_.find('\n', i);
+        if (nl == std::string_view::npos) return kNoAnchor;
+        i = nl + 1;
+      } else if (blank(c)) {
+        ++i;
+      } else {
+        return static_cast<std::uint32_t>(i);
+      }
+    }
+    return kNoAnchor;
+  }
+
+  // Where the string that is the next token after `from` begins: a description. kNoAnchor when
+  // the next token is not a string.
+  std::uint32_t string_after(std::uint32_t from) const {
+    const std::uint32_t at = token_after(from);
+    return at != kNoAnchor && source_[at] == '"' ? at : kNoAnchor;
+  }
+
+  // Where the word, date, number, operator or `..` that ends just before `at` (blanks and
+  // comments skipped) begins: a keyword before the name it introduces. kNoAnchor when there is
+  // none, or when it is a string or a closing bracket. An opening parenthesis is a token of its own.
+  std::uint32_t token_before(std::uint32_t at) const {
+    std::size_t p = std::min<std::size_t>(at, source_.size());
+    for (;;) {
+      while (p > 0 && blank(source_[p - 1])) --p;
+      auto in = std::find_if(comments_.begin(), comments_.end(), [&](const ast::Comment& c) {
+        return p > 0 && c.loc.offset <= p - 1 && p - 1 < c.loc.offset + c.text.size();
+      });
+      if (in == comments_.end()) break;
+      p = in->loc.offset;
+    }
+    if (p == 0) return kNoAnchor;
+    if (source_[p - 1] == '(') return static_cast<std::uint32_t>(p - 1);
+    const int kind = kind_of(source_[p - 1]);
+    if (kind == 0) return kNoAnchor;
+    while (p > 0 && kind_of(source_[p - 1]) == kind) --p;
+    return static_cast<std::uint32_t>(p);
+  }
+
+  char at(std::uint32_t offset) const { return offset < source_.size() ? source_[offset] : '\0'; }
+
+ private:
+  static bool blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+  // 1: names, keywords, dates, numbers; 2: comparison operators; 3: `..`; 0: anything else.
+  static int kind_of(char c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') return 1;
+    if (c == '=' || c == '!' || c == '<' || c == '>') return 2;
+    if (c == '.') return 3;
+    return 0;
+  }
+
+  std::string_view source_;
+  const std::vector<ast::Comment>& comments_;
+};
+
+// One token of a printed line and where it was written.
+struct Piece {
+  std::string text;
+  std::uint32_t at = kNoAnchor;
+};
+
 // Continuation lines of a condition are indented two spaces deeper per level of nesting, up to
 // this column, so that a very deep condition does not grow by its indentation.
 constexpr std::size_t kMaxConditionIndent = 24;
@@ -132,6 +215,99 @@ constexpr std::size_t kOperandsOnePerLine = 16;
 
 class Printer {
  public:
+  explicit Printer(const Written& written) : written_(written) {}
+
+  // `pieces` on a line that begins with `prefix` (at `indent`, anchored at `anchor`), a space
+  // between each two; where a comment was written between two pieces, the next one starts a line
+  // of its own at `cont` spaces, anchored where it was written, so that the comment stays between
+  // them (at the end of the line before, or on a line of its own above the piece).
+  void line_of(std::vector<Line>& lines, std::size_t indent, const std::string& prefix, const std::vector<Piece>& pieces,
+               std::size_t cont, std::uint32_t anchor) const {
+    lines.push_back({indent, prefix, anchor, {}, nullptr});
+    std::uint32_t last = anchor;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      const Piece& piece = pieces[i];
+      const bool known = piece.at != kNoAnchor && last != kNoAnchor && piece.at > last;
+      if (i > 0 && known && written_.comment_between(last, piece.at)) {
+        lines.push_back({cont, piece.text, piece.at, {}, nullptr});
+      } else {
+        Line& line = lines.back();
+        if (!line.text.empty() && line.text.back() != ' ' && line.text.back() != '(') line.text += ' ';
+        line.text += piece.text;
+      }
+      if (piece.at != kNoAnchor) last = piece.at;
+    }
+  }
+
+  // The tokens of a condition that is not an `and`/`or` chain (a test, `not` and its operand),
+  // each with where it was written; printed one space apart they are flat(e).
+  std::vector<Piece> pieces_of(const Expr& e) const {
+    std::vector<Piece> out;
+    auto word_after = [&](const std::string& text, std::uint32_t from) {
+      const std::uint32_t at = from == kNoAnchor ? kNoAnchor : written_.token_after(from);
+      out.push_back({text, at});
+      return at == kNoAnchor ? kNoAnchor : at + static_cast<std::uint32_t>(text.size());
+    };
+    switch (e.kind) {
+      case Expr::Kind::Not:
+        out.push_back({"not", e.loc.offset});
+        if (!e.operands.empty()) {
+          const Expr& child = e.operands[0];
+          if (is_chain(child) || needs_parens(child, 3)) {
+            out.push_back({operand_text(child, 3), first_offset(child)});
+          } else {
+            for (auto& p : pieces_of(child)) out.push_back(std::move(p));
+          }
+        }
+        break;
+      case Expr::Kind::Compare:
+        if (e.operands.size() != 2) return {{flat_core(e), e.loc.offset}};
+        out = pieces_of(e.operands[0]);
+        out.push_back({ast::to_string(e.op), written_.token_before(first_offset(e.operands[1]))});
+        for (auto& p : pieces_of(e.operands[1])) out.push_back(std::move(p));
+        break;
+      case Expr::Kind::IsKnown:
+      case Expr::Kind::IsUnknown:
+      case Expr::Kind::Is:
+      case Expr::Kind::IsNot:
+      case Expr::Kind::IsEmpty:
+      case Expr::Kind::IsNotEmpty:
+      case Expr::Kind::Has: {
+        out.push_back({e.name.text, e.name.loc.offset});
+        std::uint32_t end = word_after(e.kind == Expr::Kind::Has ? "has" : "is", end_of(e.name));
+        if (e.kind == Expr::Kind::IsNot || e.kind == Expr::Kind::IsNotEmpty) end = word_after("not", end);
+        if (e.kind == Expr::Kind::IsKnown) word_after("known", end);
+        else if (e.kind == Expr::Kind::IsUnknown) word_after("unknown", end);
+        else if (e.kind == Expr::Kind::IsEmpty || e.kind == Expr::Kind::IsNotEmpty) word_after("empty", end);
+        else out.push_back({e.value.text, e.value.loc.offset});
+        break;
+      }
+      default: out.push_back({flat_core(e), e.loc.offset});
+    }
+    if (e.parenthesized) {
+      out.front().text = "(" + out.front().text;
+      out.back().text += ")";
+    }
+    return out;
+  }
+
+  // Where the last token of `e` was written.
+  std::uint32_t last_at(const Expr& e) const {
+    if ((is_chain(e) || e.kind == Expr::Kind::Not) && !e.operands.empty()) return last_at(e.operands.back());
+    return pieces_of(e).back().at;
+  }
+
+  // Whether a comment was written inside `e`, between its first token and its last.
+  bool comment_inside(const Expr& e) const {
+    const std::uint32_t last = last_at(e);
+    return last != kNoAnchor && written_.comment_between(first_offset(e), last);
+  }
+
+  // Whether `e` is an `and`/`or` chain with a comment inside it: such a condition is broken at
+  // every operator, so that the comment keeps a line of its own to sit on (or, within a test,
+  // the test is broken where the comment is).
+  bool comment_within(const Expr& e) const { return is_chain(e) && comment_inside(e); }
+
   // Prints `e` starting on a line that begins with `prefix` (at `indent`); when it does not
   // fit, or `force_break`, breaks before each `and`/`or` with the operators at `cont` spaces.
   void condition(std::vector<Line>& lines, std::size_t indent, const std::string& prefix, const Expr& e,
@@ -139,17 +315,22 @@ class Printer {
     cont = std::min(cont, kMaxConditionIndent);
     const bool chain = (e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or) && e.operands.size() >= 2;
     const bool fits = !force_break && indent + width(prefix) + flat_width(e) <= kFormatWidth;
-    if (!chain && e.kind == Expr::Kind::Not && !fits && e.operands.size() == 1) {
-      // `not (a long group)`: the group is broken after the `not`.
+    if (!chain && e.kind == Expr::Kind::Not && e.operands.size() == 1 && (!fits || comment_within(e.operands[0]))) {
+      // `not (a long group)`, or one with a comment inside: the group is broken after the `not`.
       const Expr& child = e.operands[0];
       const bool parens = needs_parens(child, 3);
       std::string open = std::string(e.parenthesized ? "(" : "") + "not " + (parens ? "(" : "");
-      condition(lines, indent, prefix + open, child, cont + 2, false, anchor);
+      condition(lines, indent, prefix + open, child, cont + 2, comment_within(child), anchor);
       if (parens) lines.back().text += ")";
       if (e.parenthesized) lines.back().text += ")";
       return;
     }
-    if (!chain || fits) {
+    if (!chain) {
+      // A test with a comment inside is broken where the comment was written.
+      line_of(lines, indent, prefix, pieces_of(e), cont, anchor);
+      return;
+    }
+    if (fits) {
       lines.push_back({indent, prefix + flat(e), anchor, {}, nullptr});
       return;
     }
@@ -175,13 +356,19 @@ class Printer {
       if (parens) line_prefix += "(";
       std::uint32_t line_anchor = i == 0 ? anchor : first_offset(child);
       // A nested group that does not fit is broken too, its operators two spaces further in.
-      condition(lines, line_indent, line_prefix, child, cont + 2, false, line_anchor);
+      condition(lines, line_indent, line_prefix, child, cont + 2, comment_within(child), line_anchor);
       if (parens) lines.back().text += ")";
     }
     if (e.parenthesized) lines.back().text += ")";
   }
 
  private:
+  const Written& written_;
+
+  static bool is_chain(const Expr& e) {
+    return (e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or) && e.operands.size() >= 2;
+  }
+
   // The width of flat(e), counted without building it past the widest line.
   static std::size_t flat_width(const Expr& e) {
     std::size_t n = 0;
@@ -240,32 +427,14 @@ void wrapped(std::vector<Line>& lines, std::size_t indent, const std::string& he
   }
 }
 
-std::string citation_text(const ast::Citation& c) {
-  std::string out = "cites " + c.source.text;
-  if (c.section) out += " " + c.section->text;
-  if (c.quote) out += " " + quote(*c.quote);
-  return out;
-}
 
-// The source offset just past a name.
-std::uint32_t end_of(const ast::Name& n) { return n.loc.offset + static_cast<std::uint32_t>(n.text.size()); }
 
-std::string conclusion_text(const ast::Conclusion& c) {
-  switch (c.kind) {
-    case ast::Conclusion::Kind::Set: return c.target.text + " = " + c.value.text + (c.by ? " by " + c.by->text : "");
-    case ast::Conclusion::Kind::Owe: return "owe " + c.target.text + with_text(c.detail);
-    case ast::Conclusion::Kind::Flag: return "flag " + c.target.text + with_text(c.detail);
-  }
-  return "?";
-}
 
-std::string date_range_text(const ast::DateRange& r) {
-  return r.first == r.last ? ast::to_string(r.first) : ast::to_string(r.first) + " .. " + ast::to_string(r.last);
-}
 
 class Formatter {
  public:
-  Formatter(const ast::Policy& policy, std::string_view source) : policy_(policy), source_(source) {}
+  Formatter(const ast::Policy& policy, std::string_view source)
+      : policy_(policy), source_(source), written_(source, policy.comments), printer_(written_) {}
 
   std::string run() {
     blocks_.push_back(header_block());
@@ -277,70 +446,96 @@ class Formatter {
  private:
   const ast::Policy& policy_;
   std::string_view source_;
+  Written written_;
   Printer printer_;
   std::vector<Block> blocks_;
   std::vector<const ast::Comment*> at_end_;  // comments after the last line of code
 
-  // Whether a comment sits inside condition `e` before its last operand: such a condition is
-  // broken at every operator, so that the comment keeps a line of its own to sit on. (A comment
-  // within the last operand ends up after the condition either way, so it decides nothing: the
-  // next run sees it there and must make the same choice.)
-  bool comment_within(const Expr& e) const {
-    if ((e.kind != Expr::Kind::And && e.kind != Expr::Kind::Or) || e.operands.size() < 2) return false;
-    const std::uint32_t from = first_offset(e);
-    const std::uint32_t to = first_offset(e.operands.back());
-    return std::any_of(policy_.comments.begin(), policy_.comments.end(),
-                       [&](const ast::Comment& c) { return c.loc.offset > from && c.loc.offset < to; });
-  }
-
-  // Whether a comment starts strictly between the source offsets `from` and `to`.
-  bool comment_between(std::uint32_t from, std::uint32_t to) const {
-    return std::any_of(policy_.comments.begin(), policy_.comments.end(),
-                       [&](const ast::Comment& c) { return c.loc.offset > from && c.loc.offset < to; });
-  }
+  bool comment_within(const Expr& e) const { return printer_.comment_within(e); }
+  bool comment_between(std::uint32_t from, std::uint32_t to) const { return written_.comment_between(from, to); }
+  std::uint32_t string_after(std::uint32_t from) const { return written_.string_after(from); }
 
   // Whether a comment sits among `names` (after the first, before the last).
   bool comment_among(const std::vector<ast::Name>& names) const {
     return names.size() >= 2 && comment_between(names.front().loc.offset, names.back().loc.offset);
   }
 
-  // The offset of the string that is the next token after `from` (comments and blanks skipped):
-  // where a description begins. kNoAnchor when the next token is not a string.
-  std::uint32_t string_after(std::uint32_t from) const {
-    std::size_t i = from;
-    while (i < source_.size()) {
-      const char c = source_[i];
-      if (c == '#') {
-        const std::size_t nl = source_.find('\n', i);
-        if (nl == std::string_view::npos) return kNoAnchor;
-        i = nl + 1;
-      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-        ++i;
-      } else {
-        return c == '"' ? static_cast<std::uint32_t>(i) : kNoAnchor;
-      }
+  // Where the condition `e` begins, its opening parentheses included.
+  std::uint32_t expr_start(const Expr& e) const {
+    std::uint32_t at = first_offset(e);
+    for (std::uint32_t p = written_.token_before(at); p != kNoAnchor && written_.at(p) == '('; p = written_.token_before(p))
+      at = p;
+    return at;
+  }
+
+  // A date, or a range `A .. B`, as pieces.
+  void date_pieces(std::vector<Piece>& out, const ast::DateRange& r) const {
+    out.push_back({ast::to_string(r.first), r.loc.offset});
+    if (r.first == r.last) return;
+    const std::uint32_t last = written_.token_before(r.loc.offset + r.loc.length);
+    out.push_back({"..", last == kNoAnchor ? kNoAnchor : written_.token_before(last)});
+    out.push_back({ast::to_string(r.last), last});
+  }
+
+  // `keywords` (the last of them introducing the condition `e`) and `e`: when a comment was
+  // written between the keywords and the condition, the condition starts the next line, at
+  // `cont` spaces (where its operators line up); otherwise it follows them on their line.
+  void keyed_condition(std::vector<Line>& lines, std::size_t indent, const std::vector<Piece>& keywords, const Expr& e,
+                       std::size_t cont) {
+    printer_.line_of(lines, indent, "", keywords, indent + 2, keywords.front().at);
+    const std::uint32_t from = keywords.back().at;
+    if (from != kNoAnchor && comment_between(from, first_offset(e))) {
+      printer_.condition(lines, cont, "", e, cont, comment_within(e), first_offset(e));
+      return;
     }
-    return kNoAnchor;
+    Line head = std::move(lines.back());
+    lines.pop_back();
+    printer_.condition(lines, head.indent, head.text + " ", e, cont, comment_within(e), head.anchor);
   }
 
   Block header_block() {
     const auto& h = policy_.header;
     Block b;
     b.start = h.loc.offset;
-    b.lines.push_back({0, "policy " + h.name.text + with_text(h.title), h.loc.offset, {}, nullptr});
-    if (h.extends)
-      b.lines.push_back({2, "extends " + h.extends->base.text + " in " + quote(h.extends->path), h.extends->loc.offset, {}, nullptr});
-    if (h.status) b.lines.push_back({2, "status " + h.status->text, h.status->loc.offset, {}, nullptr});
-    if (h.in_force_from)
-      b.lines.push_back({2, "in force from " + date_range_text(*h.in_force_from), h.in_force_from->loc.offset, {}, nullptr});
-    if (h.in_force_until)
-      b.lines.push_back({2, "until " + date_range_text(*h.in_force_until), h.in_force_until->loc.offset, {}, nullptr});
-    if (h.scope)
-      printer_.condition(b.lines, 2, "scope ", h.scope->condition, 8, comment_within(h.scope->condition),
-                         h.scope->loc.offset);
-    for (const auto& s : h.sources)
-      b.lines.push_back({2, "source " + s.key.text + with_text(s.description) + (s.text ? " in " + quote(*s.text) : ""),
-                         s.loc.offset, {}, nullptr});
+    // Each clause a line, its tokens split only where a comment was written between them.
+    std::vector<Piece> line{{"policy", h.loc.offset}, {h.name.text, h.name.loc.offset}};
+    if (!h.title.empty()) line.push_back({quote(h.title), string_after(end_of(h.name))});
+    printer_.line_of(b.lines, 0, "", line, 4, h.loc.offset);
+    if (h.extends) {
+      const auto& e = *h.extends;
+      printer_.line_of(b.lines, 2, "",
+                       {{"extends", e.loc.offset}, {e.base.text, e.base.loc.offset},
+                        {"in", written_.token_before(e.path_loc.offset)}, {quote(e.path), e.path_loc.offset}},
+                       4, e.loc.offset);
+    }
+    if (h.status) {
+      const std::uint32_t at = written_.token_before(h.status->loc.offset);
+      printer_.line_of(b.lines, 2, "", {{"status", at}, {h.status->text, h.status->loc.offset}}, 4, at);
+    }
+    if (h.in_force_from) {
+      const std::uint32_t from = written_.token_before(h.in_force_from->loc.offset);
+      const std::uint32_t force = from == kNoAnchor ? kNoAnchor : written_.token_before(from);
+      const std::uint32_t in = force == kNoAnchor ? kNoAnchor : written_.token_before(force);
+      line = {{"in", in}, {"force", force}, {"from", from}};
+      date_pieces(line, *h.in_force_from);
+      printer_.line_of(b.lines, 2, "", line, 4, in);
+    }
+    if (h.in_force_until) {
+      const std::uint32_t until = written_.token_before(h.in_force_until->loc.offset);
+      line = {{"until", until}};
+      date_pieces(line, *h.in_force_until);
+      printer_.line_of(b.lines, 2, "", line, 4, until);
+    }
+    if (h.scope) keyed_condition(b.lines, 2, {{"scope", h.scope->loc.offset}}, h.scope->condition, 8);
+    for (const auto& s : h.sources) {
+      line = {{"source", s.loc.offset}, {s.key.text, s.key.loc.offset}};
+      if (!s.description.empty()) line.push_back({quote(s.description), string_after(end_of(s.key))});
+      if (s.text) {
+        line.push_back({"in", written_.token_before(s.text_loc.offset)});
+        line.push_back({quote(*s.text), s.text_loc.offset});
+      }
+      printer_.line_of(b.lines, 2, "", line, 4, s.loc.offset);
+    }
     // The header ends with the source line that holds its last clause.
     std::uint32_t last = b.start;
     for (const auto& line : b.lines) last = std::max(last, line.anchor);
@@ -435,19 +630,42 @@ class Formatter {
   }
 
   void cites(std::vector<Line>& lines, const std::vector<ast::Citation>& cs) {
-    for (const auto& c : cs) lines.push_back({2, citation_text(c), c.loc.offset, {}, nullptr});
+    for (const auto& c : cs) {
+      std::vector<Piece> line{{"cites", c.loc.offset}, {c.source.text, c.source.loc.offset}};
+      if (c.section) line.push_back({c.section->text, c.section->loc.offset});
+      if (c.quote) line.push_back({quote(*c.quote), c.quote_loc.offset});
+      printer_.line_of(lines, 2, "", line, 4, c.loc.offset);
+    }
   }
+
+  // An item's keyword (after `replace`, if any) and its name, as pieces.
+  std::vector<Piece> head_pieces(const std::string& replace, const char* keyword, std::uint32_t anchor,
+                                 const ast::Name& name) const {
+    std::vector<Piece> out;
+    if (!replace.empty()) out.push_back({"replace", anchor});
+    out.push_back({keyword, replace.empty() ? anchor : written_.token_before(name.loc.offset)});
+    out.push_back({name.text, name.loc.offset});
+    return out;
+  }
+
+  // The keyword that introduces condition `e`.
+  std::uint32_t keyword_before(const Expr& e) const { return written_.token_before(expr_start(e)); }
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Definition& d,
              std::uint32_t) {
-    std::string head = replace + "define " + d.name.text + with_text(d.title) + " =";
-    const bool force = comment_within(d.body);
+    std::vector<Piece> head = head_pieces(replace, "define", anchor, d.name);
+    if (!d.title.empty()) head.push_back({quote(d.title), string_after(end_of(d.name))});
+    const std::uint32_t equals = keyword_before(d.body);
+    head.push_back({"=", equals});
+    printer_.line_of(lines, 0, "", head, 2, anchor);
+    // The body follows on the line when it fits and no comment is written inside it or before it.
+    const bool below = printer_.comment_inside(d.body) || (equals != kNoAnchor && comment_between(equals, first_offset(d.body)));
     std::string body = flat(d.body);
-    if (!force && width(head) + 1 + width(body) <= kFormatWidth) {
-      lines.push_back({0, head + " " + body, anchor, {}, nullptr});
+    Line& last = lines.back();
+    if (!below && last.indent + width(last.text) + 1 + width(body) <= kFormatWidth) {
+      last.text += " " + body;
     } else {
-      lines.push_back({0, head, anchor, {}, nullptr});
-      printer_.condition(lines, 2, "", d.body, 4, force, first_offset(d.body));
+      printer_.condition(lines, 2, "", d.body, 4, comment_within(d.body), first_offset(d.body));
     }
     cites(lines, d.cites);
   }
@@ -456,35 +674,59 @@ class Formatter {
              std::uint32_t) {
     wrapped(lines, 0, replace + "decision " + d.name.text + with_text(d.title) + ": ", d.values, true, 4, anchor,
             comment_among(d.values));
-    if (d.default_value) lines.push_back({2, "default " + d.default_value->text, d.default_value->loc.offset, {}, nullptr});
-    if (d.applies_when)
-      printer_.condition(lines, 2, "applies when ", *d.applies_when, 15, comment_within(*d.applies_when),
-                         first_offset(*d.applies_when));
+    if (d.default_value) {
+      const std::uint32_t at = written_.token_before(d.default_value->loc.offset);
+      printer_.line_of(lines, 2, "", {{"default", at}, {d.default_value->text, d.default_value->loc.offset}}, 4, at);
+    }
+    if (d.applies_when) {
+      const std::uint32_t when = keyword_before(*d.applies_when);
+      const std::uint32_t applies = when == kNoAnchor ? kNoAnchor : written_.token_before(when);
+      keyed_condition(lines, 2, {{"applies", applies}, {"when", when}}, *d.applies_when, 15);
+    }
     cites(lines, d.cites);
+  }
+
+  // A conclusion's tokens, each with where it was written.
+  std::vector<Piece> conclusion_pieces(const ast::Conclusion& c) const {
+    if (c.kind == ast::Conclusion::Kind::Set) {
+      std::vector<Piece> out{{c.target.text, c.target.loc.offset},
+                             {"=", written_.token_after(end_of(c.target))},
+                             {c.value.text, c.value.loc.offset}};
+      if (c.by) {
+        out.push_back({"by", written_.token_before(c.by->loc.offset)});
+        out.push_back({c.by->text, c.by->loc.offset});
+      }
+      return out;
+    }
+    std::vector<Piece> out{{c.kind == ast::Conclusion::Kind::Owe ? "owe" : "flag", c.loc.offset},
+                           {c.target.text, c.target.loc.offset}};
+    if (!c.detail.empty()) out.push_back({quote(c.detail), string_after(end_of(c.target))});
+    return out;
   }
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Rule& r,
              std::uint32_t) {
-    lines.push_back({0, replace + "rule " + r.name.text + with_text(r.title) + ":", anchor, {}, nullptr});
+    std::vector<Piece> head = head_pieces(replace, "rule", anchor, r.name);
+    if (!r.title.empty()) head.push_back({quote(r.title), string_after(end_of(r.name))});
+    printer_.line_of(lines, 0, "", head, 2, anchor);
+    lines.back().text += ":";
     if (!r.exception_to.empty())
       wrapped(lines, 2, "exception to ", r.exception_to, false, 4, r.exception_to.front().loc.offset,
               comment_among(r.exception_to));
-    if (r.when) printer_.condition(lines, 2, "when ", *r.when, 7, comment_within(*r.when), first_offset(*r.when));
+    if (r.when) keyed_condition(lines, 2, {{"when", keyword_before(*r.when)}}, *r.when, 7);
+    // A comment between `then` and the first conclusion leaves `then` alone on its line.
+    const std::uint32_t then = r.then.empty() ? kNoAnchor : written_.token_before(r.then.front().loc.offset);
+    const bool then_apart = then != kNoAnchor && comment_between(then, r.then.front().loc.offset);
+    if (then_apart) lines.push_back({2, "then", then, {}, nullptr});
     for (std::size_t i = 0; i < r.then.size(); ++i) {
       const ast::Conclusion& c = r.then[i];
-      const std::string comma = i + 1 < r.then.size() ? "," : "";
-      const std::size_t indent = i == 0 ? 2u : 7u;
-      const std::string lead = i == 0 ? "then " : "";
-      // `owe x "detail"` with a comment between the name and its detail: the detail on the next
-      // line, so that the comment stays before it.
-      const std::uint32_t at = c.kind != ast::Conclusion::Kind::Set && !c.detail.empty() ? string_after(end_of(c.target)) : kNoAnchor;
-      if (at != kNoAnchor && comment_between(end_of(c.target), at)) {
-        lines.push_back({indent, lead + (c.kind == ast::Conclusion::Kind::Owe ? "owe " : "flag ") + c.target.text,
-                         c.loc.offset, {}, nullptr});
-        lines.push_back({indent + width(lead) + 2, quote(c.detail) + comma, at, {}, nullptr});
-        continue;
-      }
-      lines.push_back({indent, lead + conclusion_text(c) + comma, c.loc.offset, {}, nullptr});
+      const std::size_t indent = i == 0 && !then_apart ? 2u : 7u;
+      const std::string lead = i == 0 && !then_apart ? "then " : "";
+      // A comment between two of its tokens (`owe`, the obligation, its detail) breaks it there,
+      // the rest two spaces further in than the conclusion.
+      printer_.line_of(lines, indent, lead, conclusion_pieces(c), indent + width(lead) + 2,
+                       i == 0 && !then_apart && then != kNoAnchor ? then : c.loc.offset);
+      if (i + 1 < r.then.size()) lines.back().text += ",";
     }
     cites(lines, r.cites);
   }

@@ -314,6 +314,143 @@ TEST(Format, ACommentBetweenAnOwedObligationAndItsDetailStaysBeforeTheDetail) {
             "policy p\n\nrule r:\n  when a\n  then owe report  # the obligation\n         \"the reasons\"\n");
 }
 
+// A comment between any two tokens of a header clause: the clause is broken there, the rest of
+// it four spaces in (a condition after `scope` lines up under the condition's place).
+TEST(Format, CommentsInsideHeaderClausesStayInPlace) {
+  const std::string text =
+      "policy  # 1 between policy and the name\n"
+      "    p  # 2 between the name and the title\n"
+      "    \"P\"\n"
+      "  extends  # 3 between extends and the base\n"
+      "    b in  # 4 between in and the path\n"
+      "    \"b.decree\"\n"
+      "  status\n"
+      "    # 5 on a line between status and its value\n"
+      "    draft\n"
+      "  in  # 6 between in and force\n"
+      "    force from  # 7 between from and the date\n"
+      "    1956-02-02  # 8 between the first date and ..\n"
+      "    .. 1956-02-10\n"
+      "  until  # 9 between until and the date\n"
+      "    1957-01-01\n"
+      "  scope  # 10 between scope and its condition\n"
+      "        covered\n"
+      "  source memo  # 11 between the key and the description\n"
+      "    \"M\" in  # 12 between in and the file\n"
+      "    \"m.txt\"\n";
+  EXPECT_EQ(fmt_checked(text), text);
+  // Written on one line each, the clauses stay whole; the comment still parts the same tokens.
+  EXPECT_EQ(fmt_checked("policy p status # s\n draft in force # f\n from 1956-02-10 until 1957-01-01 # u\n"
+                        " .. 1957-12-31 scope # c\n covered source m # k\n \"M\"\n"),
+            "policy p\n"
+            "  status  # s\n"
+            "    draft\n"
+            "  in force  # f\n"
+            "    from 1956-02-10\n"
+            "  until 1957-01-01  # u\n"
+            "    .. 1957-12-31\n"
+            "  scope  # c\n"
+            "        covered\n"
+            "  source m  # k\n"
+            "    \"M\"\n");
+}
+
+// A comment inside a condition that is one test (a `when`, a definition's body, `applies when`,
+// `scope`, the last operand of a chain, the operand of `not`): the test is broken where the
+// comment was written, the rest of it where the condition's operators go (two spaces further in
+// for an operand of a chain).
+TEST(Format, CommentsInsideASingleTestStayInPlace) {
+  const std::string text =
+      "policy p\n"
+      "  scope request  # in the scope\n"
+      "        is not other\n"
+      "\n"
+      "fact request: return_to_ussr | other\n"
+      "fact n: int\n"
+      "\n"
+      "decision d: yes | no\n"
+      "  applies when request\n"
+      "               # on a line of its own\n"
+      "               is return_to_ussr\n"
+      "\n"
+      "define c =\n"
+      "  request is  # before the value\n"
+      "    return_to_ussr\n"
+      "\n"
+      "rule r:\n"
+      "  when request  # between the fact and is\n"
+      "       is return_to_ussr\n"
+      "  then d = yes\n"
+      "\n"
+      "rule s:\n"
+      "  when c\n"
+      "       and n  # inside the last operand\n"
+      "         >= 3\n"
+      "       and not  # between not and its operand\n"
+      "         c\n"
+      "       and (request  # inside parentheses\n"
+      "         is known)\n"
+      "  then d = no\n";
+  EXPECT_EQ(fmt_checked(text), text);
+  // The brief's example, as a student might write it: the comment stays between `request` and `is`.
+  EXPECT_EQ(fmt_checked("policy p\nrule r:\n  when request # why\n is return_to_ussr then d = yes\n"),
+            "policy p\n\nrule r:\n  when request  # why\n       is return_to_ussr\n  then d = yes\n");
+  // A comment inside a chain's last operand breaks the chain too (it used to end up after it).
+  EXPECT_EQ(fmt_checked("policy p\nrule r:\n  when a and b # why\n is x\n  then d = yes\n"),
+            "policy p\n\nrule r:\n  when a\n       and b  # why\n         is x\n  then d = yes\n");
+  EXPECT_EQ(fmt_checked("policy p\nrule r:\n  when not (a and # why\n b)\n  then d = yes\n"),
+            "policy p\n\nrule r:\n  when not (a  # why\n         and b)\n  then d = yes\n");
+}
+
+// A comment between the keyword that introduces a condition and the condition: the keyword alone
+// on its line, the condition on the next, where its operators line up.
+TEST(Format, ACommentAfterAConditionsKeywordLeavesTheKeywordAlone) {
+  const std::string text =
+      "policy p\n"
+      "\n"
+      "decision d: yes | no\n"
+      "  applies  # between applies and when\n"
+      "    when  # between when and the condition\n"
+      "               a and b\n"
+      "\n"
+      "define  # between define and the name\n"
+      "  c \"C\" =  # between = and the body\n"
+      "  a\n"
+      "\n"
+      "rule r:\n"
+      "  when\n"
+      "       # between when and the condition\n"
+      "       a\n"
+      "  then d = yes\n";
+  EXPECT_EQ(fmt_checked(text), text);
+}
+
+// Between `owe` (or `flag`) and the obligation's name, between `then` and the first conclusion, and
+// between the tokens of `DECISION = VALUE by AUTHORITY`: the conclusion is broken there.
+TEST(Format, CommentsInsideConclusionsStayInPlace) {
+  const std::string text =
+      "policy p\n"
+      "\n"
+      "rule r:\n"
+      "  when a\n"
+      "  then  # between then and the first conclusion\n"
+      "       d =  # between = and the value\n"
+      "         yes by\n"
+      "         # between by and the authority\n"
+      "         embassy,\n"
+      "       owe  # between owe and the obligation\n"
+      "         report  # between the obligation and its detail\n"
+      "         \"the reasons\",\n"
+      "       flag\n"
+      "         # between flag and its name\n"
+      "         review\n"
+      "  cites memo  # between the source and the section\n"
+      "    p4\n";
+  EXPECT_EQ(fmt_checked(text), text);
+  EXPECT_EQ(fmt_checked("policy p\nrule r:\n  when a\n  then owe # the obligation\n report \"the reasons\"\n"),
+            "policy p\n\nrule r:\n  when a\n  then owe  # the obligation\n         report \"the reasons\"\n");
+}
+
 TEST(Format, TwoTrailingCommentsOnOneJoinedLine) {
   // Both comments follow `a`'s line once `a` and `b` share it; the second moves above the next line.
   std::string text = "policy p\nfact a: bool # one\n  # two\n\"desc\" # three\nfact b: bool\n";
