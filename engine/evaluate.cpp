@@ -599,8 +599,12 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
     return ex;
   }
 
-  std::vector<Value> work(facts.begin(), facts.end());
-  Outcome scratch;
+  // Buffers kept from one exploration to the next (explore is asked of every undetermined
+  // decision of every case of a traced run).
+  thread_local std::vector<Value> work;
+  thread_local Outcome scratch;
+  work.resize(facts.size());
+  for (std::size_t f = 0; f < facts.size(); ++f) work[f] = facts[f];  // assigned: a text keeps its buffer
   auto result_now = [&]() {
     evaluate(p, work, scratch);
     return scratch.decisions[decision];
@@ -614,6 +618,16 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
       for (Index i = p.conditions[c].decisions.begin; i < p.conditions[c].decisions.end; ++i)
         follows[r] = follows[r] || p.reads[i] == decision;
   }
+  // Whether an outcome can carry obligations at all: one of those rules, or one that sets the
+  // decision, owes something. If none does, a settlement owes nothing, and the decision alone is
+  // evaluated (evaluate_decision gives it as the whole evaluation does).
+  bool owes_any = false;
+  for (const Raising& o : p.owes) {
+    bool sets = false;
+    for (Index st : p.decisions[decision].settings) sets = sets || p.settings[st].rule == o.rule;
+    owes_any = owes_any || sets || follows[o.rule];
+  }
+  auto settled_now = [&]() { return owes_any ? result_now() : evaluate_decision(p, work, decision, scratch); };
   auto owed_now = [&](const DecisionResult& r) {  // after result_now()
     std::vector<Index> owed;
     const Index decider = r.status == Status::Decided && r.setting != kNone ? p.settings[r.setting].rule : kNone;
@@ -627,8 +641,8 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
       assign(work[f], v);
       Settlement s;
       s.facts.push_back({f, v});
-      s.result = result_now();
-      s.owed = owed_now(s.result);
+      s.result = settled_now();
+      if (owes_any) s.owed = owed_now(s.result);
       ex.single.push_back(std::move(s));
     }
     work[f] = facts[f];
@@ -705,10 +719,12 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
     }
     s.result = keys[cls[code] - 1].result;
     if (ex.minimal.size() < kMaxSettlementsListed) {
-      work.assign(facts.begin(), facts.end());
-      for (const auto& a : s.facts) assign(work[a.fact], a.value);
-      result_now();
-      s.owed = owed_now(s.result);
+      if (owes_any) {
+        for (std::size_t f = 0; f < facts.size(); ++f) work[f] = facts[f];
+        for (const auto& a : s.facts) assign(work[a.fact], a.value);
+        result_now();
+        s.owed = owed_now(s.result);
+      }
       ex.minimal.push_back(std::move(s));
     }
   }

@@ -44,11 +44,14 @@ std::string sentence(std::string s) {
 
 class Explainer {
  public:
-  Explainer(const CompiledPolicy& p, const CaseEvaluation& ev, SingleFlips& flips) : p_(p), ev_(ev), flips_(flips) {}
+  // `spare`: strings whose room sentences reuse (those of the explanations written over go there).
+  Explainer(const CompiledPolicy& p, const CaseEvaluation& ev, SingleFlips& flips, std::vector<std::string>& spare)
+      : p_(p), ev_(ev), flips_(flips), spare_(spare) {}
 
-  // Into `x`, whose vectors are emptied first (their room kept).
+  // Into `x`, whose vectors are emptied first (their room kept, its sentences' too).
   void decision(Index d, DecisionExplanation& x) {
     x.decision = d;
+    for (auto& s : x.because) spare_.push_back(std::move(s));
     x.because.clear();
     x.decisive_facts.clear();
     x.decisive.clear();
@@ -74,6 +77,16 @@ class Explainer {
   const DecisionExplanation* decisive_ = nullptr;
   SingleFlips& flips_;  // given this case's facts at the first decision that asks
   bool flips_reset_ = false;
+  std::vector<std::string>& spare_;
+
+  // An empty string, with the room of one used before when there is one.
+  std::string fresh() {
+    if (spare_.empty()) return {};
+    std::string s = std::move(spare_.back());
+    spare_.pop_back();
+    s.clear();
+    return s;
+  }
 
   // ---- what decided ------------------------------------------------------------------------
 
@@ -152,10 +165,16 @@ class Explainer {
 
   // "misdemeanor is true (\"Committed misdemeanors …\"; documented, memo p4)"
   std::string fact_phrase(Index slot, bool described = true) const {
+    std::string s;
+    fact_phrase_to(s, slot, described);
+    return s;
+  }
+  // The same, appended to `s`.
+  void fact_phrase_to(std::string& s, Index slot, bool described = true) const {
     // "request is none (\"What was asked, for this person\"; from the case)": said of most
     // decisions of most cases, so built in one string.
     const CompiledFact& f = p_.facts[slot];
-    std::string s = f.name;
+    s += f.name;
     s += " is ";
     s += to_string(ev_.binding.values[slot]);
     s += " (";
@@ -166,7 +185,6 @@ class Explainer {
     }
     s += provenance_words(ev_, slot);
     s += ')';
-    return s;
   }
 
   // The facts a condition reads, through definitions too, with their values.
@@ -180,6 +198,15 @@ class Explainer {
 
   // A condition as a clause: the fact itself where it reads one fact, else the condition with
   // what it rests on.
+  // condition_phrase(c) appended to `s` (built in place for a condition that reads one fact).
+  void condition_phrase_to(std::string& s, Index c) const {
+    const Condition& cond = p_.conditions[c];
+    if (cond.facts.size() == 1 && cond.definitions.empty() && cond.decisions.empty())
+      fact_phrase_to(s, p_.reads[cond.facts.begin]);
+    else
+      s += condition_phrase(c);
+  }
+
   std::string condition_phrase(Index c) const {
     const Condition& cond = p_.conditions[c];
     const Tri v = ev_.trace.conditions[c];
@@ -412,11 +439,12 @@ class Explainer {
         setting_outcome(res.other))));
   }
 
-  void not_applicable(Index d, std::vector<std::string>& out) const {
+  void not_applicable(Index d, std::vector<std::string>& out) {
     // "Conversion: not applicable, because it applies only when request is convert_to_dprk, and
     // here request is none (…)": most decisions of most cases, so built in one string.
     const CompiledDecision& decision = p_.decisions[d];
-    std::string s = head(d);
+    std::string s = fresh();
+    s += decision.title.empty() ? decision.name : decision.title;  // head(d)
     s += ": not applicable, because it applies only when ";
     const Range all = decision.applies_conditions;
     for (Index c = all.begin; c < all.end; ++c) {
@@ -426,7 +454,7 @@ class Explainer {
     const Index failed = ev_.trace.decisions[d].failed_applies;
     if (failed != kNone) {
       s += ", and here ";
-      s += condition_phrase(failed);
+      condition_phrase_to(s, failed);
     }
     out.push_back(sentence(std::move(s)));
   }
@@ -461,8 +489,9 @@ std::string provenance_words(const CaseEvaluation& ev, Index slot) {
 
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision) {
   SingleFlips flips(policy);
+  std::vector<std::string> spare;
   DecisionExplanation x;
-  Explainer(policy, ev, flips).decision(decision, x);
+  Explainer(policy, ev, flips, spare).decision(decision, x);
   return x;
 }
 
@@ -475,7 +504,7 @@ CaseExplainer::CaseExplainer(const CompiledPolicy& policy) : policy_(policy), fl
 
 const std::vector<DecisionExplanation>& CaseExplainer::explain(const CaseEvaluation& ev) {
   explanations_.resize(policy_.decisions.size());
-  Explainer x(policy_, ev, flips_);
+  Explainer x(policy_, ev, flips_, spare_);
   for (std::size_t d = 0; d < explanations_.size(); ++d) x.decision(static_cast<Index>(d), explanations_[d]);
   return explanations_;
 }

@@ -48,6 +48,7 @@ class CaseExplainer {
   const CompiledPolicy& policy_;
   SingleFlips flips_;
   std::vector<DecisionExplanation> explanations_;
+  std::vector<std::string> spare_;  // the room of sentences written before, for the next ones
 };
 
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision);
