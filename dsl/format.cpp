@@ -303,6 +303,14 @@ class Printer {
     return last != kNoAnchor && written_.comment_between(first_offset(e), last);
   }
 
+  // Where the condition `e` begins, its opening parentheses included.
+  std::uint32_t expr_start(const Expr& e) const {
+    std::uint32_t at = first_offset(e);
+    for (std::uint32_t p = written_.token_before(at); p != kNoAnchor && written_.at(p) == '('; p = written_.token_before(p))
+      at = p;
+    return at;
+  }
+
   // Whether `e` is an `and`/`or` chain with a comment inside it: such a condition is broken at
   // every operator, so that the comment keeps a line of its own to sit on (or, within a test,
   // the test is broken where the comment is).
@@ -316,8 +324,15 @@ class Printer {
     const bool chain = (e.kind == Expr::Kind::And || e.kind == Expr::Kind::Or) && e.operands.size() >= 2;
     const bool fits = !force_break && indent + width(prefix) + flat_width(e) <= kFormatWidth;
     if (!chain && e.kind == Expr::Kind::Not && e.operands.size() == 1 && (!fits || comment_within(e.operands[0]))) {
-      // `not (a long group)`, or one with a comment inside: the group is broken after the `not`.
+      // `not (a long group)`, or one with a comment inside: the group is broken after the `not`
+      // (after `not` alone on its line, when a comment was written between it and the group).
       const Expr& child = e.operands[0];
+      if (written_.comment_between(e.loc.offset, expr_start(child))) {
+        lines.push_back({indent, prefix + (e.parenthesized ? "(not" : "not"), anchor, {}, nullptr});
+        condition(lines, cont + 2, "", child, cont + 2, comment_within(child), first_offset(child));
+        if (e.parenthesized) lines.back().text += ")";
+        return;
+      }
       const bool parens = needs_parens(child, 3);
       std::string open = std::string(e.parenthesized ? "(" : "") + "not " + (parens ? "(" : "");
       condition(lines, indent, prefix + open, child, cont + 2, comment_within(child), anchor);
@@ -460,13 +475,7 @@ class Formatter {
     return names.size() >= 2 && comment_between(names.front().loc.offset, names.back().loc.offset);
   }
 
-  // Where the condition `e` begins, its opening parentheses included.
-  std::uint32_t expr_start(const Expr& e) const {
-    std::uint32_t at = first_offset(e);
-    for (std::uint32_t p = written_.token_before(at); p != kNoAnchor && written_.at(p) == '('; p = written_.token_before(p))
-      at = p;
-    return at;
-  }
+  std::uint32_t expr_start(const Expr& e) const { return printer_.expr_start(e); }
 
   // A date, or a range `A .. B`, as pieces.
   void date_pieces(std::vector<Piece>& out, const ast::DateRange& r) const {
@@ -477,20 +486,54 @@ class Formatter {
     out.push_back({ast::to_string(r.last), last});
   }
 
+  // What a line begins with: its indent, its text so far and its anchor.
+  struct Lead {
+    std::string text;
+    std::size_t indent = 0;
+    std::uint32_t anchor = kNoAnchor;
+  };
+
+  // `pieces` after `start` (broken where comments were written between them), to be followed by
+  // what was written at `next_at`. Returns what that goes after: the pieces' last line, taken off
+  // `lines` so that it follows on it; or, when a comment was written between the last piece and
+  // `next_at`, a line of its own at `cont` spaces.
+  Lead lead_of(std::vector<Line>& lines, const Lead& start, const std::vector<Piece>& pieces, std::uint32_t next_at,
+               std::size_t cont) {
+    printer_.line_of(lines, start.indent, start.text, pieces, start.indent + 2, start.anchor);
+    const std::uint32_t from = pieces.back().at;
+    if (from != kNoAnchor && next_at != kNoAnchor && comment_between(from, next_at)) return {"", cont, next_at};
+    Line last = std::move(lines.back());
+    lines.pop_back();
+    return {last.text + " ", last.indent, last.anchor};
+  }
+
   // `keywords` (the last of them introducing the condition `e`) and `e`: when a comment was
   // written between the keywords and the condition, the condition starts the next line, at
   // `cont` spaces (where its operators line up); otherwise it follows them on their line.
   void keyed_condition(std::vector<Line>& lines, std::size_t indent, const std::vector<Piece>& keywords, const Expr& e,
                        std::size_t cont) {
-    printer_.line_of(lines, indent, "", keywords, indent + 2, keywords.front().at);
-    const std::uint32_t from = keywords.back().at;
-    if (from != kNoAnchor && comment_between(from, first_offset(e))) {
-      printer_.condition(lines, cont, "", e, cont, comment_within(e), first_offset(e));
-      return;
+    const Lead lead = lead_of(lines, {"", indent, keywords.front().at}, keywords, first_offset(e), cont);
+    printer_.condition(lines, lead.indent, lead.text, e, cont, comment_within(e), lead.anchor);
+  }
+
+  // An item's keyword (after `replace`, if any), to be followed by its name: what the name goes
+  // after (the name on a line of its own, two spaces in, when a comment was written before it).
+  Lead keyword_lead(std::vector<Line>& lines, const std::string& replace, const char* keyword, std::uint32_t anchor,
+                    const ast::Name& name) {
+    std::vector<Piece> keywords = head_pieces(replace, keyword, anchor, name);
+    keywords.pop_back();
+    return lead_of(lines, {"", 0, anchor}, keywords, name.loc.offset, 2);
+  }
+
+  // `NAME:` (and `set of`) after `lead`, to be followed by a type written at `type_at`.
+  Lead typed_lead(std::vector<Line>& lines, const Lead& lead, const ast::Name& name, bool is_set, std::uint32_t type_at) {
+    std::vector<Piece> head{{name.text + ":", name.loc.offset}};
+    if (is_set) {
+      const std::uint32_t of = written_.token_before(type_at);
+      head.push_back({"set", of == kNoAnchor ? kNoAnchor : written_.token_before(of)});
+      head.push_back({"of", of});
     }
-    Line head = std::move(lines.back());
-    lines.pop_back();
-    printer_.condition(lines, head.indent, head.text + " ", e, cont, comment_within(e), head.anchor);
+    return lead_of(lines, lead, head, type_at, lead.indent + 2);
   }
 
   Block header_block() {
@@ -552,7 +595,11 @@ class Formatter {
     const std::string replace = item.op == ast::Item::Op::Replace ? "replace " : "";
     const std::uint32_t anchor = item.loc.offset;
     if (item.op == ast::Item::Op::Drop) {
-      b.lines.push_back({0, fmt::format("drop {} {}", ast::to_string(item.kind), item.dropped.text), anchor, {}, nullptr});
+      printer_.line_of(b.lines, 0, "",
+                       {{"drop", anchor},
+                        {ast::to_string(item.kind), written_.token_before(item.dropped.loc.offset)},
+                        {item.dropped.text, item.dropped.loc.offset}},
+                       2, anchor);
       return b;
     }
     std::visit([&](const auto& body) { print(b.lines, replace, anchor, body, b.end); }, item.body);
@@ -564,18 +611,9 @@ class Formatter {
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::TypeDecl& t,
              std::uint32_t end) {
     const std::uint32_t last = t.values.empty() ? end_of(t.name) : end_of(t.values.back());
-    const std::size_t indent = keyword_apart(lines, replace + "type", anchor, t.name);
-    described(lines, (indent ? "" : replace + "type ") + t.name.text + ": ", &t.values, t.description,
-              indent ? t.name.loc.offset : anchor, end, last, indent);
-  }
-
-  // A comment between a declaration's keyword and its name: the keyword alone on its line, so that
-  // the comment stays before the name. Returns the indent of what follows (0: on the keyword's line).
-  std::size_t keyword_apart(std::vector<Line>& lines, const std::string& keyword, std::uint32_t anchor,
-                            const ast::Name& name) {
-    if (!comment_between(anchor, name.loc.offset)) return 0;
-    lines.push_back({0, keyword, anchor, {}, nullptr});
-    return 2;
+    Lead lead = keyword_lead(lines, replace, "type", anchor, t.name);
+    lead = typed_lead(lines, lead, t.name, false, t.values.empty() ? kNoAnchor : t.values.front().loc.offset);
+    described(lines, lead.text, &t.values, t.description, lead.anchor, end, last, lead.indent);
   }
 
   // A declaration (`head` and its values, if any) and its description, which goes on the next
@@ -608,13 +646,16 @@ class Formatter {
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::FactDecl& f,
              std::uint32_t end) {
-    const std::size_t indent = keyword_apart(lines, replace + "fact", anchor, f.name);
-    if (indent) anchor = f.name.loc.offset;
-    const std::string head = (indent ? "" : replace + "fact ") + f.name.text + ": " + (f.type.is_set ? "set of " : "");
-    if (f.type.values.empty())
-      described(lines, head + f.type.name.text, nullptr, f.description, anchor, end, end_of(f.type.name), indent);
+    const bool named = f.type.values.empty();
+    Lead lead = keyword_lead(lines, replace, "fact", anchor, f.name);
+    lead = typed_lead(lines, lead, f.name, f.type.is_set,
+                      named ? f.type.name.loc.offset : f.type.values.front().loc.offset);
+    if (named)
+      described(lines, lead.text + f.type.name.text, nullptr, f.description, lead.anchor, end, end_of(f.type.name),
+                lead.indent);
     else
-      described(lines, head, &f.type.values, f.description, anchor, end, end_of(f.type.values.back()), indent);
+      described(lines, lead.text, &f.type.values, f.description, lead.anchor, end, end_of(f.type.values.back()),
+                lead.indent);
   }
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::Declared& d,
@@ -622,11 +663,22 @@ class Formatter {
     const char* word = d.kind == ast::Declared::Kind::Authority    ? "authority"
                        : d.kind == ast::Declared::Kind::Obligation ? "obligation"
                                                                    : "flag";
-    const std::size_t indent = keyword_apart(lines, replace + word, anchor, d.name);
-    described(lines, (indent ? "" : replace + word + " ") + d.name.text, nullptr, d.description,
-              indent ? d.name.loc.offset : anchor, end, end_of(d.name), indent);
-    if (!d.indicating.empty())
-      wrapped(lines, 2, "indicating ", d.indicating, false, 4, d.indicating.front().loc.offset, comment_among(d.indicating));
+    const Lead lead = keyword_lead(lines, replace, word, anchor, d.name);
+    described(lines, lead.text + d.name.text, nullptr, d.description, lead.anchor, end, end_of(d.name), lead.indent);
+    if (!d.indicating.empty()) names_after(lines, {"indicating"}, d.indicating);
+  }
+
+  // `indicating a, b` or `exception to a, b`: the keywords, then the names (on a line of their own
+  // when a comment was written before the first; one a line when one was written among them).
+  void names_after(std::vector<Line>& lines, const std::vector<std::string>& keywords, const std::vector<ast::Name>& names) {
+    std::vector<Piece> head(keywords.size());
+    std::uint32_t at = names.front().loc.offset;
+    for (std::size_t i = keywords.size(); i-- > 0;) {
+      at = at == kNoAnchor ? kNoAnchor : written_.token_before(at);
+      head[i] = {keywords[i], at};
+    }
+    const Lead lead = lead_of(lines, {"", 2, head.front().at}, head, names.front().loc.offset, 4);
+    wrapped(lines, lead.indent, lead.text, names, false, 4, lead.anchor, comment_among(names));
   }
 
   void cites(std::vector<Line>& lines, const std::vector<ast::Citation>& cs) {
@@ -672,8 +724,11 @@ class Formatter {
 
   void print(std::vector<Line>& lines, const std::string& replace, std::uint32_t anchor, const ast::DecisionDecl& d,
              std::uint32_t) {
-    wrapped(lines, 0, replace + "decision " + d.name.text + with_text(d.title) + ": ", d.values, true, 4, anchor,
-            comment_among(d.values));
+    std::vector<Piece> head = head_pieces(replace, "decision", anchor, d.name);
+    if (!d.title.empty()) head.push_back({quote(d.title), string_after(end_of(d.name))});
+    head.back().text += ":";
+    const Lead lead = lead_of(lines, {"", 0, anchor}, head, d.values.empty() ? kNoAnchor : d.values.front().loc.offset, 4);
+    wrapped(lines, lead.indent, lead.text, d.values, true, 4, lead.anchor, comment_among(d.values));
     if (d.default_value) {
       const std::uint32_t at = written_.token_before(d.default_value->loc.offset);
       printer_.line_of(lines, 2, "", {{"default", at}, {d.default_value->text, d.default_value->loc.offset}}, 4, at);
@@ -710,9 +765,7 @@ class Formatter {
     if (!r.title.empty()) head.push_back({quote(r.title), string_after(end_of(r.name))});
     printer_.line_of(lines, 0, "", head, 2, anchor);
     lines.back().text += ":";
-    if (!r.exception_to.empty())
-      wrapped(lines, 2, "exception to ", r.exception_to, false, 4, r.exception_to.front().loc.offset,
-              comment_among(r.exception_to));
+    if (!r.exception_to.empty()) names_after(lines, {"exception", "to"}, r.exception_to);
     if (r.when) keyed_condition(lines, 2, {{"when", keyword_before(*r.when)}}, *r.when, 7);
     // A comment between `then` and the first conclusion leaves `then` alone on its line.
     const std::uint32_t then = r.then.empty() ? kNoAnchor : written_.token_before(r.then.front().loc.offset);

@@ -6,7 +6,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -451,6 +454,53 @@ TEST(Format, CommentsInsideConclusionsStayInPlace) {
             "policy p\n\nrule r:\n  when a\n  then owe  # the obligation\n         report \"the reasons\"\n");
 }
 
+// Between the tokens of a declaration's head (`drop KIND NAME`, `replace KEYWORD NAME`, `NAME:`,
+// `set of`, a decision's name, title and colon) and of `exception to` and `indicating`: the head is
+// broken there; what follows the last keyword goes on a line of its own when the comment is
+// before it.
+TEST(Format, CommentsInsideDeclarationHeadsStayInPlace) {
+  const std::string text =
+      "policy p\n"
+      "  extends b in \"b.decree\"\n"
+      "\n"
+      "drop  # between drop and the kind\n"
+      "  rule\n"
+      "  # between the kind and the name\n"
+      "  old\n"
+      "\n"
+      "replace  # between replace and the keyword\n"
+      "  fact\n"
+      "  # between the keyword and the name\n"
+      "  a: bool\n"
+      "\n"
+      "fact reasons:  # between the colon and set\n"
+      "  set  # between set and of\n"
+      "  of  # between of and the type\n"
+      "  reason\n"
+      "\n"
+      "type reason:  # between the colon and the values\n"
+      "  x | y\n"
+      "\n"
+      "decision  # between the keyword and the name\n"
+      "  d  # between the name and the title\n"
+      "  \"D\":  # between the colon and the values\n"
+      "    yes | no\n"
+      "\n"
+      "obligation report\n"
+      "  indicating  # between indicating and the facts\n"
+      "    a\n"
+      "\n"
+      "rule r:\n"
+      "  exception  # between exception and to\n"
+      "    to  # between to and the rules\n"
+      "    q, s\n"
+      "  when a\n"
+      "  then d = yes\n";
+  EXPECT_EQ(fmt_checked(text), text);
+  EXPECT_EQ(fmt_checked("policy p\nfact a # c\n : bool\nrule r: exception # e\n to q when a then d = yes\n"),
+            "policy p\n\nfact a:  # c\n  bool\n\nrule r:\n  exception  # e\n    to q\n  when a\n  then d = yes\n");
+}
+
 TEST(Format, TwoTrailingCommentsOnOneJoinedLine) {
   // Both comments follow `a`'s line once `a` and `b` share it; the second moves above the next line.
   std::string text = "policy p\nfact a: bool # one\n  # two\n\"desc\" # three\nfact b: bool\n";
@@ -525,6 +575,75 @@ TEST(Format, CommentsAnywhereSurviveAndSettle) {
     ASSERT_TRUE(after.ok()) << once;
     EXPECT_EQ(ast_difference(*before.policy, *after.policy), "") << once;
     EXPECT_EQ(format(*after.policy, once), once) << "formatting is not idempotent";
+  }
+}
+
+// The code tokens of a policy text and, for each comment `# C<n>`, how many tokens precede it.
+struct Tokens {
+  std::vector<std::string> code;
+  std::map<std::string, std::size_t> comment_at;
+};
+Tokens tokens_of(const std::string& text) {
+  static const std::regex token(R"re("(?:\\.|[^"\\\n])*"|#[^\n]*|[A-Za-z0-9_\-]+|\.\.|[=!<>]=?|\S)re");
+  Tokens out;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), token); it != std::sregex_iterator(); ++it) {
+    std::string t = it->str();
+    if (t[0] != '#') out.code.push_back(t);
+    else if (t.rfind("# C", 0) == 0) out.comment_at[t] = out.code.size();
+  }
+  return out;
+}
+
+// A comment after every token of every repository policy, at the end of the line and on a line of
+// its own: each stays between the same two tokens, but where the canonical layout has no place
+// for it (docs/language.md, "Comments"): one written after `and`, `or`, `|` or `(`, which start a
+// line, goes before them; one written before `,`, `:` or `)`, which end one, goes after them.
+TEST(Format, ACommentAfterAnyTokenStaysThere) {
+  const std::set<std::string> starts_a_line{"and", "or", "|", "("};
+  const std::set<std::string> ends_a_line{",", ":", ")"};
+  for (const auto& path : repository_policies()) {
+    for (const char* layout : {"  # C%\n", "\n# C%\n"}) {
+      SCOPED_TRACE(path.string() + (layout[0] == ' ' ? " (at line ends)" : " (on lines of their own)"));
+      const std::string original = read(path);
+      const Tokens plain = tokens_of(original);
+      // The text with a comment after each token: tokens are found in order, so as not to split a string.
+      std::string text;
+      std::size_t from = 0;
+      std::size_t n = 0;
+      for (const auto& t : plain.code) {
+        std::size_t at = original.find(t, from);
+        ASSERT_NE(at, std::string::npos) << t;
+        // Skip comments the policy already has.
+        for (std::size_t hash = original.find('#', from); hash != std::string::npos && hash < at;
+             hash = original.find('#', from)) {
+          from = original.find('\n', hash);
+          at = original.find(t, from);
+        }
+        text += original.substr(from, at + t.size() - from);
+        std::string comment = layout;
+        comment.replace(comment.find('%'), 1, std::to_string(++n));
+        text += comment;
+        from = at + t.size();
+      }
+      text += original.substr(from);
+      const Tokens written = tokens_of(text);
+      ASSERT_EQ(written.code, plain.code);
+      const std::string once = fmt_checked(text, path.string());
+      const Tokens formatted = tokens_of(once);
+      ASSERT_EQ(formatted.code, plain.code);
+      for (const auto& [comment, at] : written.comment_at) {
+        SCOPED_TRACE(comment);
+        const std::size_t now = formatted.comment_at.at(comment);
+        const std::string before = at > 0 ? plain.code[at - 1] : "";
+        const std::string after = at < plain.code.size() ? plain.code[at] : "";
+        if (now == at) continue;
+        if (ends_a_line.count(after) != 0 && now == at + 1) continue;
+        // After `(`, which follows an operator: before both.
+        if (starts_a_line.count(before) != 0 && now < at && now + 2 >= at) continue;
+        ADD_FAILURE() << "between `" << before << "` and `" << after << "`, moved to after token " << now
+                      << " (`" << (now > 0 ? plain.code[now - 1] : "") << "`)";
+      }
+    }
   }
 }
 
