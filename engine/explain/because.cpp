@@ -20,6 +20,9 @@ constexpr std::size_t kMaxFactsNamed = 4;
 constexpr std::size_t kMaxFactsWalked = 4;
 // How many combinations of facts are spelled out when no single fact settles a decision.
 constexpr std::size_t kMaxCombinationsSaid = 3;
+// How many written sentences are kept for their room (more would only hold memory: a case's
+// sentences take from them only as many as it writes in place).
+constexpr std::size_t kSpareSentences = 16;
 
 bool contains(const std::vector<Index>& v, Index x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
@@ -51,7 +54,8 @@ class Explainer {
   // Into `x`, whose vectors are emptied first (their room kept, its sentences' too).
   void decision(Index d, DecisionExplanation& x) {
     x.decision = d;
-    for (auto& s : x.because) spare_.push_back(std::move(s));
+    for (auto& s : x.because)
+      if (spare_.size() < kSpareSentences) spare_.push_back(std::move(s));
     x.because.clear();
     x.decisive_facts.clear();
     x.decisive.clear();
