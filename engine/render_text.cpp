@@ -177,19 +177,15 @@ class Writer {
     if (!empty) line(indent, all.substr(from, to - from));
   }
 
-  // The sentences of a paragraph, a space between each.
-  static std::string joined(const std::vector<std::string>& sentences) {
-    std::string text;
-    for (const auto& s : sentences) {
-      if (!text.empty()) text += ' ';
-      text += s;
-    }
-    return text;
-  }
-
   void because(Index d, int indent) {
     if (d >= explanations_->size()) return;
-    paragraph(indent, joined((*explanations_)[d].because));
+    thread_local std::string text;  // kept from call to call
+    text.clear();
+    for (const auto& sentence : (*explanations_)[d].because) {
+      if (!text.empty()) text += ' ';
+      text += sentence;
+    }
+    paragraph(indent, text);
   }
 
   std::string fact_value(Index slot) const { return to_string(ev_.binding.values[slot]); }
@@ -199,9 +195,18 @@ class Writer {
     if (f == nullptr) return "not given in the case";
     std::string s = short_loc(f->loc);
     if (!f->value.known()) s += " (written unknown)";
-    if (f->certainty != Certainty::Unstated) s += fmt::format(", {}", to_string(f->certainty));
-    if (!f->source.empty()) s += fmt::format(", {}", f->source);
-    if (!f->household_of.empty()) s += fmt::format(", stated for the household in {}", f->household_of);
+    if (f->certainty != Certainty::Unstated) {
+      s += ", ";
+      s += to_string(f->certainty);
+    }
+    if (!f->source.empty()) {
+      s += ", ";
+      s += f->source;
+    }
+    if (!f->household_of.empty()) {
+      s += ", stated for the household in ";
+      s += f->household_of;
+    }
     return s;
   }
 
@@ -306,10 +311,15 @@ class Writer {
 
   std::string rule_head(Index r, std::string_view mark, Paint mark_paint) const {
     const CompiledRule& rule = p_.rules[r];
-    std::string head = fmt::format("{} {}", paint(mark, mark_paint), paint(rule.name, Paint::Bold));
+    std::string head;
+    paint_to(head, mark, mark_paint);
+    head += ' ';
+    paint_to(head, rule.name, Paint::Bold);
     std::size_t len = 4 + utf8_length(mark) + 1 + utf8_length(rule.name);
     if (!rule.title.empty()) {
-      head += fmt::format(" \"{}\"", rule.title);
+      head += " \"";
+      head += rule.title;
+      head += '"';
       len += utf8_length(rule.title) + 3;
     }
     if (!rule.cites.empty()) {
@@ -471,12 +481,19 @@ class Writer {
   }
 
   // "soviet_citizen: false, documented": a fact as the line on scope shows it.
-  std::string fact_brief(Index slot) const {
+  void fact_brief_to(std::string& s, Index slot) const {
     const FactValue* f = slot < ev_.binding.provenance.size() ? ev_.binding.provenance[slot] : nullptr;
-    std::string s = fmt::format("{}: {}", p_.facts[slot].name, fact_value(slot));
-    if (f == nullptr) return s + ", not in the case";
-    if (f->certainty != Certainty::Unstated) s += ", " + std::string(to_string(f->certainty));
-    return s;
+    s += p_.facts[slot].name;
+    s += ": ";
+    s += fact_value(slot);
+    if (f == nullptr) {
+      s += ", not in the case";
+      return;
+    }
+    if (f->certainty != Certainty::Unstated) {
+      s += ", ";
+      s += to_string(f->certainty);
+    }
   }
 
   // "outside this policy: covered is false (soviet_citizen: false, documented)"
@@ -484,22 +501,40 @@ class Writer {
     const OutsideReason why = outside_reason(p_, ev_);
     if (!why.outside && !why.maybe) return;
     std::string facts;
-    for (Index f : why.facts) facts += (facts.empty() ? "" : "; ") + fact_brief(f);
+    for (Index f : why.facts) {
+      if (!facts.empty()) facts += "; ";
+      fact_brief_to(facts, f);
+    }
     std::string text;
     if (why.by_scope) {
-      std::string conds;
-      for (Index c : why.conditions)
-        conds += (conds.empty() ? "" : " and ") + fmt::format("{} is {}", p_.conditions[c].text, to_string(ev_.trace.conditions[c]));
-      if (conds.empty()) conds = fmt::format("{} is {}", p_.scope_text, to_string(ev_.outcome.in_scope));
-      text = fmt::format("{}: {}", why.outside ? "outside this policy" : "perhaps outside this policy", conds);
+      text = why.outside ? "outside this policy: " : "perhaps outside this policy: ";
+      bool first = true;
+      for (Index c : why.conditions) {
+        if (!first) text += " and ";
+        first = false;
+        text += p_.conditions[c].text;
+        text += " is ";
+        text += to_string(ev_.trace.conditions[c]);
+      }
+      if (first) {
+        text += p_.scope_text;
+        text += " is ";
+        text += to_string(ev_.outcome.in_scope);
+      }
       bool none = true;
       for (const auto& r : ev_.outcome.decisions) none = none && r.status == Status::NotApplicable;
       if (none) text += ", and none of its decisions answers this case";
     } else {
       text = "outside this policy: none of its decisions answers this case";
     }
-    if (!facts.empty()) text += " (" + facts + ")";
-    line(2, paint(text, why.outside ? Paint::Bold : Paint::Warn));
+    if (!facts.empty()) {
+      text += " (";
+      text += facts;
+      text += ')';
+    }
+    out += "  ";
+    paint_to(out, text, why.outside ? Paint::Bold : Paint::Warn);
+    out += '\n';
     if (why.maybe)
       line(4, fmt::format("the policy addresses only cases where {}; until that is known, no outcome is certain",
                           p_.scope_text));
@@ -741,12 +776,19 @@ class Writer {
   void because_decision(Index d) {
     const CompiledDecision& decision = p_.decisions[d];
     if (d >= explanations_->size() || (*explanations_)[d].because.empty()) return;
-    const std::string text = joined((*explanations_)[d].because);
+    // Buffers kept from call to call: every decision of every case comes here.
+    thread_local std::string text, named;
+    text.clear();
+    for (const auto& sentence : (*explanations_)[d].because) {
+      if (!text.empty()) text += ' ';
+      text += sentence;
+    }
     // The first sentence opens with the decision's title; the name stands for it here.
     const std::string& title = decision.title.empty() ? decision.name : decision.title;
     const bool opens = text.size() >= title.size() + 2 && text.compare(0, title.size(), title) == 0 &&
                        text.compare(title.size(), 2, ": ") == 0;
-    std::string named = decision.name + ": ";
+    named.assign(decision.name);
+    named += ": ";
     named.append(text, opens ? title.size() + 2 : 0);
     paragraph(2, named);
   }
