@@ -48,8 +48,12 @@ std::string sentence(std::string s) {
 class Explainer {
  public:
   // `spare`: strings whose room sentences reuse (those of the explanations written over go there).
-  Explainer(const CompiledPolicy& p, const CaseEvaluation& ev, SingleFlips& flips, std::vector<std::string>& spare)
-      : p_(p), ev_(ev), flips_(flips), spare_(spare) {}
+  // `rule_names`: rule_named() of each rule, filled as it is first asked for (empty: not yet).
+  Explainer(const CompiledPolicy& p, const CaseEvaluation& ev, SingleFlips& flips, std::vector<std::string>& spare,
+            std::vector<std::string>& rule_names)
+      : p_(p), ev_(ev), flips_(flips), spare_(spare), rule_names_(rule_names) {
+    rule_names_.resize(p.rules.size());
+  }
 
   // Into `x`, whose vectors are emptied first (their room kept, its sentences' too).
   void decision(Index d, DecisionExplanation& x) {
@@ -82,6 +86,7 @@ class Explainer {
   SingleFlips& flips_;  // given this case's facts at the first decision that asks
   bool flips_reset_ = false;
   std::vector<std::string>& spare_;
+  std::vector<std::string>& rule_names_;
 
   // An empty string, with the room of one used before when there is one.
   std::string fresh() {
@@ -154,12 +159,16 @@ class Explainer {
   }
 
   // "\"Misdemeanants answer locally, as a rule\" (misdemeanants_answer_locally; telegram s2, s3)"
-  std::string rule_named(Index r) const {
+  // The policy's alone, so made once per rule (never empty: it holds the rule's name).
+  const std::string& rule_named(Index r) const {
+    std::string& named = rule_names_[r];
+    if (!named.empty()) return named;
     const CompiledRule& rule = p_.rules[r];
     std::string about = rule.name;
     if (!rule.cites.empty()) about += "; " + citations_short(rule.cites);
-    if (rule.title.empty()) return fmt::format("the rule {}", about);
-    return fmt::format("\"{}\" ({})", rule.title, about);
+    if (rule.title.empty()) named = fmt::format("the rule {}", about);
+    else named = fmt::format("\"{}\" ({})", rule.title, about);
+    return named;
   }
 
   std::string setting_outcome(Index s) const {
@@ -369,23 +378,46 @@ class Explainer {
   }
 
   std::string settled_phrase(Index d, const Settlement& s) const {
-    const DecisionResult& r = s.result;
-    if (r.status == Status::Undetermined) return "it is still undetermined";
-    std::string t = outcome_text(p_, d, r);
-    if (r.status == Status::Decided && r.setting != kNone) t += " under " + rule_named(p_.settings[r.setting].rule);
-    std::vector<std::string> owed;
-    for (Index o : s.owed) owed.push_back(p_.obligations[p_.owes[o].what].name);
-    if (!owed.empty()) t += fmt::format(", and {} {} owed", and_list(owed), owed.size() == 1 ? "is" : "are");
+    std::string t;
+    settled_phrase_to(t, d, s);
     return t;
+  }
+  // The same, appended to `t`.
+  void settled_phrase_to(std::string& t, Index d, const Settlement& s) const {
+    const DecisionResult& r = s.result;
+    if (r.status == Status::Undetermined) {
+      t += "it is still undetermined";
+      return;
+    }
+    t += outcome_text(p_, d, r);
+    if (r.status == Status::Decided && r.setting != kNone) {
+      t += " under ";
+      t += rule_named(p_.settings[r.setting].rule);
+    }
+    if (s.owed.empty()) return;
+    t += ", and ";
+    for (std::size_t i = 0; i < s.owed.size(); ++i) {  // and_list
+      if (i > 0) t += i + 1 == s.owed.size() ? " and " : ", ";
+      t += p_.obligations[p_.owes[s.owed[i]].what].name;
+    }
+    t += s.owed.size() == 1 ? " is owed" : " are owed";
   }
 
   std::string unknown_phrase(Index slot) const {
     const CompiledFact& f = p_.facts[slot];
-    std::string about = f.description.empty() ? "" : fmt::format("\"{}\"; ", f.description);
-    return fmt::format("{} ({}{})", f.name, about, provenance_words(ev_, slot));
+    std::string t = f.name;
+    t += " (";
+    if (!f.description.empty()) {
+      t += '"';
+      t += f.description;
+      t += "\"; ";
+    }
+    t += provenance_words(ev_, slot);
+    t += ')';
+    return t;
   }
 
-  void undetermined(Index d, std::vector<std::string>& out) const {
+  void undetermined(Index d, std::vector<std::string>& out) {
     const std::string outcome = outcome_text(p_, d, ev_.outcome.decisions[d]);
     const Exploration* ex = ev_.exploration(d);
     if (ex == nullptr || ex->too_many || ex->needs.empty()) {
@@ -408,14 +440,23 @@ class Explainer {
       for (const auto& s : ex->single) {
         if (s.facts[0].fact != f) continue;
         settles = settles || s.result.status != Status::Undetermined;
-        ifs.push_back(fmt::format("if {} is {}, {}", p_.facts[f].name, to_string(s.facts[0].value), settled_phrase(d, s)));
+        std::string clause = "if ";
+        clause += p_.facts[f].name;
+        clause += " is ";
+        clause += to_string(s.facts[0].value);
+        clause += ", ";
+        settled_phrase_to(clause, d, s);
+        ifs.push_back(std::move(clause));
       }
       if (!settles) continue;
       ++walked;
       said = true;
       // "If f is a, …; if f is b, …": each alternative its own clause, however many there are.
-      std::string text;
-      for (const auto& clause : ifs) text += (text.empty() ? "" : "; ") + clause;
+      std::string text = fresh();
+      for (const auto& clause : ifs) {
+        if (!text.empty()) text += "; ";
+        text += clause;
+      }
       text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
       out.push_back(sentence(text));
     }
@@ -493,9 +534,9 @@ std::string provenance_words(const CaseEvaluation& ev, Index slot) {
 
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision) {
   SingleFlips flips(policy);
-  std::vector<std::string> spare;
+  std::vector<std::string> spare, rule_names;
   DecisionExplanation x;
-  Explainer(policy, ev, flips, spare).decision(decision, x);
+  Explainer(policy, ev, flips, spare, rule_names).decision(decision, x);
   return x;
 }
 
@@ -508,7 +549,7 @@ CaseExplainer::CaseExplainer(const CompiledPolicy& policy) : policy_(policy), fl
 
 const std::vector<DecisionExplanation>& CaseExplainer::explain(const CaseEvaluation& ev) {
   explanations_.resize(policy_.decisions.size());
-  Explainer x(policy_, ev, flips_, spare_);
+  Explainer x(policy_, ev, flips_, spare_, rule_names_);
   for (std::size_t d = 0; d < explanations_.size(); ++d) x.decision(static_cast<Index>(d), explanations_[d]);
   return explanations_;
 }

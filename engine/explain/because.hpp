@@ -48,7 +48,8 @@ class CaseExplainer {
   const CompiledPolicy& policy_;
   SingleFlips flips_;
   std::vector<DecisionExplanation> explanations_;
-  std::vector<std::string> spare_;  // the room of sentences written before, for the next ones
+  std::vector<std::string> spare_;       // the room of sentences written before, for the next ones
+  std::vector<std::string> rule_names_;  // how the sentences name each rule, made once
 };
 
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision);
