@@ -1,5 +1,6 @@
 // The canonical formatter: prints a policy's AST in one layout, putting each comment back
-// before the line it preceded or at the end of the line it followed.
+// before the line it preceded or at the end of the line it followed, and breaking a line where a
+// comment was written between two of its tokens.
 #include "dsl/format.hpp"
 
 #include <algorithm>
