@@ -573,7 +573,7 @@ class Formatter {
     if (h.scope) keyed_condition(b.lines, 2, {{"scope", h.scope->loc.offset}}, h.scope->condition, 8);
     for (const auto& s : h.sources) {
       line = {{"source", s.loc.offset}, {s.key.text, s.key.loc.offset}};
-      if (!s.description.empty()) line.push_back({quote(s.description), string_after(end_of(s.key))});
+      line.push_back({quote(s.description), string_after(end_of(s.key))});  // written even when empty: it is not optional
       if (s.text) {
         line.push_back({"in", written_.token_before(s.text_loc.offset)});
         line.push_back({quote(*s.text), s.text_loc.offset});

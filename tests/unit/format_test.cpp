@@ -87,6 +87,12 @@ TEST(Format, HeaderClausesInCanonicalOrder) {
             "  source a \"A\"\n");
 }
 
+// A source's description is not optional: written empty, it is kept, or the result would not parse.
+TEST(Format, AnEmptySourceDescriptionIsKept) {
+  EXPECT_EQ(fmt_checked("policy p \"P\"\n  source memo \"\"\n  source tel \"\" in \"tel.txt\"\n"),
+            "policy p \"P\"\n  source memo \"\"\n  source tel \"\" in \"tel.txt\"\n");
+}
+
 TEST(Format, AmendmentItems) {
   EXPECT_EQ(fmt_checked("policy p extends b in \"b.decree\"\n"
                         "drop   rule x\n"
