@@ -74,6 +74,7 @@ class Explainer {
       case Status::Undetermined: undetermined(d, x.because); break;
       case Status::Conflict: conflict(d, x.because); break;
       case Status::NotApplicable: not_applicable(d, x.because); break;
+      case Status::Outside: break;  // no rule is weighed: the scope line says why the case is outside
     }
     if (res.status != Status::NotApplicable) rests_on(d, x.because);
     decisive_ = nullptr;
