@@ -1289,7 +1289,7 @@ std::optional<std::vector<CsvColumn>> csv_header(const SourceFile& file, std::si
   };
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const auto& cell = cells[i];
-    const std::string& name = cell.text;
+    const std::string name(cell.text);
     CsvColumn column;
     if (auto [it, inserted] = seen.emplace(name, i); !inserted) {
       Diagnostic d = make_error("case.duplicate-key", at(cell), fmt::format("the column `{}` is named twice", shown(name)),
@@ -1495,8 +1495,7 @@ bool plain_csv_row(std::size_t begin, const std::vector<CsvColumn>& columns, con
   out.clear();
   out.at = begin;
   auto as_written = [](const formats::CsvCell& cell) {
-    if (!cell.as_written || cell.text.empty() || cell.text.size() > 60'000) return false;
-    return cell.text.front() != '"' && cell.text.find_first_of("\r\n") == std::string::npos;
+    return cell.bare && !cell.text.empty() && cell.text.size() <= 60'000;
   };
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const auto& cell = cells[i];
@@ -2382,7 +2381,8 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
            q = static_cast<const char*>(std::memchr(q + 1, '"', line.size() - static_cast<std::size_t>(q + 1 - line.data()))))
         quoted = !quoted;
       if (size <= limits.max_file_bytes) {
-        record += line;
+        if (record.empty()) record.swap(line);  // a record's first line is taken, not copied
+        else record += line;
         record += '\n';
       }
       if (!quoted) break;

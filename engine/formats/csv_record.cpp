@@ -1,5 +1,8 @@
 #include "engine/formats/csv_record.hpp"
 
+#include <cstring>
+#include <string>
+
 #include <fmt/format.h>
 #include <csv.h>
 
@@ -21,52 +24,126 @@ bool csv_blank_record(std::string_view record) {
 
 namespace {
 
+// What libcsv hands over for one record: each cell's length, and its text when asked to copy it
+// (libcsv reuses its buffer for the next cell).
 struct Collect {
-  std::vector<CsvCell> cells;  // cells[0, count) are this record's; those past it keep their storage
-  std::size_t count = 0;
-  std::size_t rows = 0;
+  std::vector<std::size_t> lengths;
+  std::string texts;  // the cells' texts one after another, when copied
+  bool copy = false;
 };
 
 void on_field(void* s, std::size_t len, void* data) {
   auto* c = static_cast<Collect*>(data);
-  if (c->count == c->cells.size()) c->cells.emplace_back();
-  CsvCell& cell = c->cells[c->count++];
-  cell.offset = 0;
-  cell.as_written = false;
-  if (s != nullptr) cell.text.assign(static_cast<const char*>(s), len);
-  else cell.text.clear();
+  if (s == nullptr) len = 0;
+  c->lengths.push_back(len);
+  if (c->copy) c->texts.append(static_cast<const char*>(s), len);
 }
 
-void on_row(int, void* data) { ++static_cast<Collect*>(data)->rows; }
+void on_row(int, void*) {}
+
+bool blank(char c) { return c == ' ' || c == '\t'; }
+
+bool holds(std::string_view text, char c) { return std::memchr(text.data(), c, text.size()) != nullptr; }
 
 }  // namespace
 
 struct CsvRecordReader::Impl {
   csv_parser parser;
   Collect collect;
+  std::vector<CsvCell> cells;
   std::vector<std::size_t> starts;
+  bool copy_every_record = false;
   Impl() { csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI); }
   ~Impl() { csv_free(&parser); }
+
+  // Hands the record to libcsv; how far it read, and its status (0: the record is whole).
+  std::pair<std::size_t, int> parse(std::string_view record, bool copy) {
+    collect.lengths.clear();
+    collect.texts.clear();
+    collect.copy = copy;
+    std::size_t read = csv_parse(&parser, record.data(), record.size(), on_field, on_row, &collect);
+    // csv_fini resets the parser for the next record.
+    int status = read == record.size() ? csv_fini(&parser, on_field, on_row, &collect) : csv_error(&parser);
+    return {read, status};
+  }
+
+  // Places the cells of a record without a quote or a line break: each cell is the text between
+  // two commas, blanks around it trimmed, so its text is the file's. False when the lengths
+  // libcsv gave do not fit the record so.
+  bool place_unquoted(std::string_view record, std::size_t begin) {
+    const std::vector<std::size_t>& lengths = collect.lengths;
+    cells.resize(lengths.size());
+    const std::size_t n = record.size();
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < lengths.size(); ++i) {
+      const std::size_t len = lengths[i];
+      std::size_t p = pos;
+      if (len > 0)
+        while (p < n && blank(record[p])) ++p;
+      if (len > n - p) return false;
+      std::size_t q = p + len;
+      while (q < n && blank(record[q])) ++q;
+      if (i + 1 == lengths.size() ? q != n : q == n || record[q] != ',') return false;
+      CsvCell& cell = cells[i];
+      cell.text = record.substr(p, len);
+      cell.offset = begin + p;
+      cell.as_written = true;
+      cell.bare = true;
+      pos = q + 1;
+    }
+    return true;
+  }
+
+  // Places the cells of any record from their copied texts.
+  void place_copied(std::string_view record, std::size_t begin) {
+    starts.assign(1, 0);  // where each cell starts: after each comma outside quotes
+    bool quoted = false;
+    for (std::size_t i = 0; i < record.size(); ++i) {
+      if (record[i] == '"') quoted = !quoted;
+      else if (record[i] == ',' && !quoted) starts.push_back(i + 1);
+    }
+    const std::vector<std::size_t>& lengths = collect.lengths;
+    cells.resize(lengths.size());
+    std::size_t from = 0;
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      CsvCell& cell = cells[i];
+      cell.text = std::string_view(collect.texts).substr(from, lengths[i]);
+      from += lengths[i];
+      std::size_t start = i < starts.size() ? starts[i] : 0;
+      cell.offset = begin + start;
+      cell.as_written = record.substr(start, cell.text.size()) == cell.text;
+      if (!cell.as_written && start < record.size() && record[start] != '"') {
+        // Blanks trimmed before an unquoted cell: it starts at its first character.
+        std::size_t first = record.find_first_not_of(" \t", start);
+        if (first != std::string_view::npos && record.substr(first, cell.text.size()) == cell.text) {
+          cell.offset = begin + first;
+          cell.as_written = true;
+        }
+      }
+      cell.bare = cell.as_written && (cell.text.empty() || cell.text.front() != '"') && !holds(cell.text, '\r') &&
+                  !holds(cell.text, '\n');
+    }
+  }
 };
 
-CsvRecordReader::CsvRecordReader() : impl_(std::make_unique<Impl>()) {}
+CsvRecordReader::CsvRecordReader(bool copy_every_record) : impl_(std::make_unique<Impl>()) {
+  impl_->copy_every_record = copy_every_record;
+}
 CsvRecordReader::~CsvRecordReader() = default;
 
 const std::vector<CsvCell>* CsvRecordReader::read(const SourceFile& file, std::size_t begin, std::size_t end,
                                                   std::vector<Diagnostic>& diagnostics) {
   std::string_view record = std::string_view(file.text()).substr(begin, end - begin);
   while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.remove_suffix(1);
-  csv_parser& parser = impl_->parser;
-  Collect& collect = impl_->collect;
-  collect.count = 0;
-  collect.rows = 0;
-  std::size_t read = csv_parse(&parser, record.data(), record.size(), on_field, on_row, &collect);
-  int status = read == record.size() ? csv_fini(&parser, on_field, on_row, &collect) : csv_error(&parser);
+  Impl& m = *impl_;
+  // A record without a quote or a line break (the commonest) is read without copying its cells.
+  const bool unquoted = !m.copy_every_record && !holds(record, '"') && !holds(record, '\r') && !holds(record, '\n');
+  auto [read, status] = m.parse(record, !unquoted);
   if (read != record.size() || status != 0) {
-    int error = csv_error(&parser);
+    int error = csv_error(&m.parser);
     // A parser stopped by an error is not reset by libcsv: the next record gets a new one.
-    csv_free(&parser);
-    csv_init(&parser, CSV_STRICT | CSV_STRICT_FINI);
+    csv_free(&m.parser);
+    csv_init(&m.parser, CSV_STRICT | CSV_STRICT_FINI);
     std::size_t at = begin + std::min(read, record.size());
     std::string why = error != CSV_EPARSE       ? std::string(csv_strerror(error))
                       : read == record.size() ? "a quoted cell is not closed: the file ends before its closing quote"
@@ -77,38 +154,13 @@ const std::vector<CsvCell>* CsvRecordReader::read(const SourceFile& file, std::s
                                      "inside it twice: \"said \"\"no\"\"\""));
     return nullptr;
   }
-  // csv_fini has reset the parser for the next record.
-  std::vector<std::size_t>& starts = impl_->starts;  // where each cell starts: after each comma outside quotes
-  starts.assign(1, 0);
-  bool quoted = false;
-  for (std::size_t i = 0; i < record.size(); ++i) {
-    if (record[i] == '"') quoted = !quoted;
-    else if (record[i] == ',' && !quoted) starts.push_back(i + 1);
+  if (unquoted && !m.place_unquoted(record, begin)) {
+    m.parse(record, true);  // read again, the cells copied, and placed as any record is
+    m.place_copied(record, begin);
+  } else if (!unquoted) {
+    m.place_copied(record, begin);
   }
-  collect.cells.resize(collect.count);  // what is past it is dropped: the cells are these
-  for (std::size_t i = 0; i < collect.cells.size(); ++i) {
-    CsvCell& cell = collect.cells[i];
-    std::size_t start = i < starts.size() ? starts[i] : 0;
-    cell.offset = begin + start;
-    cell.as_written = record.substr(start, cell.text.size()) == cell.text;
-    if (!cell.as_written && start < record.size() && record[start] != '"') {
-      // Blanks trimmed before an unquoted cell: it starts at its first character.
-      std::size_t first = record.find_first_not_of(" \t", start);
-      if (first != std::string_view::npos && record.substr(first, cell.text.size()) == cell.text) {
-        cell.offset = begin + first;
-        cell.as_written = true;
-      }
-    }
-  }
-  return &collect.cells;
-}
-
-std::optional<std::vector<CsvCell>> read_csv_record(const SourceFile& file, std::size_t begin, std::size_t end,
-                                                    std::vector<Diagnostic>& diagnostics) {
-  CsvRecordReader reader;
-  const std::vector<CsvCell>* cells = reader.read(file, begin, end, diagnostics);
-  if (cells == nullptr) return std::nullopt;
-  return *cells;
+  return &m.cells;
 }
 
 }  // namespace decree::engine::formats

@@ -4,8 +4,6 @@
 
 #include <cstddef>
 #include <memory>
-#include <optional>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,9 +13,13 @@
 namespace decree::engine::formats {
 
 struct CsvCell {
-  std::string text;         // as libcsv reads it: quotes removed, "" made ", blanks around an unquoted cell trimmed
+  // As libcsv reads it: quotes removed, "" made ", blanks around an unquoted cell trimmed. Points
+  // into the file's text when the cell is written as it reads, else into the reader's storage;
+  // valid until the reader reads again.
+  std::string_view text;
   std::size_t offset = 0;   // where the cell is written (at its opening quote when quoted)
   bool as_written = false;  // the file holds `text` as is at `offset` (unquoted, untrimmed)
+  bool bare = false;        // as_written, on one line (no CR or LF), and not starting with a quote
 };
 
 // Where the record starting at `begin` ends: one past its line break, or the end of `text`.
@@ -27,21 +29,21 @@ std::size_t csv_record_end(std::string_view text, std::size_t begin);
 // True when the record holds nothing but blanks (skipped, as libcsv skips empty lines).
 bool csv_blank_record(std::string_view record);
 
-// The cells of the record in bytes [begin, end) of `file`, or nullopt with a diagnostic when
-// libcsv finds it malformed (a quote inside an unquoted cell, a quoted cell left open).
-std::optional<std::vector<CsvCell>> read_csv_record(const SourceFile& file, std::size_t begin, std::size_t end,
-                                                    std::vector<Diagnostic>& diagnostics);
-
-// Reads records one after another as read_csv_record does, keeping libcsv's parser and the cells'
+// Reads the records of a file one after another with one libcsv parser, keeping the cells'
 // storage from one record to the next.
 class CsvRecordReader {
  public:
-  CsvRecordReader();
+  // A record without a quote or a line break has its cells placed from the lengths libcsv gives,
+  // their texts being the file's; `copy_every_record` has every record's cells copied and placed
+  // as a quoted record's are instead (the tests compare the two).
+  explicit CsvRecordReader(bool copy_every_record = false);
   ~CsvRecordReader();
   CsvRecordReader(const CsvRecordReader&) = delete;
   CsvRecordReader& operator=(const CsvRecordReader&) = delete;
 
-  // The cells of the record, valid until the next read; null with a diagnostic when malformed.
+  // The cells of the record in bytes [begin, end) of `file` (its line break included or not),
+  // valid until the next read and while `file` lives; null with a diagnostic when libcsv finds
+  // it malformed (a quote inside an unquoted cell, a quoted cell left open).
   const std::vector<CsvCell>* read(const SourceFile& file, std::size_t begin, std::size_t end,
                                    std::vector<Diagnostic>& diagnostics);
 
