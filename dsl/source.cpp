@@ -73,6 +73,13 @@ void SourceFile::assign_piece(std::string_view text, std::uint32_t first_line) {
   first_line_ = first_line == 0 ? 1 : first_line;
 }
 
+void SourceFile::take_piece(std::string& text, std::uint32_t first_line) {
+  text_.swap(text);
+  line_starts_.clear();
+  index();
+  first_line_ = first_line == 0 ? 1 : first_line;
+}
+
 void SourceFile::index() {
   line_starts_.push_back(0);
   const char* const data = text_.data();
@@ -103,8 +110,10 @@ SourceLoc SourceFile::locate(std::size_t offset, std::size_t length_bytes) const
 
 void SourceFile::locate(SourceLoc& loc, std::size_t offset, std::size_t length_bytes) const {
   offset = std::min(offset, text_.size());
-  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
-  auto line_index = static_cast<std::size_t>(it - line_starts_.begin()) - 1;
+  std::size_t line_index = 0;  // a piece of one line (a JSON Lines record, a CSV row) needs no search
+  if (line_starts_.size() > 1)
+    line_index = static_cast<std::size_t>(std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) -
+                                          line_starts_.begin()) - 1;
   std::size_t start = line_starts_[line_index];
   if (line_index == 0 && first_line_ == 1 && offset >= 3 && starts_with_bom(text_)) start = 3;  // an editor shows no byte-order mark
   loc.file.assign(name_);

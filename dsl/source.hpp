@@ -41,6 +41,8 @@ class SourceFile {
   // Makes this the piece `text` whose first line is line `first_line` of the file, keeping the
   // name and the storage (for pieces read one after another into the same SourceFile).
   void assign_piece(std::string_view text, std::uint32_t first_line);
+  // The same, taking `text`'s characters and leaving it this piece's old storage to read into.
+  void take_piece(std::string& text, std::uint32_t first_line);
 
   SourceLoc locate(std::size_t offset, std::size_t length_bytes = 1) const;
   // The same place written into `into`, whose storage is kept (no allocation once it held a name).
@@ -49,6 +51,8 @@ class SourceFile {
   std::string_view line_text(std::uint32_t line) const;
   std::uint32_t line_count() const { return static_cast<std::uint32_t>(line_starts_.size()); }
   // Whether line `line` of the file is in this text (a piece holds only some lines).
+  // Whether every byte is below 0x80 (so the text is UTF-8, and a column is a count of bytes).
+  bool ascii() const { return ascii_; }
   bool has_line(std::uint32_t line) const {
     return line >= first_line_ && line - first_line_ < line_starts_.size();
   }

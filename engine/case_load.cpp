@@ -2,6 +2,7 @@
 #include "engine/case_stream.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -83,9 +84,36 @@ struct PolicyIndex {
     std::uint32_t rank = 0;
   };
   Found find(std::string_view name) const {
+    // Most names are told apart by their length and three of their letters: one comparison
+    // then settles it, without hashing the whole name. A name that shares those with another
+    // fact's, or with none, is looked up by its hash.
+    if (!name.empty()) {
+      const Quick& q = quick[quick_slot(name)];
+      if (q.fact != nullptr && q.fact->first == name) return Found{q.fact, q.rank};
+      if (q.fact != nullptr || !q.shared) return Found{};
+    }
     auto it = by_name.find(name);
     return it == by_name.end() ? Found{} : it->second;
   }
+  static std::size_t quick_slot(std::string_view name) {
+    const auto at = [&](std::size_t i) { return static_cast<std::size_t>(static_cast<unsigned char>(name[i])); };
+    return (name.size() * 7 + at(0) * 3 + at(name.size() / 2) * 5 + at(name.size() - 1)) & (kQuick - 1);
+  }
+  void index_quick() {
+    for (const auto& [name, found] : by_name) {
+      if (name.empty()) continue;
+      Quick& q = quick[quick_slot(name)];
+      if (q.fact == nullptr && !q.shared) q = Quick{found.fact, found.rank, false};
+      else q = Quick{nullptr, 0, true};
+    }
+  }
+  struct Quick {
+    const Fact* fact = nullptr;  // the one fact whose name goes here
+    std::uint32_t rank = 0;
+    bool shared = false;         // two facts' names go here: look them up by hash
+  };
+  static constexpr std::size_t kQuick = 256;
+  std::array<Quick, kQuick> quick{};
 
   std::string name;
   std::map<std::string, dsl::FactType, std::less<>> facts;
@@ -123,6 +151,7 @@ PolicyIndex index_policy(const ast::Policy& policy) {
   index.by_name.reserve(index.facts.size());
   std::uint32_t rank = 0;
   for (const auto& entry : index.facts) index.by_name.emplace(std::string_view(entry.first), PolicyIndex::Found{&entry, rank++});
+  index.index_quick();
   return index;
 }
 
@@ -2579,12 +2608,12 @@ StreamedFile stream_jsonl_cases(const std::string& path, const ast::Policy& poli
       sink.finish();
       return result;
     }
-    if (piece && piece.use_count() == 1) piece->assign_piece(line, line_no);
-    else piece = std::make_shared<SourceFile>(name, line, line_no);
+    if (piece && piece.use_count() == 1) piece->take_piece(line, line_no);
+    else piece = std::make_shared<SourceFile>(name, std::move(line), line_no);
     const std::shared_ptr<const SourceFile> file = piece;
     auto problems = yaml::check_text(*file, text_limits);
     if (!problems.empty()) {
-      report(problems, std::make_shared<const SourceFile>(name, printable(line), line_no));
+      report(problems, std::make_shared<const SourceFile>(name, printable(file->text()), line_no));
       ++result.rejected;
       ++budget.errors;
       continue;

@@ -270,7 +270,7 @@ std::vector<Diagnostic> check_text(const SourceFile& file, const Limits& limits)
                              "a case file is YAML text in UTF-8"));
     return out;
   }
-  if (auto bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+  if (auto bad = file.ascii() ? std::string_view::npos : first_invalid_utf8(text); bad != std::string_view::npos) {
     out.push_back(make_error(
         "case.not-utf8", file.locate(bad),
         fmt::format("the file is not UTF-8 text: byte 0x{:02x} here does not belong to a UTF-8 character",

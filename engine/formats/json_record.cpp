@@ -1,5 +1,8 @@
 #include "engine/formats/json_record.hpp"
 
+#include <bit>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -268,6 +271,20 @@ class PlainReader {
   std::size_t plain_length(const char* p) const {
     const char* last = buffer_.data() + size_;
     const char* end = p;
+    // Eight bytes at a time: the lowest byte that is a quote, a backslash or below 0x20 ends the
+    // text (each test is exact for the lowest byte it flags; bytes above it may be flagged wrongly).
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (last - end >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, end, 8);
+      const std::uint64_t quote = w ^ (ones * '"'), backslash = w ^ (ones * '\\');
+      const std::uint64_t stops = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | ((w - ones * 0x20) & ~w);
+      if (const std::uint64_t flagged = stops & highs) {
+        end += std::countr_zero(flagged) / 8;
+        break;
+      }
+      end += 8;
+    }
     while (end < last && *end != '"' && *end != '\\' && static_cast<unsigned char>(*end) >= 0x20) ++end;
     if (end == last || *end != '"') return std::string_view::npos;
     return static_cast<std::size_t>(end - p);

@@ -705,6 +705,29 @@ TEST(PlainRecord, AJsonLinesRecordOfAnIdAndFacts) {
   }
 }
 
+// A string's text is read eight bytes at a time: a quote, a backslash or a control byte at any
+// place in a long string, and a string ending at any place, are found where they are.
+TEST(PlainRecord, AStringEndsOrIsRefusedAtEveryPlace) {
+  formats::JsonRecordReader reader;
+  formats::PlainRecord plain;
+  for (std::size_t n = 0; n < 40; ++n) {
+    const std::string text = std::string(n, 'a') + "\u00e9b";  // multibyte letters too
+    const std::string line = "{\"id\": \"c\", \"facts\": {\"post\": \"" + text + "\"}}";
+    SourceFile file("plain.jsonl", line, 1);
+    ASSERT_TRUE(reader.read_plain(file, 0, line.size(), 8, plain)) << line;
+    ASSERT_EQ(plain.facts.size(), 1u);
+    EXPECT_EQ(plain.facts[0].text, text);
+    EXPECT_EQ(plain.facts[0].length, text.size() + 2);
+    for (const std::string& stop : std::vector<std::string>{"\\\"", "\\n", "\\\\", "\t", std::string(1, '\x01'), std::string(1, '\x1f')}) {
+      std::string inner = text;
+      inner.insert(n, stop);
+      const std::string other = "{\"id\": \"c\", \"facts\": {\"post\": \"" + inner + "\"}}";
+      SourceFile f("other.jsonl", other, 1);
+      EXPECT_FALSE(reader.read_plain(f, 0, other.size(), 8, plain)) << "at " << n << ": " << other;
+    }
+  }
+}
+
 TEST(SourceFile, APieceReadIntoAgainIsTheNewPiece) {
   SourceFile piece("a-file-with-a-long-name.jsonl", "{\"id\": \"\u00e9t\u00e9\"}\nsecond line", 41);
   piece.assign_piece("{\"id\": 2}", 7);
@@ -721,6 +744,16 @@ TEST(SourceFile, APieceReadIntoAgainIsTheNewPiece) {
   EXPECT_EQ(loc.column, 9u);
   piece.assign_piece("\u00e9\u00e9 x", 3);  // columns count characters again, not bytes
   EXPECT_EQ(piece.locate(5).column, 4u);
+  EXPECT_FALSE(piece.ascii());
+  std::string taken = "{\"id\": 3}\n{\"id\": 4}";
+  piece.take_piece(taken, 9);  // the text is taken, and `taken` given the old storage
+  EXPECT_EQ(piece.text(), "{\"id\": 3}\n{\"id\": 4}");
+  EXPECT_EQ(taken, "\u00e9\u00e9 x");
+  EXPECT_TRUE(piece.ascii());
+  EXPECT_EQ(piece.line_count(), 2u);
+  EXPECT_EQ(piece.locate(12).line, 10u);
+  EXPECT_EQ(piece.locate(12).column, 3u);
+  EXPECT_EQ(piece.locate(2).line, 9u);
 }
 
 struct Rendered {
