@@ -1,5 +1,6 @@
 #include "engine/render_jsonl.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -140,17 +141,10 @@ class FastWriter : public Base {
         if (quotes_only(s, n)) return escaped_quotes(s, n);
         return Base::String(s, static_cast<rapidjson::SizeType>(n));
       }
-      const char sep = member_separator();
-      char* out = this->os_->Push(kn + n + 5 + (sep != 0 ? 1 : 0));
-      if (sep != 0) *out++ = sep;
+      char* out = member_key(key, kn, n + 2);
       out[0] = '"';
-      copy(out + 1, key, kn);
-      out += kn + 1;
-      out[0] = '"';
-      out[1] = ':';
-      out[2] = '"';
-      copy(out + 3, s, n);
-      out[n + 3] = '"';
+      copy(out + 1, s, n);
+      out[n + 1] = '"';
       return true;
     }
   }
@@ -160,15 +154,7 @@ class FastWriter : public Base {
       PlainKey(key, static_cast<rapidjson::SizeType>(kn));
       return Base::RawValue(text, n, rapidjson::kNullType);
     } else {
-      const char sep = member_separator();
-      char* out = this->os_->Push(kn + n + 3 + (sep != 0 ? 1 : 0));
-      if (sep != 0) *out++ = sep;
-      out[0] = '"';
-      copy(out + 1, key, kn);
-      out += kn + 1;
-      out[0] = '"';
-      out[1] = ':';
-      copy(out + 2, text, n);
+      copy(member_key(key, kn, n), text, n);
       return true;
     }
   }
@@ -180,18 +166,28 @@ class FastWriter : public Base {
       PlainKey(key, static_cast<rapidjson::SizeType>(kn));
       return array ? Base::StartArray() : Base::StartObject();
     } else {
-      const char sep = member_separator();
-      char* out = this->os_->Push(kn + 4 + (sep != 0 ? 1 : 0));
-      if (sep != 0) *out++ = sep;
-      out[0] = '"';
-      copy(out + 1, key, kn);
-      out += kn + 1;
-      out[0] = '"';
-      out[1] = ':';
-      out[2] = array ? '[' : '{';
+      *member_key(key, kn, 1) = array ? '[' : '{';
       new (this->level_stack_.template Push<typename Base::Level>()) typename Base::Level(array);
       return true;
     }
+  }
+
+  // How many bytes are written so far.
+  std::size_t Size() const { return this->os_->GetSize(); }
+  // Where the value written from `before` on begins, past the separator written before it.
+  std::size_t ValueStart(std::size_t before) const {
+    const char c = this->os_->stack_.template Bottom<char>()[before];
+    return c == ',' || c == ':' ? before + 1 : before;
+  }
+  // The `n` bytes at `at`, a whole value written before into the same buffer, written again
+  // after the separator this place needs (the compact writer only).
+  bool Repeat(std::size_t at, std::size_t n) {
+    static_assert(!kPretty, "an indented value is indented for where it stands");
+    const char sep = separator();
+    char* out = this->os_->Push(n + (sep != 0 ? 1 : 0));
+    if (sep != 0) *out++ = sep;
+    std::memcpy(out, this->os_->stack_.template Bottom<char>() + at, n);  // after Push: it may move the buffer
+    return this->EndValue(true);
   }
 
   bool Null() {
@@ -225,6 +221,19 @@ class FastWriter : public Base {
     const char sep = level->valueCount > 0 ? ',' : 0;
     level->valueCount += 2;
     return sep;
+  }
+
+  // What every member begins with, `,"key":` (its separator when it is not the first), pushed
+  // with room for `n` bytes of its value after it: where the value goes.
+  char* member_key(const char* key, std::size_t kn, std::size_t n) {
+    const char sep = member_separator();
+    char* out = this->os_->Push(kn + n + 3 + (sep != 0 ? 1 : 0));
+    if (sep != 0) *out++ = sep;
+    out[0] = '"';
+    copy(out + 1, key, kn);
+    out[kn + 1] = '"';
+    out[kn + 2] = ':';
+    return out + kn + 3;
   }
 
   // `s` between quotes, each `"` in it written `\"`, after its separator: room for the worst
@@ -698,6 +707,51 @@ struct PlainTexts {
   }
 };
 
+// What a writer of case after case keeps: the policy's PlainTexts; the outcome texts it has
+// made (a handful per decision, asked for again case after case); and, while one case is
+// written, where each fact's object stands in the buffer (a fact is written wherever a condition
+// reads it, the same each time, so in the compact writer its bytes are copied from where it was
+// first written).
+struct Kept {
+  PlainTexts plain;
+  explicit Kept(const CompiledPolicy& p) : plain(p), fact_at(p.facts.size(), 0), fact_size(p.facts.size(), 0) {}
+
+  std::vector<std::size_t> fact_at, fact_size;  // by slot, in this case (fact_size 0: not written yet)
+  void next_case() { std::fill(fact_size.begin(), fact_size.end(), 0); }
+
+  // outcome_text(p, d, r), made once for each result it is asked for.
+  const std::string& outcome_text_of(const CompiledPolicy& p, Index d, const DecisionResult& r, bool& is_plain) {
+    const bool conflict = r.status == Status::Conflict;  // the only text that names the rules that gave it
+    const Index setting = conflict ? r.setting : kNone, other = conflict ? r.other : kNone;
+    for (const OutcomeText& t : outcome_texts)
+      if (t.decision == d && t.status == r.status && t.value == r.value && t.by == r.by && t.setting == setting &&
+          t.other == other) {
+        is_plain = t.plain;
+        return t.text;
+      }
+    std::string text = outcome_text(p, d, r);
+    is_plain = engine::plain(text.data(), text.size());
+    if (outcome_texts.size() >= kOutcomeTexts) {
+      spare_text = std::move(text);
+      return spare_text;
+    }
+    outcome_texts.push_back({d, r.status, r.value, r.by, setting, other, is_plain, std::move(text)});
+    return outcome_texts.back().text;
+  }
+
+ private:
+  static constexpr std::size_t kOutcomeTexts = 256;  // more are made afresh each time
+  struct OutcomeText {
+    Index decision;
+    Status status;
+    Index value, by, setting, other;
+    bool plain;
+    std::string text;
+  };
+  std::vector<OutcomeText> outcome_texts;
+  std::string spare_text;
+};
+
 // Two layouts of one case. `Dictionary` (decree.jsonl/1) carries what is particular to the case
 // and names the rest, whose texts the header holds; `SelfContained` (decree.trace/1) repeats the
 // titles, places and citations so that each case can be read alone, with every optional field
@@ -709,17 +763,14 @@ template <class W>
 class CaseWriter {
  public:
   // `explainer`, when given, explains the case with the buffers it keeps from case to case.
-  // `plain`, when given, is the policy's PlainTexts (else its texts are scanned as they are written).
+  // `kept`, when given, is what the writer keeps from case to case (else the policy's texts are
+  // scanned as they are written, and every text is made and every fact written afresh).
   CaseWriter(W& w, const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer = nullptr,
-             const PlainTexts* plain = nullptr)
-      : w_(w), p_(p), ev_(ev), whole_(layout == Layout::SelfContained), plain_(plain) {
-    if (ev.trace.conditions.empty()) return;
-    if (explainer != nullptr) {
-      explanations_ = &explainer->explain(ev);
-    } else {
-      own_ = explain_case(p, ev);
-      explanations_ = &own_;
-    }
+             Kept* kept = nullptr)
+      : w_(w), p_(p), ev_(ev), whole_(layout == Layout::SelfContained), kept_(kept),
+        plain_(kept != nullptr ? &kept->plain : nullptr),
+        explanations_(&explanations_for(p, ev, explainer, own_)) {
+    if (kept_ != nullptr) kept_->next_case();
   }
 
   // `"k":"v"` for a name, title or value of the policy, scanned only when PlainTexts has not
@@ -728,6 +779,12 @@ class CaseWriter {
   void name(const char (&k)[N], std::string_view v) {
     w_.Member(k, N - 1, v.data(), v.size(), plain_ != nullptr && plain_->names);
   }
+  // outcome_word(), as a view into the policy's names.
+  std::string_view outcome_word_of(Index d, const DecisionResult& r) const {
+    if ((r.status == Status::Decided || r.status == Status::Defaulted) && r.value != kNone) return p_.decisions[d].values[r.value];
+    return to_string(r.status);
+  }
+
   // `"k":"text"` for the text of condition `c`.
   template <std::size_t N>
   void condition_text(const char (&k)[N], Index c) {
@@ -804,6 +861,23 @@ class CaseWriter {
   // A fact as this case gives it, with its provenance when the case states the fact (in the
   // self-contained layout the provenance keys are always there, null when not stated).
   void fact(Index slot) {
+    if constexpr (std::is_same_v<W, Writer>) {
+      if (kept_ != nullptr) {
+        if (kept_->fact_size[slot] != 0) {
+          w_.Repeat(kept_->fact_at[slot], kept_->fact_size[slot]);
+          return;
+        }
+        const std::size_t before = w_.Size();
+        write_fact(slot);
+        kept_->fact_at[slot] = w_.ValueStart(before);
+        kept_->fact_size[slot] = w_.Size() - kept_->fact_at[slot];
+        return;
+      }
+    }
+    write_fact(slot);
+  }
+
+  void write_fact(Index slot) {
     w_.StartObject();
     name("fact", p_.facts[slot].name);
     member_value(w_, "value", ev_.binding.values[slot]);
@@ -874,7 +948,7 @@ class CaseWriter {
     w_.StartObject();
     name("decision", p_.decisions[d].name);
     member_word(w_, "status", to_string(r.status));
-    name("outcome", outcome_word(p_, d, r));
+    name("outcome", outcome_word_of(d, r));
     if (r.by == kNone) member_null(w_, "by");
     else name("by", p_.authorities[r.by].name);
     if (has_rule) name("rule", p_.rules[p_.settings[r.setting].rule].name);
@@ -885,8 +959,14 @@ class CaseWriter {
   // status, outcome, outcome_text, value, by, rule: what a decision and a settlement share.
   void result(Index d, const DecisionResult& r) {
     member_word(w_, "status", to_string(r.status));
-    name("outcome", outcome_word(p_, d, r));
-    member(w_, "outcome_text", outcome_text(p_, d, r));
+    name("outcome", outcome_word_of(d, r));
+    if (kept_ != nullptr) {
+      bool is_plain = false;
+      const std::string& text = kept_->outcome_text_of(p_, d, r, is_plain);
+      w_.Member("outcome_text", 12, text.data(), text.size(), is_plain);
+    } else {
+      member(w_, "outcome_text", outcome_text(p_, d, r));
+    }
     if (r.value == kNone) member_null(w_, "value");
     else name("value", p_.decisions[d].values[r.value]);
     if (r.by == kNone) member_null(w_, "by");
@@ -1053,9 +1133,10 @@ class CaseWriter {
   const CompiledPolicy& p_;
   const CaseEvaluation& ev_;
   const bool whole_;
-  const PlainTexts* plain_;
+  Kept* const kept_;
+  const PlainTexts* const plain_;
   std::vector<DecisionExplanation> own_;
-  const std::vector<DecisionExplanation>* explanations_ = &own_;  // by decision
+  const std::vector<DecisionExplanation>* const explanations_;  // by decision
   const DecisionExplanation* current_ = nullptr;   // the decision being written: marks its decisive conditions
 };
 
@@ -1102,7 +1183,7 @@ struct Output {
   virtual void brief(const CompiledPolicy& p, const CaseEvaluation& ev) = 0;
   // `explainer`: kept from case to case by the caller (nullptr: the case is explained alone).
   virtual void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer,
-                     const PlainTexts* plain) = 0;
+                     Kept* kept) = 0;
   virtual void why_not(const CompiledPolicy& p, const CaseEvaluation& ev, const WhyNot& why) = 0;
   // The opening of a decree.trace/1 document, up to and including the `[` of its cases.
   virtual void open_document(const CompiledPolicy& p) = 0;
@@ -1124,8 +1205,8 @@ struct OutputWith final : Output {
   void header(const CompiledPolicy& p, bool is_brief) override { write_header(w, p, is_brief); }
   void brief(const CompiledPolicy& p, const CaseEvaluation& ev) override { brief_case(w, p, ev); }
   void whole(const CompiledPolicy& p, const CaseEvaluation& ev, Layout layout, CaseExplainer* explainer,
-             const PlainTexts* plain) override {
-    CaseWriter<W>(w, p, ev, layout, explainer, plain).whole_case();
+             Kept* kept) override {
+    CaseWriter<W>(w, p, ev, layout, explainer, kept).whole_case();
   }
   // {"schema": "decree.trace/1", "generator": ..., "policy": {...}: how each document begins.
   void opening(const CompiledPolicy& p) {
@@ -1184,8 +1265,8 @@ struct JsonlWriter::State {
   bool brief;
   OutputWith<Writer> out;
   CaseExplainer explainer;
-  PlainTexts plain;
-  State(const CompiledPolicy& p, bool b) : policy(p), brief(b), explainer(p), plain(p) {}
+  Kept kept;
+  State(const CompiledPolicy& p, bool b) : policy(p), brief(b), explainer(p), kept(p) {}
 
   std::string_view finish() {
     out.buffer.Put('\n');
@@ -1205,7 +1286,7 @@ std::string_view JsonlWriter::header() {
 std::string_view JsonlWriter::line(const CaseEvaluation& ev) {
   state_->out.reset();
   if (state_->brief) state_->out.brief(state_->policy, ev);
-  else state_->out.whole(state_->policy, ev, Layout::Dictionary, &state_->explainer, &state_->plain);
+  else state_->out.whole(state_->policy, ev, Layout::Dictionary, &state_->explainer, &state_->kept);
   return state_->finish();
 }
 
@@ -1214,9 +1295,9 @@ struct TraceWriter::State {
   bool brief;
   std::unique_ptr<Output> out;
   CaseExplainer explainer;
-  PlainTexts plain;
+  Kept kept;
   State(const CompiledPolicy& p, bool b, bool pretty)
-      : policy(p), brief(b), out(make_output(pretty)), explainer(p), plain(p) {}
+      : policy(p), brief(b), out(make_output(pretty)), explainer(p), kept(p) {}
 };
 
 TraceWriter::TraceWriter(const CompiledPolicy& policy, bool brief, bool pretty)
@@ -1232,7 +1313,7 @@ std::string_view TraceWriter::open() {
 std::string_view TraceWriter::next(const CaseEvaluation& ev) {
   state_->out->restart();
   if (state_->brief) state_->out->brief(state_->policy, ev);
-  else state_->out->whole(state_->policy, ev, Layout::SelfContained, &state_->explainer, &state_->plain);
+  else state_->out->whole(state_->policy, ev, Layout::SelfContained, &state_->explainer, &state_->kept);
   return state_->out->text();
 }
 
@@ -1253,6 +1334,12 @@ std::string case_json_text(const CompiledPolicy& policy, const CaseEvaluation& e
   OutputWith<Writer> out;
   if (brief) out.brief(policy, ev);
   else out.whole(policy, ev, Layout::SelfContained, nullptr, nullptr);
+  return std::string(out.text());
+}
+
+std::string case_jsonl_text(const CompiledPolicy& policy, const CaseEvaluation& ev) {
+  OutputWith<Writer> out;
+  out.whole(policy, ev, Layout::Dictionary, nullptr, nullptr);
   return std::string(out.text());
 }
 

@@ -75,6 +75,9 @@ class TraceWriter {
 // has one, or in brief), and a why-not document.
 std::string policy_json_text(const CompiledPolicy& policy);
 std::string case_json_text(const CompiledPolicy& policy, const CaseEvaluation& ev, bool brief);
+// One case's line as JsonlWriter::line writes it (without the newline), made alone: nothing is
+// kept from case to case and no fact's object is copied from where the case wrote it first.
+std::string case_jsonl_text(const CompiledPolicy& policy, const CaseEvaluation& ev);
 std::string why_not_json_text(const CompiledPolicy& policy, const CaseEvaluation& ev, const WhyNot& why);
 
 }  // namespace decree::engine

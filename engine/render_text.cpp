@@ -64,15 +64,8 @@ class Writer {
   // from case to case.
   Writer(std::string& out, const CompiledPolicy& p, const CaseEvaluation& ev, bool color, Explain mode = Explain::Full,
          CaseExplainer* explainer = nullptr)
-      : out(out), p_(p), ev_(ev), color_(color), mode_(mode), expanded_(p.definitions.size(), false) {
-    if (ev.trace.conditions.empty()) return;
-    if (explainer != nullptr) {
-      explanations_ = &explainer->explain(ev);
-    } else {
-      own_ = explain_case(p, ev);
-      explanations_ = &own_;
-    }
-  }
+      : out(out), p_(p), ev_(ev), color_(color), mode_(mode), expanded_(p.definitions.size(), false),
+        explanations_(&explanations_for(p, ev, explainer, own_)) {}
 
   std::string& out;
 
@@ -883,7 +876,7 @@ class Writer {
   Explain mode_;
   std::vector<bool> expanded_;                     // by definition: opened already in this case
   std::vector<DecisionExplanation> own_;
-  const std::vector<DecisionExplanation>* explanations_ = &own_;  // by decision
+  const std::vector<DecisionExplanation>* const explanations_;  // by decision
   const DecisionExplanation* current_ = nullptr;                 // the decision being written
 };
 

@@ -261,9 +261,30 @@ FlipSearch find_flips(const CompiledPolicy& p, std::span<const Value> facts, Ind
   return s;
 }
 
-SingleFlips::SingleFlips(const CompiledPolicy& p, std::span<const Value> facts) : p_(p) { reset(facts); }
+SingleFlips::SingleFlips(const CompiledPolicy& p, std::span<const Value> facts) : p_(p) {
+  find_gates();
+  reset(facts);
+}
 
-SingleFlips::SingleFlips(const CompiledPolicy& p) : p_(p) {}
+SingleFlips::SingleFlips(const CompiledPolicy& p) : p_(p) { find_gates(); }
+
+void SingleFlips::find_gates() {
+  const std::size_t n = p_.facts.size();
+  gates_.assign(p_.decisions.size() * n, 0);
+  auto mark = [&](std::size_t d, Range conditions, char gate) {
+    for (Index c = conditions.begin; c < conditions.end; ++c) {
+      const Range r = p_.conditions[c].all_facts;
+      for (Index i = r.begin; i < r.end; ++i) {
+        char& g = gates_[d * n + p_.reads[i]];
+        if (g == 0) g = gate;
+      }
+    }
+  };
+  for (std::size_t d = 0; d < p_.decisions.size(); ++d) {
+    if (p_.scope != kNone) mark(d, p_.scope_conditions, 1);
+    if (p_.decisions[d].applies != kNone) mark(d, p_.decisions[d].applies_conditions, 2);
+  }
+}
 
 void SingleFlips::reset(std::span<const Value> facts, const Outcome* outcome) {
   facts_ = facts;
@@ -307,7 +328,7 @@ std::string_view word_of(const CompiledPolicy& p, Index decision, const Decision
 
 }  // namespace
 
-const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Index decision) {
+const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Index decision, bool applying) {
   changes_.clear();
   if (decision >= p_.decisions.size()) return changes_;
   // The facts find_flips searches, and what one change each costs it (unknown included).
@@ -322,7 +343,12 @@ const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Ind
   if (cost > static_cast<double>(kMaxFlipEvaluations)) return changes_;
   const DecisionResult original = outcome_->decisions[decision];
   const std::string_view word = word_of(p_, decision, original);
+  // Outside the scope (the decision applies or may), only the scope and the `applies when`
+  // decide what the decision comes to (decide() in engine/evaluate.cpp).
+  const char* const gate = original.status == Status::Outside ? gates_.data() + decision * p_.facts.size() : nullptr;
+  const char open = applying ? 1 : 2;  // the gates whose facts can give another result
   for (Index f : searched_) {
+    if (gate != nullptr && (gate[f] == 0 || gate[f] > open)) continue;
     const std::vector<Value>& probes = p_.facts[f].probes;
     for (std::uint32_t i : values(f)) {
       // In place, without copying an enumeration value's name: the evaluator reads only its
@@ -337,7 +363,7 @@ const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Ind
       }
       const DecisionResult r = evaluate_decision(p_, work_, decision, scratch_);
       const bool same = (r.status == original.status && r.value == original.value) || word_of(p_, decision, r) == word;
-      if (!same) changes_.push_back({f, i, r});
+      if (!same && !(applying && r.status == Status::NotApplicable)) changes_.push_back({f, i, r});
     }
     work_[f] = facts_[f];
   }

@@ -98,12 +98,17 @@ class SingleFlips {
   std::vector<Flip> to_known_values(Index decision);
 
   // The same changes, in the same order, without copying their values: valid until the next
-  // call or reset.
-  const std::vector<Change>& changes_to_known_values(Index decision);
+  // call or reset. With `applying`, those after which the decision does not apply (status
+  // NotApplicable) are left out, and where that is clear beforehand not evaluated: outside the
+  // scope, a fact that the scope does not read can only leave the decision outside or make it
+  // not apply.
+  const std::vector<Change>& changes_to_known_values(Index decision, bool applying = false);
 
  private:
   // The known probes the fact does not have, by index into its probes.
   std::span<const std::uint32_t> values(Index fact);
+  // Fills gates_.
+  void find_gates();
 
   const CompiledPolicy& p_;
   std::span<const Value> facts_;
@@ -116,6 +121,11 @@ class SingleFlips {
   std::vector<Index> tried_at_, tried_count_;
   std::vector<Index> searched_;
   std::vector<Change> changes_;
+  // By decision, then by fact slot: 1 when the policy's scope reads the fact, 2 when the
+  // decision's `applies when` does and the scope does not, 0 when neither (through definitions
+  // too). A decision outside the scope stays outside, and so unchanged, whatever a fact of 0
+  // becomes; a fact of 2 can only make it not apply. Those changes are not evaluated.
+  std::vector<char> gates_;
 };
 
 }  // namespace decree::engine

@@ -105,8 +105,7 @@ class Explainer {
       flips_.reset(ev_.binding.values, &ev_.outcome);
       flips_reset_ = true;
     }
-    for (const SingleFlips::Change& f : flips_.changes_to_known_values(d)) {
-      if (f.result.status == Status::NotApplicable) continue;
+    for (const SingleFlips::Change& f : flips_.changes_to_known_values(d, true)) {
       // A change that takes the case out of the policy's scope decides nothing else: the scope's
       // facts are named on the scope line, not marked as deciding a rule.
       if (f.result.status == Status::Outside && ev_.outcome.decisions[d].status != Status::Outside) continue;
@@ -544,6 +543,14 @@ DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEva
 std::vector<DecisionExplanation> explain_case(const CompiledPolicy& policy, const CaseEvaluation& ev) {
   CaseExplainer explainer(policy);
   return explainer.explain(ev);
+}
+
+const std::vector<DecisionExplanation>& explanations_for(const CompiledPolicy& policy, const CaseEvaluation& ev,
+                                                         CaseExplainer* explainer, std::vector<DecisionExplanation>& own) {
+  if (ev.trace.conditions.empty()) return own;
+  if (explainer != nullptr) return explainer->explain(ev);
+  own = explain_case(policy, ev);
+  return own;
 }
 
 CaseExplainer::CaseExplainer(const CompiledPolicy& policy) : policy_(policy), flips_(policy) {}

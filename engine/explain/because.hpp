@@ -52,6 +52,12 @@ class CaseExplainer {
   std::vector<std::string> rule_names_;  // how the sentences name each rule, made once
 };
 
+// The explanations a trace writer shows for `ev`: none when it was evaluated without a trace;
+// else explainer->explain(ev) when an explainer is given, or explain_case(policy, ev) kept in
+// `own`. Valid while `own` and the explainer are, until the explainer's next case.
+const std::vector<DecisionExplanation>& explanations_for(const CompiledPolicy& policy, const CaseEvaluation& ev,
+                                                         CaseExplainer* explainer, std::vector<DecisionExplanation>& own);
+
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision);
 
 // A fact's value and where it came from, as a sentence puts it: "documented, memo p4",

@@ -1,6 +1,8 @@
 // The JSON trace writer's strings: those that need no escaping are copied whole, the others are
 // escaped by RapidJSON; either way each string reads exactly as RapidJSON's own Writer writes it,
 // whatever its length and wherever in it a byte to escape stands.
+#include <filesystem>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 #include <rapidjson/writer.h>
 
 #include "dsl/check.hpp"
+#include "dsl/load.hpp"
 #include "dsl/parse.hpp"
 #include "engine/compile.hpp"
 #include "engine/render_jsonl.hpp"
@@ -160,6 +163,79 @@ rule grant "Grant \"it\"": when eligible and name = "x" then d = granted
   EXPECT_EQ(line["decisions"][0]["rules"][0]["conditions"][1]["text"], "name = \"x\"");
   EXPECT_NE(line["decisions"][0]["because"][0].get<std::string>().find("so \"Grant \"it\"\" (grant) applies"), std::string::npos)
       << line["decisions"][0]["because"][0];
+}
+
+// Cases drawn for `p`: each fact absent, unknown or one of the values the searches try, stated
+// with a certainty, a source and a note drawn too (some with quotes to escape), on lines of two
+// files; so the cases of one run reach every outcome and repeat their facts' places.
+std::vector<Case> drawn_cases(const CompiledPolicy& p, std::mt19937& random, int count) {
+  auto pick = [&random](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(random); };
+  const std::vector<std::string> texts = {"", "memo p4", "telegram \"s2\"", "a note\nover two lines"};
+  const Certainty certainties[] = {Certainty::Unstated, Certainty::Documented, Certainty::Inferred, Certainty::Contested};
+  std::vector<Case> out;
+  for (int i = 0; i < count; ++i) {
+    Case c;
+    c.id = "case-" + std::to_string(i);
+    c.title = i % 3 == 0 ? "" : "A \"titled\" case";
+    const std::string file = i % 2 == 0 ? "a.jsonl" : "b/c.yaml";
+    c.loc = SourceLoc{file, 0, static_cast<std::uint32_t>(i + 1), 1, 1};
+    for (const auto& f : p.facts) {
+      const std::size_t k = pick(f.probes.size() + 2);
+      if (k == f.probes.size()) continue;  // absent
+      FactValue v;
+      if (k < f.probes.size()) v.value = f.probes[k];
+      v.loc = SourceLoc{file, 0, static_cast<std::uint32_t>(i + 1 + pick(3)), 1, 1};
+      v.certainty = certainties[pick(4)];
+      v.source = texts[pick(texts.size())];
+      v.note = texts[pick(texts.size())];
+      c.facts[f.name] = std::move(v);
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+// The writers of case after case keep the outcome texts they have made, and copy a fact's
+// object from where the case first wrote it: line by line and case by case, what they write is
+// what each case written alone gives, on every policy of the project.
+TEST(RenderJsonl, CaseAfterCaseReadsAsEachCaseAlone) {
+  std::vector<std::string> paths;
+  for (const char* folder : {"/policies", "/scenarios/counterfactual"})
+    for (const auto& e : std::filesystem::directory_iterator(std::string(DECREE_SOURCE_DIR) + folder))
+      if (e.path().extension() == ".decree") paths.push_back(e.path().string());
+  std::sort(paths.begin(), paths.end());
+  ASSERT_GE(paths.size(), 20u);
+  std::size_t repeated_facts = 0;
+  for (const auto& path : paths) {
+    SCOPED_TRACE(path);
+    SourceSet sources;
+    auto loaded = dsl::load_policy(path, sources);
+    ASSERT_TRUE(loaded.effective.has_value());
+    auto compiled = compile(*loaded.effective);
+    ASSERT_TRUE(compiled.policy.has_value());
+    const CompiledPolicy& p = *compiled.policy;
+    std::mt19937 random(1956);
+    const std::vector<Case> cases = drawn_cases(p, random, 60);
+    JsonlWriter jsonl(p, false);
+    TraceWriter json(p, false, false);
+    std::string document(json.open()), alone = document;
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+      const CaseEvaluation ev = evaluate_case(p, cases[i], EvalOptions{});
+      const std::string expected = case_jsonl_text(p, ev);
+      EXPECT_EQ(std::string(jsonl.line(ev)), expected + "\n") << cases[i].id;
+      document += json.next(ev);
+      alone += (i == 0 ? "" : ",") + case_json_text(p, ev, false);
+      for (const auto& f : p.facts) {  // a fact written twice or more in the line
+        const std::string object = "{\"fact\":\"" + f.name + "\",";
+        const auto first = expected.find(object);
+        if (first != std::string::npos && expected.find(object, first + 1) != std::string::npos) ++repeated_facts;
+      }
+    }
+    document += json.close();
+    alone += json.close();
+    EXPECT_EQ(document, alone);
+  }
+  EXPECT_GT(repeated_facts, 1000u);
 }
 
 }  // namespace

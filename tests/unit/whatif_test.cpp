@@ -240,15 +240,20 @@ std::vector<Value> drawn_facts(const CompiledPolicy& p, std::mt19937& random) {
 // The trace's decisive facts come from SingleFlips, which must find exactly what find_flips
 // with one change finds among known values: checked on every policy of the project (versions
 // and counterfactuals), over many fact sets drawn from the values the search tries.
+// Outside decisions included: there SingleFlips tries only the facts of the scope and of the
+// decision's `applies when`, and must still find every change find_flips finds.
 TEST(WhatIf, SingleFlipsFindWhatTheSearchForOneChangeFinds) {
-  std::size_t flips_seen = 0;
+  std::size_t flips_seen = 0, outside_seen = 0, outside_flips = 0;
   for (const auto& [path, p] : project_policies()) {
     SCOPED_TRACE(path);
     std::mt19937 random(1956);
+    Outcome whole;
     for (int round = 0; round < 300; ++round) {
       const std::vector<Value> v = drawn_facts(p, random);
       SingleFlips single(p, v);
+      evaluate(p, v, whole);
       for (Index d = 0; d < p.decisions.size(); ++d) {
+        const bool outside = whole.decisions[d].status == Status::Outside;
         using Seen = std::tuple<Index, std::string, std::string>;
         std::vector<Seen> expected, found;
         const FlipSearch s = find_flips(p, v, d, 1);
@@ -264,10 +269,49 @@ TEST(WhatIf, SingleFlipsFindWhatTheSearchForOneChangeFinds) {
         std::sort(found.begin(), found.end());
         EXPECT_EQ(found, expected) << "decision " << p.decisions[d].name << ", round " << round;
         flips_seen += found.size();
+        if (outside) {
+          ++outside_seen;
+          outside_flips += found.size();
+        }
       }
     }
   }
   EXPECT_GT(flips_seen, 1000u);  // the draws do reach decisions that flip
+  EXPECT_GT(outside_seen, 100u);  // and decisions outside the scope, some brought within it by one change
+  EXPECT_GT(outside_flips, 10u);
+}
+
+// Asked only for the changes after which the decision still applies, SingleFlips leaves out
+// exactly the NotApplicable ones (and, outside the scope, does not evaluate the facts that can
+// give nothing else): the same changes otherwise, in the same order.
+TEST(WhatIf, SingleFlipsThatStillApplyAreTheOthersLessTheNotApplicable) {
+  std::size_t outside_seen = 0, compared = 0;
+  for (const auto& [path, p] : project_policies()) {
+    SCOPED_TRACE(path);
+    std::mt19937 random(1917);
+    Outcome whole;
+    for (int round = 0; round < 300; ++round) {
+      const std::vector<Value> v = drawn_facts(p, random);
+      evaluate(p, v, whole);
+      SingleFlips all(p), applying(p);
+      all.reset(v, &whole);
+      applying.reset(v, &whole);
+      for (Index d = 0; d < p.decisions.size(); ++d) {
+        using Seen = std::tuple<Index, std::uint32_t, Status, Index, Index, Index>;
+        std::vector<Seen> expected, found;
+        for (const auto& c : all.changes_to_known_values(d))
+          if (c.result.status != Status::NotApplicable)
+            expected.emplace_back(c.fact, c.probe, c.result.status, c.result.value, c.result.by, c.result.setting);
+        for (const auto& c : applying.changes_to_known_values(d, true))
+          found.emplace_back(c.fact, c.probe, c.result.status, c.result.value, c.result.by, c.result.setting);
+        EXPECT_EQ(found, expected) << "decision " << p.decisions[d].name << ", round " << round;
+        if (whole.decisions[d].status == Status::Outside) outside_seen += 1;
+        compared += found.size();
+      }
+    }
+  }
+  EXPECT_GT(outside_seen, 100u);
+  EXPECT_GT(compared, 1000u);
 }
 
 // evaluate_decision() gives each decision what evaluate() gives it, from its own rules alone:
