@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <tuple>
 #include <unordered_set>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -24,6 +25,7 @@
 #include "dsl/types.hpp"
 #include "engine/formats/csv_record.hpp"
 #include "engine/formats/json_record.hpp"
+#include "engine/formats/yaml_plain.hpp"
 #include "engine/words.hpp"
 #include "engine/yaml_tree.hpp"
 
@@ -2322,10 +2324,51 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
   LoadedCase plain_one;  // the case of the last plain item, read into again
   sink.reuse(&storage);
   const std::unique_ptr<CaseSink, void (*)(CaseSink*)> unset(&sink, [](CaseSink* s) { s->reuse(nullptr); });
-  std::size_t items = 0;
+  // Items of the one shape generated files have are read without libyaml, while they last
+  // (formats/yaml_plain.hpp). From the first item of another shape (or one plain_case would
+  // not take) libyaml reads the file from its start, passing over the items read here: every
+  // check and message from there on is libyaml's, as for any other file.
+  std::size_t read_plain = 0;
+  if (limits.max_depth >= 4) {  // the facts' mapping is the fourth level of the file
+    formats::PlainYamlList list(f.get());
+    if (list.start()) {
+      std::shared_ptr<SourceFile> piece;  // the item's lines, read into again when nothing kept them
+      std::string_view text;
+      std::uint32_t first_line = 0;
+      while (read_plain < limits.max_cases_per_file &&
+             list.next(text, first_line, plain, limits.max_file_bytes)) {
+        if (piece && piece.use_count() == 1) piece->assign_piece(text, first_line);
+        else piece = std::make_shared<SourceFile>(name, std::string(text), first_line);
+        if (!plain_case(*piece, index, storage, plain, plain_one)) break;
+        ++read_plain;
+        sink.take_plain(plain_one, piece);
+      }
+      if (list.at_end() && read_plain > 0) {
+        if (std::ferror(f.get()))
+          sink.problems({make_error("case.unreadable", sink_loc(name), fmt::format("cannot read the case file: {}", std::strerror(errno)))},
+                        std::shared_ptr<const SourceFile>());
+        sink.finish();
+        return true;
+      }
+    }
+    std::rewind(f.get());
+  }
+  std::size_t items = 0, pass_over = read_plain;
+  bool passing_over = false;
   yaml::ListSink to;
-  to.build_next = [&] { return items++ <= limits.max_cases_per_file && !budget.stopped; };
-  to.passed_over = [&] { ++result.rejected; };
+  to.build_next = [&] {
+    if (pass_over > 0) {  // read above
+      --pass_over;
+      ++items;
+      passing_over = true;
+      return false;
+    }
+    return items++ <= limits.max_cases_per_file && !budget.stopped;
+  };
+  to.passed_over = [&] {
+    if (std::exchange(passing_over, false)) return;
+    ++result.rejected;
+  };
   to.item = [&](const std::shared_ptr<const SourceFile>& file, const yaml::Tree& tree, NodeId item) {
     std::vector<Diagnostic> ds;
     if (items > limits.max_cases_per_file) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -639,6 +640,118 @@ TEST(StreamCases, PlainRecordsGiveWhatTheirTreesGive) {
     for (std::size_t i = 0; i < whole.full.size(); ++i) EXPECT_EQ(stream.full[i], whole.full[i]) << name;
     EXPECT_EQ(stream.messages, whole.messages) << name;
     EXPECT_EQ(stream.rejected, whole.rejected) << name;
+  }
+}
+
+// YAML items of the shape generated files have are read without libyaml until the first line
+// of another shape; libyaml then reads the file from its start, passing over the items read.
+// Files of that shape with now and then a line of another (a comment, a blank line, a quote, a
+// value no fact takes, another indentation, a tab, a title, a key after the list, ...) anywhere,
+// read a case at a time: every case, with every byte of its places, and every message is what
+// reading it with libyaml alone gives.
+TEST(StreamCases, YamlItemsOfTheGeneratedShapeGiveWhatLibyamlGives) {
+  std::uint64_t seed = 1956;
+  auto next = [&](std::uint64_t n) {
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  };
+  auto pick = [&](const std::vector<std::string>& from) { return from[next(from.size())]; };
+  const std::vector<std::pair<std::string, std::vector<std::string>>> facts = {
+      {"soviet_citizen", {"true", "false", "unknown"}}, {"ethnicity", {"korean", "other", "unknown"}},
+      {"request", {"none", "return_to_ussr", "convert_to_dprk"}}, {"friends_agree", {"true", "false"}},
+      {"post", {"clerk", "x.y-z_1", "unknown", "true"}}, {"misdemeanor", {"false", "true"}}};
+  // A line of another shape, in place of a fact's line or between items ({} is the indentation).
+  const std::vector<std::string> others = {
+      "{}# a comment", "", "{}post: \"a clerk\"", "{}post: 'clerk'", "{}misdemeanor: true ", "{}ethnicity: ~",
+      "{}ethnicity: null", "{}ethnicity: martian", "{}eyes: blue", "{}years_in_dprk: 4", "  {}post: clerk",
+      "{}\tpost: clerk", "{}post: clerk # a comment", "{}post: \xC3\xA9l\xC3\xA8ve", "{}post: a clerk",
+      "{}requested_on: 1956-02-10", "{}post: -clerk", "{}post: !!str clerk", "{}post: &p clerk", "{}post:"};
+  const ast::Policy& policy = golden_policy();
+  std::size_t files_with_others = 0;
+  for (int file = 0; file < 40; ++file) {
+    const std::string dash(next(2) == 0 ? 0 : 2 + next(2) * 2, ' ');
+    const std::string in = dash + "  ", fact_in = in + std::string(2 + next(2) * 2, ' ');
+    const std::size_t items = 20 + next(200);
+    std::set<std::size_t> other_at;  // items with a line of another shape
+    for (std::size_t k = next(4); k > 0; --k) other_at.insert(next(items));
+    if (file == 0) other_at.clear();
+    if (!other_at.empty()) ++files_with_others;
+    std::string yaml = "cases:\n";
+    for (std::size_t i = 0; i < items; ++i) {
+      std::vector<std::string> lines = {dash + "- id: c-" + std::to_string(i) + (next(3) == 0 ? ".x_" : ""), in + "facts:"};
+      std::vector<std::size_t> order(facts.size());
+      for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+      for (std::size_t k = order.size(); k > 1; --k) std::swap(order[k - 1], order[next(k)]);
+      for (std::size_t n = 1 + next(order.size()); n > 0; --n)
+        lines.push_back(fact_in + facts[order[n - 1]].first + ": " + pick(facts[order[n - 1]].second));
+      if (other_at.contains(i)) {
+        switch (next(8)) {
+          case 0: lines.insert(lines.begin() + 1, in + "title: a title"); break;
+          case 1: std::swap(lines[0], lines[1]), lines[0] = dash + "- facts:", lines[1] = in + lines[1].substr(dash.size() + 2); break;
+          case 2: lines.resize(2); break;  // `facts:` with nothing under it
+          case 3: lines.back() += "\r"; break;
+          case 4: lines.insert(lines.begin(), dash + "- id: c-" + std::to_string(i) + "-x"), lines.resize(1); break;
+          default: {
+            std::string other = pick(others);
+            other.replace(other.find("{}") == std::string::npos ? 0 : other.find("{}"), other.find("{}") == std::string::npos ? 0 : 2, fact_in);
+            lines.insert(lines.begin() + 2 + next(lines.size() - 1), other);
+          }
+        }
+      }
+      for (const auto& l : lines) yaml += l + "\n";
+    }
+    if (next(8) == 0) yaml += "other: 1\n";      // a key beside the list
+    if (next(4) == 0) yaml.pop_back();          // no line break at the end
+    TempFile f("generated-" + std::to_string(file) + ".yaml", yaml);
+    // The same lines, but for a comment on the first, which has libyaml read every item.
+    TempFile g("generated-" + std::to_string(file) + "-libyaml.yaml", "cases:  # libyaml" + yaml.substr(6));
+    Compared whole = streamed(g.path, policy);
+    auto unnamed = [](std::vector<std::string>& texts) {  // the two files' names made one
+      for (auto& t : texts)
+        for (auto at = t.find("-libyaml.yaml"); at != std::string::npos; at = t.find("-libyaml.yaml")) t.replace(at, 13, ".yaml");
+    };
+    unnamed(whole.full);
+    unnamed(whole.messages);
+    Compared stream = streamed(f.path, policy);
+    if (other_at.empty()) EXPECT_EQ(whole.cases.size(), items) << f.path;
+    ASSERT_EQ(stream.full.size(), whole.full.size()) << f.path << "\n" << yaml;
+    for (std::size_t i = 0; i < whole.full.size(); ++i) EXPECT_EQ(stream.full[i], whole.full[i]) << f.path;
+    EXPECT_EQ(stream.messages, whole.messages) << f.path << "\n" << yaml;
+    EXPECT_EQ(stream.rejected, whole.rejected) << f.path;
+    EXPECT_EQ(stream.errors, whole.errors) << f.path;
+  }
+  EXPECT_GT(files_with_others, 20u);
+}
+
+// Ids used twice and the cases-per-file limit, across the items read without libyaml and those
+// read with it: the first use of an id stands and a later one is refused at its place; the items
+// past the limit are refused, the first of them at its line, as when libyaml reads every item.
+TEST(StreamCases, YamlItemsOfTheGeneratedShapeKeepTheFileRules) {
+  const std::string items = "  - id: a\n    facts:\n      post: clerk\n"
+                            "  - id: b\n    facts:\n      post: clerk\n"
+                            "  - id: a\n    facts:\n      post: clerk\n";
+  const std::string other = "  - id: c\n    facts:\n      post: \"a clerk\"\n"
+                            "  - id: b\n    facts:\n      post: clerk\n";
+  for (const std::string& head : {std::string("cases:\n"), std::string("# libyaml reads all of it\ncases:\n")}) {
+    const std::uint32_t shift = head.front() == '#' ? 1 : 0;
+    TempFile f("twice.yaml", head + items + other);
+    SeenIds ids;
+    Compared got = streamed(f.path, golden_policy(), ids);
+    ASSERT_EQ(got.cases.size(), 3u) << head;
+    EXPECT_EQ(got.rejected, 2u) << head;
+    ASSERT_EQ(got.places.size(), 2u) << head;
+    EXPECT_EQ(got.places[0], Place("case.duplicate-id", 8 + shift, 9)) << head;
+    EXPECT_EQ(got.places[1], Place("case.duplicate-id", 14 + shift, 9)) << head;
+
+    CaseLimits limits;
+    limits.max_cases_per_file = 2;
+    TempFile g("limit.yaml", head + items + other);
+    SeenIds more;
+    Compared limited = streamed(g.path, golden_policy(), more, limits);
+    EXPECT_EQ(limited.cases.size(), 2u) << head;
+    EXPECT_EQ(limited.rejected, 3u) << head;
+    ASSERT_EQ(limited.places.size(), 1u) << head;
+    EXPECT_EQ(limited.places[0], Place("case.too-many-cases", 8 + shift, 5)) << head;
   }
 }
 

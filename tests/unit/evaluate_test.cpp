@@ -417,9 +417,9 @@ TEST(Trace, RestsOnTheInferredAndContestedFactsBehindTheDecision) {
   const auto p = compile_text(kChain);
   Case c;
   c.id = "x";
-  c.facts["eligible"] = FactValue{B(true), SourceLoc{"x.yaml", 0, 3, 3, 1}, "memo p2", Certainty::Documented, ""};
-  c.facts["misdemeanor"] = FactValue{B(true), SourceLoc{"x.yaml", 0, 4, 3, 1}, "memo p4", Certainty::Contested, ""};
-  c.facts["ill"] = FactValue{B(false), SourceLoc{"x.yaml", 0, 5, 3, 1}, "", Certainty::Inferred, ""};
+  c.facts["eligible"] = FactValue{B(true), SourceLoc{"x.yaml", 0, 3, 3, 1}, "memo p2", Certainty::Documented, "", false, ""};
+  c.facts["misdemeanor"] = FactValue{B(true), SourceLoc{"x.yaml", 0, 4, 3, 1}, "memo p4", Certainty::Contested, "", false, ""};
+  c.facts["ill"] = FactValue{B(false), SourceLoc{"x.yaml", 0, 5, 3, 1}, "", Certainty::Inferred, "", false, ""};
   const auto ev = evaluate_case(p, c);
   EXPECT_EQ(word(p, ev.outcome, "d"), "refused");
   const Range r = ev.trace.decisions[0].rests_on;

@@ -38,8 +38,8 @@ struct Fixture {
     policy = std::move(*compile(*parsed.policy).policy);
     kase.id = "c";
     kase.title = "A case";
-    kase.facts["eligible"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 4, 3, 1}, "", Certainty::Documented, ""};
-    kase.facts["misdemeanor"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 5, 3, 1}, "memo p4", Certainty::Contested, ""};
+    kase.facts["eligible"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 4, 3, 1}, "", Certainty::Documented, "", false, ""};
+    kase.facts["misdemeanor"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 5, 3, 1}, "memo p4", Certainty::Contested, "", false, ""};
   }
 };
 
@@ -103,8 +103,8 @@ rule report_granted "Report what is granted": when d is granted then owe report 
   ASSERT_TRUE(compiled.policy);
   Case kase;
   kase.id = "c";
-  kase.facts["eligible"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 4, 3, 1}, "", Certainty::Documented, ""};
-  kase.facts["misdemeanor"] = FactValue{Value::of_bool(false), SourceLoc{"c.yaml", 0, 5, 3, 1}, "", Certainty::Documented, ""};
+  kase.facts["eligible"] = FactValue{Value::of_bool(true), SourceLoc{"c.yaml", 0, 4, 3, 1}, "", Certainty::Documented, "", false, ""};
+  kase.facts["misdemeanor"] = FactValue{Value::of_bool(false), SourceLoc{"c.yaml", 0, 5, 3, 1}, "", Certainty::Documented, "", false, ""};
   const auto ev = evaluate_case(*compiled.policy, kase);
   const std::string text = render_case(*compiled.policy, ev);
   EXPECT_NE(text.find("report \"why\" — from report_granted (memo p5)\n      d is granted"), std::string::npos) << text;
