@@ -85,7 +85,7 @@ struct PolicyIndex {
     const Fact* fact = nullptr;
     std::uint32_t rank = 0;
   };
-  Found find(std::string_view name) const {
+  [[gnu::always_inline]] Found find(std::string_view name) const {
     // Most names are told apart by their length and three of their letters: one comparison
     // then settles it, without hashing the whole name. A name that shares those with another
     // fact's, or with none, is looked up by its hash.
@@ -116,10 +116,13 @@ struct PolicyIndex {
   };
   static constexpr std::size_t kQuick = 256;
   std::array<Quick, kQuick> quick{};
+  // The declared fact of rank `rank` (below facts.size()), as find gives it.
+  Found ranked(std::uint32_t rank) const { return by_rank[rank]; }
 
   std::string name;
   std::map<std::string, dsl::FactType, std::less<>> facts;
   std::unordered_map<std::string_view, Found> by_name;  // views of `facts`' keys
+  std::vector<Found> by_rank;                            // the same, in the order of the facts' names
   std::vector<std::string> fact_names;  // declared order, for hints
   std::map<std::string, std::vector<std::string>, std::less<>> decisions;  // name -> values
   std::vector<std::string> decision_names;
@@ -152,7 +155,10 @@ PolicyIndex index_policy(const ast::Policy& policy) {
   }
   index.by_name.reserve(index.facts.size());
   std::uint32_t rank = 0;
-  for (const auto& entry : index.facts) index.by_name.emplace(std::string_view(entry.first), PolicyIndex::Found{&entry, rank++});
+  for (const auto& entry : index.facts) {
+    index.by_name.emplace(std::string_view(entry.first), PolicyIndex::Found{&entry, rank});
+    index.by_rank.push_back(PolicyIndex::Found{&entry, rank++});
+  }
   index.index_quick();
   return index;
 }
@@ -1226,7 +1232,7 @@ bool plain_case(const SourceFile& file, const PolicyIndex& policy, CaseStorage& 
   by_rank.assign(policy.facts.size(), nullptr);
   chosen.resize(policy.facts.size());
   for (const auto& fact : record.facts) {
-    const auto found = policy.find(fact.name);
+    const auto found = fact.rank == formats::PlainFact::kNoRank ? policy.find(fact.name) : policy.ranked(fact.rank);
     if (found.fact == nullptr || by_rank[found.rank] != nullptr) return false;
     auto value = plain_value(fact, found.fact->second);
     if (!value) return false;
@@ -1302,7 +1308,8 @@ std::size_t after_bom(std::string_view text) { return text.substr(0, 3) == "\xEF
 struct CsvColumn {
   enum class Role { Id, Title, Date, Source, Fact, FactSource, FactCertainty, FactNote };
   Role role = Role::Fact;
-  std::string fact;  // Fact and its provenance: the fact's name
+  std::string fact;        // Fact and its provenance: the fact's name
+  std::uint32_t rank = 0;  // Fact: the fact's rank among the policy's facts (PolicyIndex::find)
 };
 
 const std::vector<std::string> kCsvCaseColumns = {"id", "title", "date", "source"};
@@ -1342,8 +1349,9 @@ std::optional<std::vector<CsvColumn>> csv_header(const SourceFile& file, std::si
       column.role = CsvColumn::Role::Date;
     } else if (name == "source") {
       column.role = CsvColumn::Role::Source;
-    } else if (policy.facts.contains(name)) {
+    } else if (const auto found = policy.find(name); found.fact != nullptr) {
       column.fact = name;
+      column.rank = found.rank;
     } else if (dot != std::string::npos && policy.facts.contains(base) &&
                (part == "source" || part == "certainty" || part == "note")) {
       column.fact = std::string(base);
@@ -1525,26 +1533,26 @@ bool plain_csv_row(std::size_t begin, const std::vector<CsvColumn>& columns, con
                    formats::PlainRecord& out) {
   out.clear();
   out.at = begin;
-  auto as_written = [](const formats::CsvCell& cell) {
-    return cell.bare && !cell.text.empty() && cell.text.size() <= 60'000;
-  };
+  constexpr std::size_t kLongest = 60'000;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const auto& cell = cells[i];
-    switch (columns[i].role) {
-      case CsvColumn::Role::Id:
-        if (!as_written(cell)) return false;
-        out.id = cell.text;
-        out.id_at = cell.offset;
-        out.id_length = cell.text.size();
-        break;
-      case CsvColumn::Role::Fact:
-        if (cell.text.empty()) break;
-        if (!as_written(cell)) return false;
-        out.facts.push_back({columns[i].fact, cell.text, cell.offset, cell.text.size(), formats::PlainFact::Kind::Word});
-        break;
-      default:
-        if (!cell.text.empty()) return false;
-        break;
+    const auto& column = columns[i];
+    if (column.role == CsvColumn::Role::Fact) {
+      if (cell.text.empty()) continue;
+      if (!cell.bare || cell.text.size() > kLongest) return false;
+      formats::PlainFact& fact = out.facts.emplace_back();
+      fact.name = column.fact;
+      fact.text = cell.text;
+      fact.at = cell.offset;
+      fact.length = cell.text.size();
+      fact.rank = column.rank;
+    } else if (column.role == CsvColumn::Role::Id) {
+      if (!cell.bare || cell.text.empty() || cell.text.size() > kLongest) return false;
+      out.id = cell.text;
+      out.id_at = cell.offset;
+      out.id_length = cell.text.size();
+    } else if (!cell.text.empty()) {
+      return false;
     }
   }
   return !out.id.empty();
@@ -2475,13 +2483,15 @@ bool stream_csv(const std::string& path, const PolicyIndex& index, CaseSink& sin
       ++budget.errors;
       continue;
     }
-    if (piece && piece.use_count() == 1) piece->assign_piece(record, first_line);
-    else piece = std::make_shared<SourceFile>(name, record, first_line);
+    // The record's text is taken into the piece, not copied; `record` gets the piece's old storage.
+    if (piece && piece.use_count() == 1) piece->take_piece(record, first_line);
+    else piece = std::make_shared<SourceFile>(name, std::move(record), first_line);
     const std::shared_ptr<const SourceFile> file = piece;
-    const std::size_t begin = first_line == 1 ? after_bom(record) : 0;
-    if (formats::csv_blank_record(std::string_view(record).substr(begin))) continue;
+    const std::string_view text = file->text();
+    const std::size_t begin = first_line == 1 ? after_bom(text) : 0;
+    if (formats::csv_blank_record(text.substr(begin))) continue;
     std::vector<Diagnostic> ds;
-    auto cells = reader.read(*file, begin, record.size(), ds);
+    auto cells = reader.read(*file, begin, text.size(), ds);
     if (!header) {
       header = file;
       header_begin = begin;

@@ -27,16 +27,24 @@ namespace {
 // What libcsv hands over for one record: each cell's length, and its text when asked to copy it
 // (libcsv reuses its buffer for the next cell).
 struct Collect {
-  std::vector<std::size_t> lengths;
+  std::vector<std::size_t> lengths;  // lengths[0, count) are this record's
+  std::size_t count = 0;
   std::string texts;  // the cells' texts one after another, when copied
   bool copy = false;
 };
 
+// Out of on_field's way: a record with more cells than any before it, and cells copied.
+[[gnu::noinline]] void grow(Collect& c) { c.lengths.resize(c.lengths.size() * 2 + 32); }
+[[gnu::noinline]] void copy_text(Collect& c, const void* s, std::size_t len) {
+  c.texts.append(static_cast<const char*>(s), len);
+}
+
 void on_field(void* s, std::size_t len, void* data) {
-  auto* c = static_cast<Collect*>(data);
+  auto& c = *static_cast<Collect*>(data);
   if (s == nullptr) len = 0;
-  c->lengths.push_back(len);
-  if (c->copy) c->texts.append(static_cast<const char*>(s), len);
+  if (c.count == c.lengths.size()) grow(c);
+  c.lengths[c.count++] = len;
+  if (c.copy) copy_text(c, s, len);
 }
 
 void on_row(int, void*) {}
@@ -58,7 +66,7 @@ struct CsvRecordReader::Impl {
 
   // Hands the record to libcsv; how far it read, and its status (0: the record is whole).
   std::pair<std::size_t, int> parse(std::string_view record, bool copy) {
-    collect.lengths.clear();
+    collect.count = 0;
     collect.texts.clear();
     collect.copy = copy;
     std::size_t read = csv_parse(&parser, record.data(), record.size(), on_field, on_row, &collect);
@@ -71,11 +79,12 @@ struct CsvRecordReader::Impl {
   // two commas, blanks around it trimmed, so its text is the file's. False when the lengths
   // libcsv gave do not fit the record so.
   bool place_unquoted(std::string_view record, std::size_t begin) {
-    const std::vector<std::size_t>& lengths = collect.lengths;
-    cells.resize(lengths.size());
+    const std::size_t* lengths = collect.lengths.data();
+    const std::size_t count = collect.count;
+    cells.resize(count);
     const std::size_t n = record.size();
     std::size_t pos = 0;
-    for (std::size_t i = 0; i < lengths.size(); ++i) {
+    for (std::size_t i = 0; i < count; ++i) {
       const std::size_t len = lengths[i];
       std::size_t p = pos;
       if (len > 0)
@@ -83,7 +92,7 @@ struct CsvRecordReader::Impl {
       if (len > n - p) return false;
       std::size_t q = p + len;
       while (q < n && blank(record[q])) ++q;
-      if (i + 1 == lengths.size() ? q != n : q == n || record[q] != ',') return false;
+      if (i + 1 == count ? q != n : q == n || record[q] != ',') return false;
       CsvCell& cell = cells[i];
       cell.text = record.substr(p, len);
       cell.offset = begin + p;
@@ -102,8 +111,8 @@ struct CsvRecordReader::Impl {
       if (record[i] == '"') quoted = !quoted;
       else if (record[i] == ',' && !quoted) starts.push_back(i + 1);
     }
-    const std::vector<std::size_t>& lengths = collect.lengths;
-    cells.resize(lengths.size());
+    const std::size_t* lengths = collect.lengths.data();
+    cells.resize(collect.count);
     std::size_t from = 0;
     for (std::size_t i = 0; i < cells.size(); ++i) {
       CsvCell& cell = cells[i];

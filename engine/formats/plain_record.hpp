@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,10 @@ struct PlainFact {
   std::size_t at = 0;      // where the value is written in the file's text (at a string's opening quote)
   std::size_t length = 0;  // how many bytes it takes there (a string's quotes included)
   enum class Kind { Word, Quoted, Null } kind = Kind::Word;  // Word: true, false, a plain CSV cell
+  // The fact's rank among the policy's facts in the order of their names, when the reader knows
+  // it without looking the name up (a CSV column, placed once per file); else kNoRank.
+  static constexpr std::uint32_t kNoRank = 0xFFFFFFFF;
+  std::uint32_t rank = kNoRank;
 };
 
 struct PlainRecord {
