@@ -665,22 +665,32 @@ Exploration explore(const CompiledPolicy& p, std::span<const Value> facts, Index
   }
   if (ex.single_only) return ex;
 
+  // A code with one digit set is a single change, whose result `single` holds already (at
+  // first_single[k] + digit - 1): evaluated alone or whole, a decision comes out the same.
+  std::vector<std::size_t> first_single(n, 0);
+  for (std::size_t k = 1; k < n; ++k) first_single[k] = first_single[k - 1] + p.facts[probed[k - 1]].probes.size();
   std::vector<ResultKey> keys;                 // distinct settled results
   std::vector<std::uint16_t> cls(total, 0);    // 0: undetermined; k: keys[k - 1]
   std::vector<std::size_t> digit(n, 0);
+  std::size_t set_digits = 0;  // how many digits are not 0
   for (std::size_t code = 0; code < total; ++code) {
+    std::size_t stepped = 0;  // the digit that went up (those below it went back to 0)
     if (code > 0) {  // odometer: step to `code`, touching only the digits that change
       for (std::size_t k = 0; k < n; ++k) {
         const Index f = probed[k];
         if (++digit[k] < radix[k]) {
+          if (digit[k] == 1) ++set_digits;
           assign(work[f], p.facts[f].probes[digit[k] - 1]);
+          stepped = k;
           break;
         }
         digit[k] = 0;
+        --set_digits;
         work[f] = facts[f];
       }
     }
-    const DecisionResult r = evaluate_decision(p, work, decision, scratch);  // the decision alone: no obligations needed here
+    const DecisionResult r = set_digits == 1 ? ex.single[first_single[stepped] + digit[stepped] - 1].result
+                                             : evaluate_decision(p, work, decision, scratch);  // the decision alone: no obligations needed here
     if (r.status == Status::Undetermined) continue;
     const ResultKey key{r, r.setting == kNone ? kNone : p.settings[r.setting].rule};
     auto it = std::find(keys.begin(), keys.end(), key);

@@ -467,15 +467,15 @@ void declarations(W& w, const std::vector<Declaration>& ds, const char* k) {
 // A case's `id`, `title` and `at` (each null without a case).
 template <class W>
 void case_identity(W& w, const Case* c) {
-  key(w, "id");
-  if (c != nullptr) str(w, c->id);
-  else w.Null();
-  key(w, "title");
-  if (c != nullptr) str(w, c->title);
-  else w.Null();
-  key(w, "at");
-  if (c != nullptr) loc(w, c->loc);
-  else w.Null();
+  if (c == nullptr) {
+    member_null(w, "id");
+    member_null(w, "title");
+    member_null(w, "at");
+    return;
+  }
+  member(w, "id", c->id);
+  member(w, "title", c->title);
+  member_loc(w, "at", c->loc);
 }
 
 // The policy's name, title, file, status, dates, scope and sources: `policy` in both layouts.

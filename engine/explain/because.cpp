@@ -45,6 +45,28 @@ std::string sentence(std::string s) {
   return s;
 }
 
+// provenance_words(ev, slot), appended to `s`: said of most facts in most sentences, so built
+// in place.
+void provenance_words_to(std::string& s, const CaseEvaluation& ev, Index slot) {
+  const FactValue* f = slot < ev.binding.provenance.size() ? ev.binding.provenance[slot] : nullptr;
+  if (f == nullptr) {
+    s += "not given in the case";
+    return;
+  }
+  if (!f->value.known()) {
+    s += "written unknown in the case";
+    return;
+  }
+  const bool stated = f->certainty != Certainty::Unstated;
+  if (stated) s += to_string(f->certainty);
+  if (!f->source.empty()) {
+    if (stated) s += ", ";
+    s += f->source;
+  } else if (!stated) {
+    s += "from the case";
+  }
+}
+
 class Explainer {
  public:
   // `spare`: strings whose room sentences reuse (those of the explanations written over go there).
@@ -196,7 +218,7 @@ class Explainer {
       s += f.description;
       s += "\"; ";
     }
-    s += provenance_words(ev_, slot);
+    provenance_words_to(s, ev_, slot);
     s += ')';
   }
 
@@ -412,7 +434,7 @@ class Explainer {
       t += f.description;
       t += "\"; ";
     }
-    t += provenance_words(ev_, slot);
+    provenance_words_to(t, ev_, slot);
     t += ')';
     return t;
   }
@@ -522,14 +544,9 @@ class Explainer {
 bool DecisionExplanation::is_decisive(Index condition) const { return contains(decisive, condition); }
 
 std::string provenance_words(const CaseEvaluation& ev, Index slot) {
-  const FactValue* f = slot < ev.binding.provenance.size() ? ev.binding.provenance[slot] : nullptr;
-  if (f == nullptr) return "not given in the case";
-  if (!f->value.known()) return "written unknown in the case";
-  std::vector<std::string> parts;
-  if (f->certainty != Certainty::Unstated) parts.push_back(to_string(f->certainty));
-  if (!f->source.empty()) parts.push_back(f->source);
-  if (parts.empty()) return "from the case";
-  return join(parts, ", ");
+  std::string s;
+  provenance_words_to(s, ev, slot);
+  return s;
 }
 
 DecisionExplanation explain_decision(const CompiledPolicy& policy, const CaseEvaluation& ev, Index decision) {

@@ -3,6 +3,7 @@
 // three facts, integers at their boundaries; and the L. Yu. Kim example on the real telegram.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <tuple>
 #include <string>
@@ -312,6 +313,92 @@ TEST(WhatIf, SingleFlipsThatStillApplyAreTheOthersLessTheNotApplicable) {
   }
   EXPECT_GT(outside_seen, 100u);
   EXPECT_GT(compared, 1000u);
+}
+
+// explore() takes each single change's result from its first pass instead of evaluating it
+// again among the combinations: checked against every partial assignment of the unknown facts
+// evaluated whole, one by one, on every policy of the project.
+TEST(WhatIf, ExplorationFindsWhatEvaluatingEveryCombinationFinds) {
+  std::size_t explored = 0, settlements = 0;
+  for (const auto& [path, p] : project_policies()) {
+    SCOPED_TRACE(path);
+    std::mt19937 random(1950);
+    Outcome whole;
+    for (int round = 0; round < 120; ++round) {
+      const std::vector<Value> v = drawn_facts(p, random);
+      evaluate(p, v, whole);
+      for (Index d = 0; d < p.decisions.size(); ++d) {
+        if (whole.decisions[d].status != Status::Undetermined) continue;
+        const Exploration ex = explore(p, v, d);
+        std::vector<Index> probed;
+        for (Index f : ex.unknowns)
+          if (!p.facts[f].probes.empty()) probed.push_back(f);
+        std::size_t total = 1;
+        for (Index f : probed) total *= p.facts[f].probes.size() + 1;
+        if (ex.too_many || ex.single_only || total > 20000) continue;
+        ++explored;
+        // Each single change, evaluated whole.
+        std::vector<Value> work = v;
+        std::size_t i = 0;
+        for (Index f : probed)
+          for (const Value& value : p.facts[f].probes) {
+            work[f] = value;
+            evaluate(p, work, whole);
+            ASSERT_LT(i, ex.single.size());
+            EXPECT_EQ(ex.single[i].result, whole.decisions[d]) << p.facts[f].name << " = " << to_string(value);
+            ++i;
+            work[f] = v[f];
+          }
+        EXPECT_EQ(i, ex.single.size());
+        // Every combination, its digits read from its number (digit k: 0 unknown, else 1 + probe).
+        auto digit = [&](std::size_t code, std::size_t k) {
+          for (std::size_t j = 0; j < k; ++j) code /= p.facts[probed[j]].probes.size() + 1;
+          return code % (p.facts[probed[k]].probes.size() + 1);
+        };
+        auto with = [&](std::size_t code, std::size_t k, std::size_t value) {  // `code` with digit k set to `value`
+          std::size_t weight = 1;
+          for (std::size_t j = 0; j < k; ++j) weight *= p.facts[probed[j]].probes.size() + 1;
+          return code - digit(code, k) * weight + value * weight;
+        };
+        std::vector<std::optional<DecisionResult>> settled(total);
+        for (std::size_t code = 0; code < total; ++code) {
+          work = v;
+          for (std::size_t k = 0; k < probed.size(); ++k)
+            if (const std::size_t g = digit(code, k); g > 0) work[probed[k]] = p.facts[probed[k]].probes[g - 1];
+          evaluate(p, work, whole);
+          if (whole.decisions[d].status != Status::Undetermined) settled[code] = whole.decisions[d];
+        }
+        std::vector<std::pair<std::size_t, std::size_t>> minimal;  // (facts given, code)
+        for (std::size_t code = 0; code < total; ++code) {
+          if (!settled[code]) continue;
+          std::size_t given = 0;
+          bool is_minimal = true;
+          for (std::size_t k = 0; k < probed.size(); ++k) {
+            if (digit(code, k) == 0) continue;
+            ++given;
+            if (settled[with(code, k, 0)] == settled[code]) is_minimal = false;
+          }
+          if (is_minimal) minimal.emplace_back(given, code);
+        }
+        std::stable_sort(minimal.begin(), minimal.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        EXPECT_EQ(ex.minimal_total, minimal.size());
+        ASSERT_EQ(ex.minimal.size(), std::min(minimal.size(), kMaxSettlementsListed));
+        for (std::size_t m = 0; m < ex.minimal.size(); ++m) {
+          const auto& s = ex.minimal[m];
+          EXPECT_EQ(s.result, *settled[minimal[m].second]);
+          std::vector<std::pair<Index, std::string>> expected, found;
+          for (std::size_t k = 0; k < probed.size(); ++k)
+            if (const std::size_t g = digit(minimal[m].second, k); g > 0)
+              expected.emplace_back(probed[k], to_string(p.facts[probed[k]].probes[g - 1]));
+          for (const auto& a : s.facts) found.emplace_back(a.fact, to_string(a.value));
+          EXPECT_EQ(found, expected) << "settlement " << m;
+          ++settlements;
+        }
+      }
+    }
+  }
+  EXPECT_GT(explored, 100u);
+  EXPECT_GT(settlements, 500u);
 }
 
 // evaluate_decision() gives each decision what evaluate() gives it, from its own rules alone:
