@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 
 #include <fmt/format.h>
@@ -16,6 +17,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "dsl/input_file.hpp"
 #include "engine/case_load.hpp"
 #include "engine/case_stream.hpp"
 #include "engine/explain/because.hpp"
@@ -156,11 +158,17 @@ StreamTotals stream_case_files(const std::vector<std::string>& files, const ast:
     print_diagnostics(diagnostics, sources);
   };
   engine::SeenIds ids;
+  std::set<std::string> with_errors;  // the files counted in rejected_files, as places show them
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string& file = files[i];
     ids.set_more_files(i + 1 < files.size());  // a household's head may be in a later file
     auto r = engine::stream_cases(file, policy, ids, on_case, on_problems);
-    if (r.errors) ++totals.rejected_files;
+    if (r.errors) {
+      ++totals.rejected_files;
+      with_errors.insert(dsl::shown_name(file));
+    }
+    for (const auto& earlier : r.errors_in_earlier_files)  // members whose head never came
+      if (with_errors.insert(earlier).second) ++totals.rejected_files;
     totals.rejected_cases += r.rejected;
     totals.cases += r.cases;
   }

@@ -1904,6 +1904,7 @@ struct SeenIds::Households {
   struct Waiting {
     Case value;
     SourceSet sources;  // the text the member's household is written in
+    bool earlier_file = false;  // read from a file before the one being read
   };
   std::vector<Waiting> waiting;
   bool more_files = false;  // set_more_files
@@ -1991,7 +1992,10 @@ SeenIds::~SeenIds() = default;
 std::size_t SeenIds::size() const { return impl_->entries.size(); }
 
 SeenIds::Households& SeenIds::households() { return impl_->households; }
-void SeenIds::set_more_files(bool more) { impl_->households.more_files = more; }
+void SeenIds::set_more_files(bool more) {
+  impl_->households.more_files = more;
+  for (auto& w : impl_->households.waiting) w.earlier_file = true;  // a file is about to be read
+}
 
 std::optional<SourceLoc> SeenIds::find(std::string_view id) const {
   const Impl& m = *impl_;
@@ -2206,7 +2210,14 @@ class CaseSink {
 
   void head_missing(Waiting& w) {
     ++result_.rejected;
-    problems({head_missing_error(*w.value.household)}, w.sources);
+    if (!w.earlier_file) {
+      problems({head_missing_error(*w.value.household)}, w.sources);
+      return;
+    }
+    const std::string& file = w.value.loc.file;  // the error is that file's, not this one's
+    auto& earlier = result_.errors_in_earlier_files;
+    if (std::find(earlier.begin(), earlier.end(), file) == earlier.end()) earlier.push_back(file);
+    on_problems_({head_missing_error(*w.value.household)}, w.sources);
   }
 
   void hand_on(const Case& c) {

@@ -53,6 +53,10 @@ struct StreamedFile {
   std::size_t cases = 0;     // valid cases handed on
   std::size_t rejected = 0;  // cases refused for their errors (an id used again included)
   bool errors = false;       // any error, in a case or in the file itself
+  // Members of households read from earlier files and refused at the end of this one, the last,
+  // because their head never came: counted in `rejected`, but their errors are their own
+  // files' (`errors` is not set for them). The names of those files, as places show them.
+  std::vector<std::string> errors_in_earlier_files;
 };
 
 // Reads the JSON Lines case file `path` a line at a time: `on_case` receives each valid case in

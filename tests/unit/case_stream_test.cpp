@@ -387,6 +387,8 @@ TEST(StreamCases, AMemberWhoseHeadIsInALaterFileWaitsForIt) {
   EXPECT_EQ(problems[0].code, "case.household-head-missing");
   EXPECT_EQ(problems[0].loc.line, 6u);  // the orphan's, in the first file
   EXPECT_EQ(second.rejected, 1u);
+  EXPECT_FALSE(second.errors) << "the error is the first file's";
+  EXPECT_EQ(second.errors_in_earlier_files, std::vector<std::string>{problems[0].loc.file});
   // Loaded whole, the two files give the same cases.
   SourceSet sources;
   auto whole = load_case_paths({members.path, heads.path}, policy, sources);
