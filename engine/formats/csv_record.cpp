@@ -75,30 +75,31 @@ struct CsvRecordReader::Impl {
     return {read, status};
   }
 
-  // Places the cells of a record without a quote or a line break: each cell is the text between
-  // two commas, blanks around it trimmed, so its text is the file's. False when the lengths
-  // libcsv gave do not fit the record so.
+  // Places the cells of a record without a quote: each cell is the text between two commas,
+  // blanks around it trimmed, so its text is the file's. False when the lengths libcsv gave do
+  // not fit the record so (a CR or LF inside it).
   bool place_unquoted(std::string_view record, std::size_t begin) {
     const std::size_t* lengths = collect.lengths.data();
     const std::size_t count = collect.count;
     cells.resize(count);
-    const std::size_t n = record.size();
-    std::size_t pos = 0;
+    const char* const first = record.data();
+    const char* const last = first + record.size();
+    const char* at = first;  // where the cell starts: the record's start, or past a comma
     for (std::size_t i = 0; i < count; ++i) {
       const std::size_t len = lengths[i];
-      std::size_t p = pos;
+      const char* p = at;
       if (len > 0)
-        while (p < n && blank(record[p])) ++p;
-      if (len > n - p) return false;
-      std::size_t q = p + len;
-      while (q < n && blank(record[q])) ++q;
-      if (i + 1 == count ? q != n : q == n || record[q] != ',') return false;
+        while (p != last && blank(*p)) ++p;
+      if (len > static_cast<std::size_t>(last - p)) return false;
+      const char* q = p + len;
+      while (q != last && blank(*q)) ++q;
+      if (i + 1 == count ? q != last : q == last || *q != ',') return false;
       CsvCell& cell = cells[i];
-      cell.text = record.substr(p, len);
-      cell.offset = begin + p;
+      cell.text = std::string_view(p, len);
+      cell.offset = begin + static_cast<std::size_t>(p - first);
       cell.as_written = true;
       cell.bare = true;
-      pos = q + 1;
+      at = q + 1;
     }
     return true;
   }
@@ -145,8 +146,10 @@ const std::vector<CsvCell>* CsvRecordReader::read(const SourceFile& file, std::s
   std::string_view record = std::string_view(file.text()).substr(begin, end - begin);
   while (!record.empty() && (record.back() == '\n' || record.back() == '\r')) record.remove_suffix(1);
   Impl& m = *impl_;
-  // A record without a quote or a line break (the commonest) is read without copying its cells.
-  const bool unquoted = !m.copy_every_record && !holds(record, '"') && !holds(record, '\r') && !holds(record, '\n');
+  // A record without a quote (the commonest) is read without copying its cells. One with a CR or
+  // LF inside, where libcsv ends a row, is not placed so: the first of them is neither a blank,
+  // a comma nor in a cell's text as libcsv gives it, and place_unquoted refuses it.
+  const bool unquoted = !m.copy_every_record && !holds(record, '"');
   auto [read, status] = m.parse(record, !unquoted);
   if (read != record.size() || status != 0) {
     int error = csv_error(&m.parser);

@@ -33,8 +33,8 @@ bool csv_blank_record(std::string_view record);
 // storage from one record to the next.
 class CsvRecordReader {
  public:
-  // A record without a quote or a line break has its cells placed from the lengths libcsv gives,
-  // their texts being the file's; `copy_every_record` has every record's cells copied and placed
+  // A record without a quote has its cells placed from the lengths libcsv gives, their texts
+  // being the file's; `copy_every_record` has every record's cells copied and placed
   // as a quoted record's are instead (the tests compare the two).
   explicit CsvRecordReader(bool copy_every_record = false);
   ~CsvRecordReader();
