@@ -204,4 +204,12 @@ std::optional<std::string> peek_input(const std::string& path, std::size_t max_b
   return text;
 }
 
+bool read_more(std::FILE* f, std::string& buffer, std::size_t most) {
+  const std::size_t old = buffer.size();
+  buffer.resize(old + most);
+  const std::size_t n = std::fread(buffer.data() + old, 1, most, f);
+  buffer.resize(old + n);
+  return n != 0;
+}
+
 }  // namespace decree::dsl

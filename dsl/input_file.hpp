@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 #include <string>
 
@@ -34,5 +35,9 @@ InputFile read_input(const std::string& path, std::size_t max_bytes);
 // kind of file it is; nullopt when it cannot be read. Standard input and pipes keep what was
 // read for the read_input that follows.
 std::optional<std::string> peek_input(const std::string& path, std::size_t max_bytes);
+
+// Reads up to `most` more bytes of `f` onto the end of `buffer`: false, having read nothing, at
+// the end of the file or on an error (std::ferror tells which).
+bool read_more(std::FILE* f, std::string& buffer, std::size_t most);
 
 }  // namespace decree::dsl

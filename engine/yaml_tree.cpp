@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <yaml.h>
 
+#include "dsl/input_file.hpp"
 #include "engine/words.hpp"
 
 namespace decree::engine::yaml {
@@ -1031,12 +1032,8 @@ class Window {
 
   bool more() {
     if (eof_) return false;
-    const std::size_t old = buf_.size();
-    buf_.resize(old + kPiece);
-    const std::size_t n = std::fread(buf_.data() + old, 1, kPiece, f_);
-    buf_.resize(old + n);
-    if (n == 0) eof_ = true;
-    return n != 0;
+    eof_ = !dsl::read_more(f_, buf_, kPiece);
+    return !eof_;
   }
 
   std::string_view view(std::size_t from, std::size_t to) const {

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dsl/input_file.hpp"
+
 namespace decree::engine::formats {
 
 namespace {
@@ -34,12 +36,8 @@ std::size_t indent(std::string_view line) {
 
 bool PlainYamlList::more() {
   if (eof_) return false;
-  const std::size_t old = buf_.size();
-  buf_.resize(old + kPiece);
-  const std::size_t n = std::fread(buf_.data() + old, 1, kPiece, f_);
-  buf_.resize(old + n);
-  if (n == 0) eof_ = true;
-  return n != 0;
+  eof_ = !dsl::read_more(f_, buf_, kPiece);
+  return !eof_;
 }
 
 bool PlainYamlList::line(std::size_t at, std::string_view& out) {
