@@ -190,6 +190,25 @@ class FastWriter : public Base {
     return this->EndValue(true);
   }
 
+  // `{` and `[` after their separator, in one push, and the level on RapidJSON's stack; `}` and
+  // `]` and the level taken off, as Base writes them (the indented writer leaves them to Base).
+  bool StartObject() {
+    if constexpr (kPretty) return Base::StartObject();
+    else return open('{', false);
+  }
+  bool StartArray() {
+    if constexpr (kPretty) return Base::StartArray();
+    else return open('[', true);
+  }
+  bool EndObject(rapidjson::SizeType members = 0) {
+    if constexpr (kPretty) return Base::EndObject(members);
+    else return close('}');
+  }
+  bool EndArray(rapidjson::SizeType elements = 0) {
+    if constexpr (kPretty) return Base::EndArray(elements);
+    else return close(']');
+  }
+
   bool Null() {
     if constexpr (kPretty) return Base::Null();
     else return literal("null", 4);
@@ -258,6 +277,20 @@ class FastWriter : public Base {
     }
     *out++ = '"';
     this->os_->Pop(room - static_cast<std::size_t>(out - start));
+    return this->EndValue(true);
+  }
+
+  bool open(char bracket, bool array) {
+    const char sep = separator();
+    char* out = this->os_->Push(sep != 0 ? 2 : 1);
+    if (sep != 0) *out++ = sep;
+    *out = bracket;
+    new (this->level_stack_.template Push<typename Base::Level>()) typename Base::Level(array);
+    return true;
+  }
+  bool close(char bracket) {
+    this->level_stack_.template Pop<typename Base::Level>(1);
+    *this->os_->Push(1) = bracket;
     return this->EndValue(true);
   }
 
@@ -723,32 +756,33 @@ struct Kept {
   const std::string& outcome_text_of(const CompiledPolicy& p, Index d, const DecisionResult& r, bool& is_plain) {
     const bool conflict = r.status == Status::Conflict;  // the only text that names the rules that gave it
     const Index setting = conflict ? r.setting : kNone, other = conflict ? r.other : kNone;
-    for (const OutcomeText& t : outcome_texts)
-      if (t.decision == d && t.status == r.status && t.value == r.value && t.by == r.by && t.setting == setting &&
-          t.other == other) {
+    const std::size_t at = static_cast<std::size_t>(d) * kStatuses + static_cast<std::size_t>(r.status);
+    if (outcome_texts.size() <= at) outcome_texts.resize(at + 1);
+    std::vector<OutcomeText>& made = outcome_texts[at];
+    for (const OutcomeText& t : made)
+      if (t.value == r.value && t.by == r.by && t.setting == setting && t.other == other) {
         is_plain = t.plain;
         return t.text;
       }
     std::string text = outcome_text(p, d, r);
     is_plain = engine::plain(text.data(), text.size());
-    if (outcome_texts.size() >= kOutcomeTexts) {
+    if (made.size() >= kOutcomeTexts) {
       spare_text = std::move(text);
       return spare_text;
     }
-    outcome_texts.push_back({d, r.status, r.value, r.by, setting, other, is_plain, std::move(text)});
-    return outcome_texts.back().text;
+    made.push_back({r.value, r.by, setting, other, is_plain, std::move(text)});
+    return made.back().text;
   }
 
  private:
-  static constexpr std::size_t kOutcomeTexts = 256;  // more are made afresh each time
+  static constexpr std::size_t kStatuses = 7;        // the values of Status
+  static constexpr std::size_t kOutcomeTexts = 64;   // for one decision and status; more are made afresh each time
   struct OutcomeText {
-    Index decision;
-    Status status;
     Index value, by, setting, other;
     bool plain;
     std::string text;
   };
-  std::vector<OutcomeText> outcome_texts;
+  std::vector<std::vector<OutcomeText>> outcome_texts;  // by decision, then status
   std::string spare_text;
 };
 

@@ -297,6 +297,7 @@ void SingleFlips::reset(std::span<const Value> facts, const Outcome* outcome) {
     outcome_ = &original_;
   }
   tried_.clear();
+  scope_after_.clear();
   tried_at_.assign(p_.facts.size(), kNone);
   tried_count_.assign(p_.facts.size(), 0);
 }
@@ -310,6 +311,7 @@ std::span<const std::uint32_t> SingleFlips::values(Index f) {
     for (std::size_t i = 0; i < probes.size(); ++i)
       if (!(probes[i] == facts_[f]) && count < kMaxPart) {
         tried_.push_back(static_cast<std::uint32_t>(i));
+        scope_after_.push_back(0);
         ++count;
       }
     tried_count_[f] = count;
@@ -350,7 +352,12 @@ const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Ind
   for (Index f : searched_) {
     if (gate != nullptr && (gate[f] == 0 || gate[f] > open)) continue;
     const std::vector<Value>& probes = p_.facts[f].probes;
-    for (std::uint32_t i : values(f)) {
+    const std::span<const std::uint32_t> tried = values(f);
+    // Outside, asked only for what still applies: a change that leaves the scope false gives
+    // nothing (decide() in engine/evaluate.cpp), and the scope alone tells it.
+    const bool scope_first = gate != nullptr && applying && p_.plan.scope != kNone;
+    for (std::size_t j = 0; j < tried.size(); ++j) {
+      const std::uint32_t i = tried[j];
       // In place, without copying an enumeration value's name: the evaluator reads only its
       // index (a text is copied: it is compared as text).
       const Value& v = probes[i];
@@ -360,6 +367,14 @@ const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Ind
         work_[f].kind = v.kind;
         work_[f].boolean = v.boolean;
         work_[f].integer = v.integer;
+      }
+      if (scope_first) {
+        std::uint8_t& scope = scope_after_[tried_at_[f] + j];
+        if (scope == 0) {
+          definitions_.assign(p_.definitions.size(), kNotDerived);
+          scope = static_cast<std::uint8_t>(1 + static_cast<int>(eval_condition(p_, work_, definitions_, p_.plan.scope)));
+        }
+        if (scope == 1 + static_cast<int>(Tri::False)) continue;
       }
       const DecisionResult r = evaluate_decision(p_, work_, decision, scratch_);
       const bool same = (r.status == original.status && r.value == original.value) || word_of(p_, decision, r) == word;

@@ -126,6 +126,11 @@ class SingleFlips {
   // too). A decision outside the scope stays outside, and so unchanged, whatever a fact of 0
   // becomes; a fact of 2 can only make it not apply. Those changes are not evaluated.
   std::vector<char> gates_;
+  // Outside the scope, what the scope comes to after each change tried (parallel to tried_:
+  // 0 not yet known, else 1 + the Tri): the same for every decision of the case, and a change
+  // that leaves it false leaves each decision outside or not applying.
+  std::vector<std::uint8_t> scope_after_;
+  std::vector<Tri> definitions_;  // eval_condition's, for the scope
 };
 
 }  // namespace decree::engine

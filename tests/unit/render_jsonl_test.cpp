@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -165,6 +166,18 @@ rule grant "Grant \"it\"": when eligible and name = "x" then d = granted
       << line["decisions"][0]["because"][0];
 }
 
+// `text` read by RapidJSON and written again by its own Writer: the same bytes when `text` is
+// written as RapidJSON writes JSON.
+std::string rapidjson_rewritten(const std::string& text) {
+  rapidjson::Document doc;
+  doc.Parse(text.data(), text.size());
+  EXPECT_FALSE(doc.HasParseError()) << text;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  doc.Accept(w);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 // Cases drawn for `p`: each fact absent, unknown or one of the values the searches try, stated
 // with a certainty, a source and a note drawn too (some with quotes to escape), on lines of two
 // files; so the cases of one run reach every outcome and repeat their facts' places.
@@ -224,7 +237,11 @@ TEST(RenderJsonl, CaseAfterCaseReadsAsEachCaseAlone) {
       const std::string expected = case_jsonl_text(p, ev);
       EXPECT_EQ(std::string(jsonl.line(ev)), expected + "\n") << cases[i].id;
       document += json.next(ev);
-      alone += (i == 0 ? "" : ",") + case_json_text(p, ev, false);
+      const std::string whole = case_json_text(p, ev, false);
+      alone += (i == 0 ? "" : ",") + whole;
+      // Byte for byte as RapidJSON's own Writer writes the same values.
+      EXPECT_EQ(rapidjson_rewritten(expected), expected);
+      EXPECT_EQ(rapidjson_rewritten(whole), whole);
       for (const auto& f : p.facts) {  // a fact written twice or more in the line
         const std::string object = "{\"fact\":\"" + f.name + "\",";
         const auto first = expected.find(object);
@@ -234,6 +251,7 @@ TEST(RenderJsonl, CaseAfterCaseReadsAsEachCaseAlone) {
     document += json.close();
     alone += json.close();
     EXPECT_EQ(document, alone);
+    EXPECT_EQ(rapidjson_rewritten(document) + "\n", document);
   }
   EXPECT_GT(repeated_facts, 1000u);
 }
