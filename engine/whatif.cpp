@@ -330,7 +330,8 @@ std::string_view word_of(const CompiledPolicy& p, Index decision, const Decision
 
 }  // namespace
 
-const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Index decision, bool applying) {
+const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Index decision, bool applying,
+                                                                            const Exploration* explored) {
   changes_.clear();
   if (decision >= p_.decisions.size()) return changes_;
   // The facts find_flips searches, and what one change each costs it (unknown included).
@@ -349,10 +350,21 @@ const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Ind
   // decide what the decision comes to (decide() in engine/evaluate.cpp).
   const char* const gate = original.status == Status::Outside ? gates_.data() + decision * p_.facts.size() : nullptr;
   const char open = applying ? 1 : 2;  // the gates whose facts can give another result
+  // explore() tries every probe of each unknown fact it can, in order, one fact after another:
+  // where fact f's run of single changes begins in explored->single.
+  if (explored != nullptr && (explored->decision != decision || explored->too_many)) explored = nullptr;
+  std::size_t next_single = 0;
   for (Index f : searched_) {
     if (gate != nullptr && (gate[f] == 0 || gate[f] > open)) continue;
     const std::vector<Value>& probes = p_.facts[f].probes;
     const std::span<const std::uint32_t> tried = values(f);
+    const Settlement* known = nullptr;  // the results for this fact's probes, in probe order
+    if (explored != nullptr && !facts_[f].known() && tried.size() == probes.size()) {
+      while (next_single < explored->single.size() && explored->single[next_single].facts[0].fact < f) ++next_single;
+      if (next_single + probes.size() <= explored->single.size() && explored->single[next_single].facts[0].fact == f &&
+          explored->single[next_single + probes.size() - 1].facts[0].fact == f)
+        known = &explored->single[next_single];
+    }
     // Outside, asked only for what still applies: a change that leaves the scope false gives
     // nothing (decide() in engine/evaluate.cpp), and the scope alone tells it.
     const bool scope_first = gate != nullptr && applying && p_.plan.scope != kNone;
@@ -376,7 +388,7 @@ const std::vector<SingleFlips::Change>& SingleFlips::changes_to_known_values(Ind
         }
         if (scope == 1 + static_cast<int>(Tri::False)) continue;
       }
-      const DecisionResult r = evaluate_decision(p_, work_, decision, scratch_);
+      const DecisionResult r = known != nullptr ? known[i].result : evaluate_decision(p_, work_, decision, scratch_);
       const bool same = (r.status == original.status && r.value == original.value) || word_of(p_, decision, r) == word;
       if (!same && !(applying && r.status == Status::NotApplicable)) changes_.push_back({f, i, r});
     }

@@ -102,7 +102,12 @@ class SingleFlips {
   // NotApplicable) are left out, and where that is clear beforehand not evaluated: outside the
   // scope, a fact that the scope does not read can only leave the decision outside or make it
   // not apply.
-  const std::vector<Change>& changes_to_known_values(Index decision, bool applying = false);
+  //
+  // `explored`, when given, is explore() of the same facts and decision: the results of its
+  // single changes (each value of each unknown fact it tries) are taken from it, not evaluated
+  // again.
+  const std::vector<Change>& changes_to_known_values(Index decision, bool applying = false,
+                                                     const Exploration* explored = nullptr);
 
  private:
   // The known probes the fact does not have, by index into its probes.

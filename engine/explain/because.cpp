@@ -127,7 +127,7 @@ class Explainer {
       flips_.reset(ev_.binding.values, &ev_.outcome);
       flips_reset_ = true;
     }
-    for (const SingleFlips::Change& f : flips_.changes_to_known_values(d, true)) {
+    for (const SingleFlips::Change& f : flips_.changes_to_known_values(d, true, ev_.exploration(d))) {
       // A change that takes the case out of the policy's scope decides nothing else: the scope's
       // facts are named on the scope line, not marked as deciding a rule.
       if (f.result.status == Status::Outside && ev_.outcome.decisions[d].status != Status::Outside) continue;
