@@ -1226,7 +1226,7 @@ void write_plain_value(const formats::PlainFact& fact, const dsl::FactType& type
 // record gives.
 bool plain_case(const SourceFile& file, const PolicyIndex& policy, CaseStorage& storage,
                 const formats::PlainRecord& record, LoadedCase& out) {
-  if (record.id.find_first_of("\r\n") != std::string_view::npos) return false;
+  if (std::any_of(record.id.begin(), record.id.end(), [](char c) { return c == '\r' || c == '\n'; })) return false;
   auto& by_rank = storage.plain_by_rank;
   auto& chosen = storage.plain_values;
   by_rank.assign(policy.facts.size(), nullptr);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 
@@ -1330,8 +1331,16 @@ struct TraceWriter::State {
   std::unique_ptr<Output> out;
   CaseExplainer explainer;
   Kept kept;
+  enum class Phase { Before, Open, Closed } phase = Phase::Before;  // open(), next()..., close(), in that order
   State(const CompiledPolicy& p, bool b, bool pretty)
       : policy(p), brief(b), out(make_output(pretty)), explainer(p), kept(p) {}
+
+  // Out of order, the document would not be JSON (and RapidJSON's writer stops the process).
+  void expect(Phase now, const char* call) const {
+    if (phase != now)
+      throw std::logic_error(fmt::format("TraceWriter::{} called {}", call,
+                                         phase == Phase::Before ? "before open()" : phase == Phase::Open ? "twice" : "after close()"));
+  }
 };
 
 TraceWriter::TraceWriter(const CompiledPolicy& policy, bool brief, bool pretty)
@@ -1339,12 +1348,15 @@ TraceWriter::TraceWriter(const CompiledPolicy& policy, bool brief, bool pretty)
 TraceWriter::~TraceWriter() = default;
 
 std::string_view TraceWriter::open() {
+  state_->expect(State::Phase::Before, "open()");
+  state_->phase = State::Phase::Open;
   state_->out->reset();
   state_->out->open_document(state_->policy);
   return state_->out->text();
 }
 
 std::string_view TraceWriter::next(const CaseEvaluation& ev) {
+  state_->expect(State::Phase::Open, "next()");
   state_->out->restart();
   if (state_->brief) state_->out->brief(state_->policy, ev);
   else state_->out->whole(state_->policy, ev, Layout::SelfContained, &state_->explainer, &state_->kept);
@@ -1352,6 +1364,8 @@ std::string_view TraceWriter::next(const CaseEvaluation& ev) {
 }
 
 std::string_view TraceWriter::close(const nlohmann::ordered_json* sources, const nlohmann::ordered_json* documents) {
+  state_->expect(State::Phase::Open, "close()");
+  state_->phase = State::Phase::Closed;
   state_->out->restart();
   state_->out->close_document(sources, documents);
   state_->out->buffer.Put('\n');

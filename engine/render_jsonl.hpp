@@ -48,7 +48,7 @@ class JsonlWriter {
 
 // The decree.trace/1 document a case at a time: open(), next() for each case, close(). Each
 // piece is valid until the next call; together they make the document `run_json` holds, indented
-// by two spaces when `pretty`.
+// by two spaces when `pretty`. A call out of that order throws std::logic_error.
 class TraceWriter {
  public:
   // `brief`: each case in brief (as brief_case_json), from an evaluation with or without a trace.

@@ -3,6 +3,7 @@
 // whatever its length and wherever in it a byte to escape stands.
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -159,6 +160,18 @@ rule grant "Grant \"it\"": when eligible and name = "x" then d = granted
   EXPECT_EQ(doc["cases"][0]["decisions"][0]["title"], "The \"decision\"");
   EXPECT_EQ(doc["cases"][0]["decisions"][0]["rules"][0]["title"], "Grant \"it\"");
   EXPECT_EQ(doc["cases"][0]["decisions"][0]["rules"][0]["conditions"][1]["text"], "name = \"x\"");
+  // Out of order, the writer says so rather than write a document that is not JSON.
+  EXPECT_THROW(json.next(ev), std::logic_error) << "after close()";
+  EXPECT_THROW(json.close(), std::logic_error) << "twice";
+  EXPECT_THROW(json.open(), std::logic_error) << "after close()";
+  TraceWriter unopened(p, true, false);
+  EXPECT_THROW(unopened.next(ev), std::logic_error);
+  EXPECT_THROW(unopened.close(), std::logic_error);
+  std::string brief(unopened.open());
+  EXPECT_THROW(unopened.open(), std::logic_error);
+  brief += unopened.next(ev);
+  brief += unopened.close();
+  EXPECT_EQ(nlohmann::json::parse(brief)["cases"].size(), 1u);
   JsonlWriter jsonl(p, false);
   const auto line = nlohmann::json::parse(jsonl.line(ev));
   EXPECT_EQ(line["decisions"][0]["rules"][0]["conditions"][1]["text"], "name = \"x\"");
@@ -248,8 +261,9 @@ TEST(RenderJsonl, CaseAfterCaseReadsAsEachCaseAlone) {
         if (first != std::string::npos && expected.find(object, first + 1) != std::string::npos) ++repeated_facts;
       }
     }
-    document += json.close();
-    alone += json.close();
+    const std::string end(json.close());
+    document += end;
+    alone += end;
     EXPECT_EQ(document, alone);
     EXPECT_EQ(rapidjson_rewritten(document) + "\n", document);
   }
