@@ -2354,15 +2354,23 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
       std::shared_ptr<SourceFile> piece;  // the item's lines, read into again when nothing kept them
       std::string_view text;
       std::uint32_t first_line = 0;
-      while (read_plain < limits.max_cases_per_file &&
-             list.next(text, first_line, plain, limits.max_file_bytes)) {
+      bool whole = false;  // every item was read here
+      for (;;) {
+        if (read_plain == limits.max_cases_per_file) {  // one more is libyaml's to refuse
+          whole = list.finished();
+          break;
+        }
+        if (!list.next(text, first_line, plain, limits.max_file_bytes)) {
+          whole = list.finished();
+          break;
+        }
         if (piece && piece.use_count() == 1) piece->assign_piece(text, first_line);
         else piece = std::make_shared<SourceFile>(name, std::string(text), first_line);
         if (!plain_case(*piece, index, storage, plain, plain_one)) break;
         ++read_plain;
         sink.take_plain(plain_one, piece);
       }
-      if (list.at_end() && read_plain > 0) {
+      if (whole && read_plain > 0) {
         if (std::ferror(f.get()))
           sink.problems({make_error("case.unreadable", sink_loc(name), fmt::format("cannot read the case file: {}", std::strerror(errno)))},
                         std::shared_ptr<const SourceFile>());

@@ -64,6 +64,12 @@ bool PlainYamlList::start() {
   return true;
 }
 
+bool PlainYamlList::finished() {
+  std::string_view rest;
+  if (!ended_ && !line(pos_, rest)) ended_ = true;
+  return ended_;
+}
+
 bool PlainYamlList::next(std::string_view& text, std::uint32_t& first_line, PlainRecord& record, std::size_t max_bytes) {
   if (ended_) return false;
   if (pos_ >= kPiece) {  // what was read before is done with

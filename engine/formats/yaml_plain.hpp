@@ -37,9 +37,10 @@ class PlainYamlList {
   // The next item, when it is of the shape and whole: its lines (`text`, without the last line
   // break; valid until the next call), the line of the file it starts on, and its record, whose
   // offsets are from the start of `text` and whose views are of it. At most `max_bytes` long.
-  // False at the end of the file (at_end()), or at an item, or a line, not of the shape.
+  // False at the end of the file (finished()), or at an item, or a line, not of the shape.
   bool next(std::string_view& text, std::uint32_t& first_line, PlainRecord& record, std::size_t max_bytes);
-  bool at_end() const { return ended_; }
+  // Whether the file ends where the next item would start (nothing after the items read).
+  bool finished();
 
  private:
   // The line starting at `at`, without its line break, read on as needed; false past the end.

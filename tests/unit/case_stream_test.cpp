@@ -754,6 +754,15 @@ TEST(StreamCases, YamlItemsOfTheGeneratedShapeKeepTheFileRules) {
     EXPECT_EQ(limited.rejected, 3u) << head;
     ASSERT_EQ(limited.places.size(), 1u) << head;
     EXPECT_EQ(limited.places[0], Place("case.too-many-cases", 8 + shift, 5)) << head;
+
+    limits.max_cases_per_file = 3;  // as many as the file holds
+    TempFile h("as-many.yaml", head + items);
+    SeenIds again;
+    Compared exact = streamed(h.path, golden_policy(), again, limits);
+    EXPECT_EQ(exact.cases.size(), 2u) << head;  // the third is `a` again
+    EXPECT_EQ(exact.rejected, 1u) << head;
+    ASSERT_EQ(exact.places.size(), 1u) << head;
+    EXPECT_EQ(std::get<0>(exact.places[0]), "case.duplicate-id") << head;
   }
 }
 
