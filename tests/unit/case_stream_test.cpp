@@ -507,18 +507,24 @@ TEST(StreamCases, ManyGeneratedRecordsGiveWhatLoadingThemWholeGives) {
   }
 }
 
+// Numbers drawn from a seed (a linear congruential generator): the same files on every run.
+struct Drawn {
+  std::uint64_t seed;
+  std::uint64_t operator()(std::uint64_t n) {  // one of 0 .. n-1
+    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+    return (seed >> 33) % n;
+  }
+  std::string pick(const std::vector<std::string>& from) { return from[(*this)(from.size())]; }
+};
+
 // Records and YAML items of the plain shape (an id and facts), read without the loader's walk
 // of their tree, and others a letter away from it (an escape, a number, a title, a quote, a tag,
 // a duplicate, text after the case, a cell starting with `&` or `!`, characters before a value
 // that are not ASCII), read through their tree: every case, with every byte of its places, and
 // every message is what loading the file whole, always through the tree, gives.
 TEST(StreamCases, PlainRecordsGiveWhatTheirTreesGive) {
-  std::uint64_t seed = 1945;
-  auto next = [&](std::uint64_t n) {
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    return (seed >> 33) % n;
-  };
-  auto pick = [&](const std::vector<std::string>& from) { return from[next(from.size())]; };
+  Drawn next{1945};
+  auto pick = [&](const std::vector<std::string>& from) { return next.pick(from); };
   // Each fact's values: mostly the plain ones, now and then one a letter away.
   struct Written {
     std::string name;
@@ -652,12 +658,8 @@ TEST(StreamCases, PlainRecordsGiveWhatTheirTreesGive) {
 // read a case at a time: every case, with every byte of its places, and every message is what
 // reading it with libyaml alone gives.
 TEST(StreamCases, YamlItemsOfTheGeneratedShapeGiveWhatLibyamlGives) {
-  std::uint64_t seed = 1956;
-  auto next = [&](std::uint64_t n) {
-    seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-    return (seed >> 33) % n;
-  };
-  auto pick = [&](const std::vector<std::string>& from) { return from[next(from.size())]; };
+  Drawn next{1956};
+  auto pick = [&](const std::vector<std::string>& from) { return next.pick(from); };
   const std::vector<std::pair<std::string, std::vector<std::string>>> facts = {
       {"soviet_citizen", {"true", "false", "unknown"}}, {"ethnicity", {"korean", "other", "unknown"}},
       {"request", {"none", "return_to_ussr", "convert_to_dprk"}}, {"friends_agree", {"true", "false"}},
