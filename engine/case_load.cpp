@@ -2210,15 +2210,14 @@ class CaseSink {
 
   void head_missing(Waiting& w) {
     ++result_.rejected;
-    const std::vector<Diagnostic> ds = {head_missing_error(*w.value.household)};
     if (!w.earlier_file) {
-      problems(ds, w.sources);
+      problems({head_missing_error(*w.value.household)}, w.sources);
       return;
     }
     const std::string& file = w.value.loc.file;  // the error is that file's, not this one's
     auto& earlier = result_.errors_in_earlier_files;
     if (std::find(earlier.begin(), earlier.end(), file) == earlier.end()) earlier.push_back(file);
-    on_problems_(ds, w.sources);
+    on_problems_({head_missing_error(*w.value.household)}, w.sources);
   }
 
   void hand_on(const Case& c) {
@@ -2348,13 +2347,6 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
   // (formats/yaml_plain.hpp). From the first item of another shape (or one plain_case would
   // not take) libyaml reads the file from its start, passing over the items read here: every
   // check and message from there on is libyaml's, as for any other file.
-  auto end_of_file = [&] {  // every item read, by either way
-    if (std::ferror(f.get()))
-      sink.problems({make_error("case.unreadable", sink_loc(name), fmt::format("cannot read the case file: {}", std::strerror(errno)))},
-                    std::shared_ptr<const SourceFile>());
-    sink.finish();
-    return true;
-  };
   std::size_t read_plain = 0;
   if (limits.max_depth >= 4) {  // the facts' mapping is the fourth level of the file
     formats::PlainYamlList list(f.get());
@@ -2378,7 +2370,13 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
         ++read_plain;
         sink.take_plain(plain_one, piece);
       }
-      if (whole && read_plain > 0) return end_of_file();
+      if (whole && read_plain > 0) {
+        if (std::ferror(f.get()))
+          sink.problems({make_error("case.unreadable", sink_loc(name), fmt::format("cannot read the case file: {}", std::strerror(errno)))},
+                        std::shared_ptr<const SourceFile>());
+        sink.finish();
+        return true;
+      }
     }
     std::rewind(f.get());
   }
@@ -2429,7 +2427,11 @@ bool stream_yaml_list(const std::string& path, const PolicyIndex& index, CaseSin
     sink.problems(ds, file);
   };
   if (yaml::read_case_list(f.get(), name, yaml_limits(limits), scan.ascii, to) == yaml::ListRead::NotAList) return false;
-  return end_of_file();
+  if (std::ferror(f.get()))
+    sink.problems({make_error("case.unreadable", sink_loc(name), fmt::format("cannot read the case file: {}", std::strerror(errno)))},
+                  std::shared_ptr<const SourceFile>());
+  sink.finish();
+  return true;
 }
 
 // Reads a CSV case file a row at a time: the header row is read first and kept, then each row
